@@ -1,0 +1,81 @@
+import type { z } from 'zod';
+
+/** Where a problem is: the file, the row (1-based, counting the header as row 1 in CSV), the field path. */
+export interface Where {
+  readonly file?: string;
+  readonly row?: number;
+  readonly field?: string;
+}
+
+/** One thing wrong with some input, that a person can act on. */
+export interface Problem {
+  readonly where: Where;
+  readonly why: string;
+}
+
+export const ERROR_CODES = [
+  'invalid-input',
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'conflict',
+  'too-large',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP status of each code: a code without a status fails to compile. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  'invalid-input': 422,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** Exit code of the CLI for each error code: 2 for bad input, 1 otherwise. */
+export const EXIT_CODE: Record<ErrorCode, number> = {
+  'invalid-input': 2,
+  unauthorized: 1,
+  forbidden: 1,
+  'not-found': 1,
+  conflict: 1,
+  'too-large': 2,
+  unavailable: 1,
+  internal: 1,
+};
+
+/** The one error type of Landbridge's edges (API, CLI, store): a closed code, a message, the problems. */
+export class LandbridgeError extends Error {
+  readonly code: ErrorCode;
+  readonly problems: readonly Problem[];
+
+  constructor(code: ErrorCode, message: string, problems: readonly Problem[] = []) {
+    super(message);
+    this.name = 'LandbridgeError';
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+/** Turns Zod issues into problems, with `base` (file, row) and the field path joined by dots. */
+export function problemsFromZod(error: z.ZodError, base: Where = {}, fieldPrefix = ''): Problem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const field = [fieldPrefix, path].filter(Boolean).join('.');
+    return { where: { ...base, ...(field ? { field } : {}) }, why: issue.message };
+  });
+}
+
+/** One line per problem: `file:row field: why`. */
+export function formatProblem(p: Problem): string {
+  const place = [p.where.file, p.where.row !== undefined ? `row ${p.where.row}` : undefined]
+    .filter(Boolean)
+    .join(' ');
+  const field = p.where.field ? `${p.where.field}: ` : '';
+  return `${place ? `${place}: ` : ''}${field}${p.why}`;
+}

@@ -1,0 +1,10 @@
+/**
+ * The hub's vocabulary: parcels, sellers, the network of nodes and services, money and codes.
+ * Schemas validate data where it enters; the types are inferred from them.
+ */
+export * from './codes.ts';
+export * from './errors.ts';
+export * from './money.ts';
+export * from './network.ts';
+export * from './parcel.ts';
+export * from './seller.ts';
