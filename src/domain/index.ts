@@ -7,4 +7,5 @@ export * from './errors.ts';
 export * from './money.ts';
 export * from './network.ts';
 export * from './parcel.ts';
+export * from './parcel-csv.ts';
 export * from './seller.ts';
