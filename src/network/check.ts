@@ -24,8 +24,8 @@ export function checkNetwork(network: Network, file?: string): Problem[] {
     if (!nodeIds.has(id)) problems.push({ where: where(field), why: `unknown node ${id}` });
   };
   if (!nodeIds.has(network.hub)) problems.push({ where: where('hub'), why: `unknown node ${network.hub}` });
-  network.nodes.forEach((n, i) => checkSources(n.sources, `nodes.${i}`));
-  network.equipment.forEach((e, i) => checkSources(e.sources, `equipment.${i}`));
+  for (const [i, n] of network.nodes.entries()) checkSources(n.sources, `nodes.${i}`);
+  for (const [i, e] of network.equipment.entries()) checkSources(e.sources, `equipment.${i}`);
   const equipmentTypes = new Set(network.equipment.map((e) => e.type));
   network.transfers.forEach((t, i) => {
     checkNode(t.from, `transfers.${i}.from`);
@@ -74,7 +74,7 @@ export function checkNetwork(network: Network, file?: string): Problem[] {
     if (zoneIds.has(z.id))
       problems.push({ where: where(`lastMile.${i}.id`), why: `duplicate zone id ${z.id}` });
     zoneIds.add(z.id);
-    z.gateways.forEach((g, j) => checkNode(g, `lastMile.${i}.gateways.${j}`));
+    for (const [j, g] of z.gateways.entries()) checkNode(g, `lastMile.${i}.gateways.${j}`);
     checkSources(z.sources, `lastMile.${i}`);
   });
   network.disruptions.forEach((d, i) => {
@@ -101,8 +101,8 @@ export function checkNetwork(network: Network, file?: string): Problem[] {
 export function reachableNodes(network: Network): Set<string> {
   const next = new Map<string, Set<string>>();
   const link = (a: string, b: string) => {
-    let s = next.get(a);
-    if (!s) next.set(a, (s = new Set()));
+    const s = next.get(a) ?? new Set<string>();
+    next.set(a, s);
     s.add(b);
   };
   for (const t of network.transfers) link(t.from, t.to);

@@ -1,0 +1,153 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  IdSchema,
+  LandbridgeError,
+  PARCEL_STATUSES,
+  type Parcel,
+  ParcelInputSchema,
+  ParcelSchema,
+  SERVICE_LEVELS,
+} from '../domain/index.ts';
+import { importParcels } from '../intake/index.ts';
+import type { Store } from '../store/index.ts';
+import { principalOf } from './auth.ts';
+
+/** The largest batch `POST /v1/parcels` takes. */
+export const MAX_PARCEL_BATCH = 10_000;
+
+const ParcelView = ParcelSchema.omit({ readyAtMs: true, createdAtMs: true }).extend({
+  readyAt: z.string().describe('UTC instant, ISO 8601'),
+  createdAt: z.string().describe('UTC instant, ISO 8601'),
+});
+
+function parcelView(p: Parcel): z.infer<typeof ParcelView> {
+  const { readyAtMs, createdAtMs, ...rest } = p;
+  return {
+    ...rest,
+    readyAt: new Date(readyAtMs).toISOString(),
+    createdAt: new Date(createdAtMs).toISOString(),
+  };
+}
+
+/** Parcel routes: import a batch, list with filters and a cursor, read one. */
+export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/v1/parcels',
+      {
+        schema: {
+          tags: ['parcels'],
+          summary: `Import a batch of up to ${MAX_PARCEL_BATCH} parcels, all or nothing`,
+          description:
+            'Every bad parcel is reported (row = position in the batch, 1-based; field path) with 422 and nothing is written. ' +
+            'Send an Idempotency-Key header to make a retry return the first answer without importing twice. ' +
+            'A seller key imports its own parcels; the operator key names sellerId on each parcel.',
+          security: [{ apiKey: [] }],
+          headers: z.object({ 'idempotency-key': z.string().optional() }),
+          body: z.object({
+            parcels: z
+              .array(ParcelInputSchema.extend({ sellerId: IdSchema.optional() }))
+              .min(1)
+              .max(MAX_PARCEL_BATCH),
+          }),
+          response: {
+            201: z.object({
+              imported: z.number().int(),
+              parcels: z.array(z.object({ id: z.string(), externalOrderId: z.string() })),
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const parcels = request.body.parcels;
+        const result = await importParcels(
+          store,
+          {
+            records: parcels.map((p, i) => {
+              const { sellerId, ...parcel } = p;
+              return { rows: [i + 1], ...(sellerId !== undefined ? { sellerId } : {}), parcel };
+            }),
+            problems: [],
+          },
+          {
+            actor:
+              principal.role === 'seller'
+                ? { role: 'seller', sellerId: principal.sellerId! }
+                : { role: 'operator' },
+            receivedAtMs: nowMs(),
+            sellerField: 'sellerId',
+          },
+        );
+        reply.code(201);
+        return {
+          imported: result.imported,
+          parcels: result.parcelIds.map((id, i) => ({ id, externalOrderId: parcels[i]!.externalOrderId })),
+        };
+      },
+    );
+
+    app.get(
+      '/v1/parcels',
+      {
+        schema: {
+          tags: ['parcels'],
+          summary: 'List parcels (a seller sees only its own), newest first, by cursor',
+          security: [{ apiKey: [] }],
+          querystring: z.object({
+            sellerId: IdSchema.optional().describe('Operator only: one seller'),
+            status: z.enum(PARCEL_STATUSES).optional(),
+            country: z
+              .string()
+              .regex(/^[A-Z]{2}$/)
+              .optional(),
+            serviceLevel: z.enum(SERVICE_LEVELS).optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(50),
+            cursor: z.string().optional(),
+          }),
+          response: { 200: z.object({ items: z.array(ParcelView), nextCursor: z.string().nullable() }) },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const q = request.query;
+        if (principal.role === 'seller' && q.sellerId !== undefined && q.sellerId !== principal.sellerId) {
+          throw new LandbridgeError('forbidden', 'a seller key lists only its own parcels');
+        }
+        const sellerId = principal.role === 'seller' ? principal.sellerId : q.sellerId;
+        const page = await store.parcels.list({
+          ...(sellerId !== undefined ? { sellerId } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.country ? { country: q.country } : {}),
+          ...(q.serviceLevel ? { serviceLevel: q.serviceLevel } : {}),
+          limit: q.limit,
+          ...(q.cursor ? { cursor: q.cursor } : {}),
+        });
+        return { items: page.items.map(parcelView), nextCursor: page.nextCursor ?? null };
+      },
+    );
+
+    app.get(
+      '/v1/parcels/:id',
+      {
+        schema: {
+          tags: ['parcels'],
+          summary: "One parcel; another seller's parcel answers 404",
+          security: [{ apiKey: [] }],
+          params: z.object({ id: z.string().min(1).max(100) }),
+          response: { 200: ParcelView },
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        const parcel = await store.parcels.get(
+          request.params.id,
+          principal.role === 'seller' ? { sellerId: principal.sellerId! } : {},
+        );
+        if (!parcel) throw new LandbridgeError('not-found', `no parcel ${request.params.id}`);
+        return parcelView(parcel);
+      },
+    );
+  };
+}

@@ -1,0 +1,83 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Network } from '../domain/index.ts';
+import type { Store } from '../store/index.ts';
+import { authenticate } from './auth.ts';
+import { healthRoutes } from './health.routes.ts';
+import type { Hub } from './hub.ts';
+import { idempotency } from './idempotency.ts';
+import { networkRoutes } from './network.routes.ts';
+import { parcelsRoutes } from './parcels.routes.ts';
+import { handleError } from './problem.ts';
+
+export interface ServerOptions {
+  readonly store: Store;
+  readonly network: Network;
+  /** Log requests (pino, JSON lines). Default false. */
+  readonly logger?: boolean;
+  /** The clock, UTC epoch ms; injected so tests can fix it. */
+  readonly nowMs?: () => number;
+}
+
+/**
+ * Builds the HTTP API: `/health`, `/docs` (OpenAPI generated from the same Zod schemas that validate
+ * requests), and the `/v1` routes behind API keys. Call `listen` on the result, or `inject` in tests.
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const { store } = options;
+  const nowMs = options.nowMs ?? Date.now;
+  const hub: Hub = { network: options.network };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 64 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .type('application/problem+json')
+      .send({
+        type: 'about:blank',
+        title: 'Not found',
+        status: 404,
+        detail: `no route ${request.method} ${request.url.split('?')[0]}`,
+        code: 'not-found',
+        instance: request.url,
+      });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Landbridge API',
+        description: 'Cross-border e-commerce export hub: network, departures, parcels.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A seller or operator API key (lb_…)' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes(store, hub));
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', authenticate(store));
+    idempotency(v1, store);
+    await v1.register(networkRoutes(hub));
+    await v1.register(parcelsRoutes(store, nowMs));
+  });
+  return app;
+}

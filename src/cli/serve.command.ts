@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { buildServer } from '../api/index.ts';
+import { LandbridgeError } from '../domain/index.ts';
+import { readNetworkFile } from '../files/index.ts';
+import { prepareSampleHub } from '../sample/index.ts';
+import { activeNetwork, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
+import { action } from './run.ts';
+
+function port(): number {
+  const text = process.env.PORT ?? '8080';
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    throw new LandbridgeError('invalid-input', `PORT must be a port number, got "${text}"`);
+  return Number(text);
+}
+
+/** `landbridge serve`: the API (and, with --sample, the sample hub) on HOST:PORT. */
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the API on $HOST:$PORT (default 127.0.0.1:8080); migrations run first')
+    .option(
+      '--sample',
+      'load the sample Chongqing hub: network, demo sellers, a day of parcels, fresh demo keys',
+    )
+    .option('--quiet', 'no request log')
+    .action(
+      action(async (opts: { sample?: boolean; quiet?: boolean }) => {
+        const started = performance.now();
+        const host = process.env.HOST ?? '127.0.0.1';
+        const listenPort = port();
+        const store = await storeFromEnv();
+        let network = opts.sample ? readNetworkFile(SAMPLE_NETWORK_FILE) : await activeNetwork(store);
+        if (opts.sample) {
+          const sample = await prepareSampleHub(store, { network, nowMs: Date.now() });
+          network = (await store.networkVersions.getActive(network.id))?.network ?? network;
+          console.log(
+            `Sample hub ready: network ${network.id} ${network.version}; ${sample.parcelsImported} parcels imported now.`,
+          );
+          console.log('Demo API keys (new at every start; the previous demo keys are revoked):');
+          console.log(`  operator                ${sample.operatorKey}`);
+          for (const s of sample.sellerKeys)
+            console.log(`  ${s.sellerId.padEnd(22)}  ${s.key}   (${s.name})`);
+        }
+        const app = await buildServer({ store, network, logger: !opts.quiet });
+        const close = async () => {
+          await app.close();
+          await store.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', close);
+        process.once('SIGTERM', close);
+        await app.listen({ host, port: listenPort });
+        const base = `http://${host === '0.0.0.0' ? 'localhost' : host}:${listenPort}`;
+        console.log(
+          `Landbridge API on ${base}  (docs ${base}/docs; store ${store.dialect}; ready in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+        );
+        console.log(`Try: curl -H "Authorization: Bearer <key>" ${base}/v1/network`);
+      }),
+    );
+}

@@ -1,0 +1,6 @@
+/**
+ * Files a planner edits or hands over: the network YAML and parcel CSV/JSON. Reads, parses and
+ * validates them, naming the file, row and field of every problem.
+ */
+export { parseNetworkText, readNetworkFile } from './network-file.ts';
+export { readParcelFile } from './parcel-file.ts';

@@ -1,0 +1,5 @@
+/**
+ * The sample Chongqing hub that `npm start` serves: the sample network in force, demo sellers, a day of
+ * generated parcels, and fresh demo API keys.
+ */
+export { prepareSampleHub, type SampleHub, type SampleOptions } from './prepare.ts';

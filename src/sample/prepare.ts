@@ -1,0 +1,67 @@
+import { type Network, parcelsFromJson } from '../domain/index.ts';
+import { generateParcels } from '../generate/index.ts';
+import { importParcels } from '../intake/index.ts';
+import { localDate } from '../network/index.ts';
+import type { Store } from '../store/index.ts';
+
+export interface SampleOptions {
+  readonly network: Network;
+  /** The instant of start, UTC epoch ms: the sample day is this day in the hub's zone. */
+  readonly nowMs: number;
+  /** Parcels generated when the store has none. Default 5,000. */
+  readonly parcelCount?: number;
+  readonly seed?: number;
+  /** Demo sellers that get a key printed. Default 3. */
+  readonly demoSellers?: number;
+}
+
+export interface SampleHub {
+  readonly networkVersionId: string;
+  readonly parcelsImported: number;
+  readonly operatorKey: string;
+  readonly sellerKeys: readonly { sellerId: string; name: string; key: string }[];
+}
+
+const DEMO_LABEL = 'demo';
+
+/**
+ * Makes the store hold the sample hub: activates the sample network (a no-op when that version is
+ * already saved), seeds sellers and a day of parcels when there are none, then revokes the previous
+ * demo keys and issues new ones (keys are stored hashed, so only new ones can be printed).
+ */
+export async function prepareSampleHub(store: Store, options: SampleOptions): Promise<SampleHub> {
+  const version = await store.networkVersions.save(options.network, { activate: true });
+  const hubZone = options.network.nodes.find((n) => n.id === options.network.hub)?.zone ?? 'Asia/Shanghai';
+  const today = localDate(options.nowMs, hubZone);
+
+  let parcelsImported = 0;
+  const existing = await store.parcels.count({});
+  const generated = generateParcels({
+    count: options.parcelCount ?? 5_000,
+    seed: options.seed ?? 2026,
+    from: today,
+    days: 1,
+  });
+  if (existing === 0) {
+    for (const seller of generated.sellers) await store.sellers.upsert(seller);
+    const batch = parcelsFromJson(generated.parcels, 'sample');
+    const result = await importParcels(store, batch, {
+      actor: { role: 'operator' },
+      receivedAtMs: options.nowMs,
+      sellerField: 'sellerId',
+    });
+    parcelsImported = result.imported;
+  }
+
+  for (const key of await store.apiKeys.list()) {
+    if (key.label === DEMO_LABEL && key.revokedAtMs === undefined) await store.apiKeys.revoke(key.id);
+  }
+  const operator = await store.apiKeys.create({ role: 'operator', label: DEMO_LABEL });
+  const sellers = (await store.sellers.list()).slice(0, options.demoSellers ?? 3);
+  const sellerKeys = [];
+  for (const s of sellers) {
+    const k = await store.apiKeys.create({ role: 'seller', sellerId: s.id, label: DEMO_LABEL });
+    sellerKeys.push({ sellerId: s.id, name: s.name, key: k.key });
+  }
+  return { networkVersionId: version.id, parcelsImported, operatorKey: operator.key, sellerKeys };
+}
