@@ -39,12 +39,9 @@ export const CURRENCY_EXPONENTS = {
 
 export type Currency = keyof typeof CURRENCY_EXPONENTS;
 
-export const CurrencySchema = z
-  .string()
-  .refine((c): c is Currency => Object.hasOwn(CURRENCY_EXPONENTS, c), {
-    message: 'not a supported ISO 4217 currency code',
-  })
-  .transform((c) => c as Currency);
+export const CurrencySchema = z.enum(Object.keys(CURRENCY_EXPONENTS) as [Currency, ...Currency[]], {
+  error: 'not a supported ISO 4217 currency code',
+});
 
 /** An integer amount of a currency's minor unit (cents, fen, yen). Never a float. */
 export const MinorAmountSchema = z.number().int().safe();

@@ -1,0 +1,149 @@
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { LandbridgeError } from '../domain/errors.ts';
+import type { Database } from './database.ts';
+
+/** The SQL engines the store runs on. */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** Where the store lives, as read from a database URL. */
+export type StoreLocation =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly connectionString: string };
+
+/** The SQLite file used when no URL is given, relative to the working directory. */
+export const DEFAULT_SQLITE_PATH = 'landbridge.db';
+
+/** How long a SQLite writer waits for another's lock before giving up, in milliseconds. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/** PostgreSQL type OID of `int8` (`bigint`). */
+const PG_INT8_OID = 20;
+
+/**
+ * Reads a database URL (the `DATABASE_URL` setting):
+ * - undefined or empty: the SQLite file `landbridge.db` in the working directory;
+ * - `sqlite:PATH` (or `sqlite://PATH`): that SQLite file; `sqlite::memory:` is an in-memory database;
+ * - `postgres://…` or `postgresql://…`: PostgreSQL (libpq URL; `?options=-c search_path=…` picks a schema).
+ *
+ * @throws LandbridgeError `invalid-input` naming DATABASE_URL for anything else.
+ * @example parseDatabaseUrl('sqlite:/var/lib/landbridge/hub.db') // { dialect: 'sqlite', path: '/var/lib/landbridge/hub.db' }
+ */
+export function parseDatabaseUrl(url: string | undefined): StoreLocation {
+  const text = url?.trim() ?? '';
+  if (text === '') return { dialect: 'sqlite', path: DEFAULT_SQLITE_PATH };
+  if (text.startsWith('sqlite:')) {
+    let path = text.slice('sqlite:'.length);
+    if (path.startsWith('//')) path = path.slice(2);
+    if (path === '') throw badUrl(text, 'sqlite: needs a file path, e.g. sqlite:landbridge.db or sqlite::memory:');
+    return { dialect: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(text)) {
+    try {
+      new URL(text);
+    } catch {
+      throw badUrl(text, 'is not a valid PostgreSQL URL such as postgres://user:password@host:5432/database');
+    }
+    return { dialect: 'postgres', connectionString: text };
+  }
+  throw badUrl(text, 'must start with sqlite: or postgres:// (or postgresql://)');
+}
+
+/** The URL with any password replaced by `***`, fit for messages and logs. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
+
+function badUrl(url: string, why: string): LandbridgeError {
+  return new LandbridgeError('invalid-input', `DATABASE_URL ${redactDatabaseUrl(url)} ${why}`, [
+    { where: { field: 'DATABASE_URL' }, why },
+  ]);
+}
+
+/** An open connection: the Kysely instance and, on SQLite, the underlying better-sqlite3 handle. */
+export interface Connection {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  /** The better-sqlite3 handle behind `db`, for bulk writes inside a Kysely transaction. */
+  readonly sqlite?: SqliteDatabase.Database;
+  /** On PostgreSQL, the schema tables are created in (the first existing schema of `search_path`). */
+  readonly schema?: string;
+}
+
+/**
+ * Opens the database at `location` and checks it answers. SQLite gets WAL, `foreign_keys=ON`,
+ * `synchronous=NORMAL` and a busy timeout; PostgreSQL gets a `pg` pool whose `bigint` columns come
+ * back as JavaScript numbers (epoch ms and minor units stay far below 2^53).
+ *
+ * @throws LandbridgeError `invalid-input` when the SQLite file cannot be opened or the PostgreSQL
+ * `search_path` names no existing schema; `unavailable` when PostgreSQL cannot be reached.
+ */
+export async function connect(location: StoreLocation): Promise<Connection> {
+  return location.dialect === 'sqlite' ? connectSqlite(location.path) : connectPostgres(location.connectionString);
+}
+
+function connectSqlite(path: string): Connection {
+  const file = path === ':memory:' ? ':memory:' : path;
+  let sqlite: SqliteDatabase.Database;
+  try {
+    sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  } catch (error) {
+    const why = `cannot open SQLite database ${file}: ${error instanceof Error ? error.message : String(error)}`;
+    throw withCause(
+      new LandbridgeError('invalid-input', `DATABASE_URL: ${why}`, [{ where: { field: 'DATABASE_URL' }, why }]),
+      error,
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', sqlite };
+}
+
+async function connectPostgres(connectionString: string): Promise<Connection> {
+  const pool = new pg.Pool({
+    connectionString,
+    connectionTimeoutMillis: 10_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8_OID && format !== 'binary'
+          ? (value: string) => Number.parseInt(value, 10)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let schema: string | null;
+  try {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    schema = rows[0]?.schema ?? null;
+  } catch (error) {
+    await db.destroy();
+    const where = redactDatabaseUrl(connectionString);
+    throw withCause(
+      new LandbridgeError(
+        'unavailable',
+        `cannot reach PostgreSQL at ${where} (DATABASE_URL): ${error instanceof Error ? error.message : String(error)}`,
+      ),
+      error,
+    );
+  }
+  if (schema === null) {
+    await db.destroy();
+    const why = 'search_path names no existing schema: create the schema first';
+    throw new LandbridgeError('invalid-input', `DATABASE_URL ${redactDatabaseUrl(connectionString)}: ${why}`, [
+      { where: { field: 'DATABASE_URL' }, why },
+    ]);
+  }
+  return { db, dialect: 'postgres', schema };
+}
+
+/** Attaches the original error as `cause`, so logs keep the driver's detail. */
+export function withCause<E extends Error>(error: E, cause: unknown): E {
+  error.cause = cause;
+  return error;
+}

@@ -1,0 +1,40 @@
+import type SqliteDatabase from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { StoreDialect } from './connect.ts';
+import type { Database } from './database.ts';
+
+/** What every repository works with: the database (or an open transaction on it) and the clock. */
+export interface StoreContext {
+  /** The database, or a transaction when `isTransaction`. */
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  /** The better-sqlite3 handle behind `db` on SQLite; only to be used inside a Kysely transaction. */
+  readonly sqlite?: SqliteDatabase.Database;
+  /** Whether `db` is a transaction already, so repositories join it instead of opening one. */
+  readonly isTransaction: boolean;
+  /** The current instant in UTC epoch milliseconds. */
+  readonly nowMs: () => number;
+}
+
+/** Runs `fn` inside a transaction: the caller's one when there is, else a new one. */
+export async function inTransaction<T>(ctx: StoreContext, fn: (tx: StoreContext) => Promise<T>): Promise<T> {
+  if (ctx.isTransaction) return fn(ctx);
+  return ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx, isTransaction: true }));
+}
+
+/** Whether `error` is a unique or primary key violation, on SQLite or PostgreSQL. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Whether `error` is a foreign key violation, on SQLite or PostgreSQL. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** Splits `values` into consecutive slices of at most `size`. */
+export function* chunksOf<T>(values: readonly T[], size: number): Generator<readonly T[]> {
+  for (let i = 0; i < values.length; i += size) yield values.slice(i, i + size);
+}

@@ -1,0 +1,31 @@
+/**
+ * The store: parcels, sellers, API keys, network versions, plan jobs and idempotency records in SQLite
+ * (a file, nothing to install) or PostgreSQL (shared deployments), behind one set of repositories.
+ */
+export type { ApiKeyRecord, ApiKeysRepository, ApiPrincipal, NewApiKey } from './api-keys.repository.ts';
+export { API_KEY_PREFIX, hashApiKey } from './api-keys.repository.ts';
+export type { StoreDialect, StoreLocation } from './connect.ts';
+export { DEFAULT_SQLITE_PATH, parseDatabaseUrl, redactDatabaseUrl } from './connect.ts';
+export type { ApiKeyRole, Database, PlanStatus } from './database.ts';
+export { API_KEY_ROLES, PLAN_STATUSES } from './database.ts';
+export type { IdempotencyRecord, IdempotencyRepository, NewIdempotencyRecord } from './idempotency.repository.ts';
+export { MIGRATIONS } from './migrations.ts';
+export type {
+  NetworkVersion,
+  NetworkVersionSummary,
+  NetworkVersionsRepository,
+} from './network-versions.repository.ts';
+export { canonicalJson, networkChecksum } from './network-versions.repository.ts';
+export type {
+  NewParcel,
+  ParcelFilter,
+  ParcelListOptions,
+  ParcelPage,
+  ParcelsRepository,
+  PlanningWindow,
+} from './parcels.repository.ts';
+export { DEFAULT_PAGE_SIZE, DEFAULT_PLANNING_BATCH_SIZE, MAX_PAGE_SIZE } from './parcels.repository.ts';
+export type { PlanJob, PlanJobPatch, PlansRepository } from './plans.repository.ts';
+export type { SellerRecord, SellersRepository } from './sellers.repository.ts';
+export type { OpenStoreOptions, Repositories, Store } from './store.ts';
+export { openStore } from './store.ts';

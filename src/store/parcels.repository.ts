@@ -1,0 +1,461 @@
+import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
+import { LandbridgeError } from '../domain/errors.ts';
+import {
+  declaredValueMinor,
+  type Parcel,
+  type ParcelItem,
+  type ParcelStatus,
+  type ServiceLevel,
+} from '../domain/parcel.ts';
+import { type StoreContext, chunksOf, inTransaction, isForeignKeyViolation, isUniqueViolation } from './context.ts';
+import type { Database, ParcelsTable } from './database.ts';
+import { withCause } from './connect.ts';
+
+/**
+ * A parcel ready to be stored: a validated draft with its id, `readyAtMs` and `createdAtMs` (UTC epoch
+ * ms) assigned. The seller comes from the call (a `sellerId` here must name the same one); the status
+ * defaults to `received`.
+ */
+export type NewParcel = Omit<Parcel, 'sellerId' | 'status'> & {
+  readonly sellerId?: string;
+  readonly status?: ParcelStatus;
+};
+
+/** Which parcels a query is about; every given field must match. */
+export interface ParcelFilter {
+  readonly sellerId?: string;
+  readonly status?: ParcelStatus;
+  /** ISO 3166-1 alpha-2 country of the consignee. */
+  readonly country?: string;
+  readonly serviceLevel?: ServiceLevel;
+  /** Ready at or after this instant, UTC epoch ms. */
+  readonly readyFromMs?: number;
+  /** Ready strictly before this instant, UTC epoch ms. */
+  readonly readyToMs?: number;
+}
+
+/** A page request: a filter, a page size and the cursor of the previous page. */
+export interface ParcelListOptions extends ParcelFilter {
+  /** Page size, 1 to {@link MAX_PAGE_SIZE}; {@link DEFAULT_PAGE_SIZE} when absent. */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page; absent for the first page. */
+  readonly cursor?: string;
+}
+
+/** One page of parcels, oldest first (by creation time, then id). */
+export interface ParcelPage {
+  readonly items: Parcel[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** The parcels a planning run considers: ready in `[fromMs, toMs)`, optionally with given statuses. */
+export interface PlanningWindow {
+  /** UTC epoch ms, inclusive. */
+  readonly fromMs: number;
+  /** UTC epoch ms, exclusive. */
+  readonly toMs: number;
+  /** Only parcels in these statuses; all statuses when absent. */
+  readonly statuses?: readonly ParcelStatus[];
+  readonly sellerId?: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+/** Rows per batch of {@link ParcelsRepository.streamForPlanning} when not given. */
+export const DEFAULT_PLANNING_BATCH_SIZE = 10_000;
+
+/** Parcels of all sellers. Every read takes an optional seller id, so a tenant sees only its own. */
+export interface ParcelsRepository {
+  /**
+   * Stores `parcels` for `sellerId` in one transaction: all or nothing. Returns how many were stored.
+   * Check duplicates first with {@link findExistingOrderIds} (and within the batch) to report each row.
+   *
+   * @throws LandbridgeError `conflict` when a parcel id or a (seller, external order id) pair already
+   * exists or repeats within the batch; `invalid-input` when the seller does not exist or a parcel names
+   * another seller. Nothing is written in any case.
+   */
+  insertMany(sellerId: string, parcels: readonly NewParcel[]): Promise<number>;
+  /** Which of `externalOrderIds` the seller already has parcels for. */
+  findExistingOrderIds(sellerId: string, externalOrderIds: readonly string[]): Promise<Set<string>>;
+  /** The parcel, or undefined when there is none or, with `sellerId`, when it belongs to another seller. */
+  get(id: string, options?: { readonly sellerId?: string }): Promise<Parcel | undefined>;
+  /**
+   * A page of parcels matching the filter, oldest first by (creation time, id); keyset pagination, so
+   * paging through returns every row once even while parcels are added.
+   *
+   * @throws LandbridgeError `invalid-input` for a limit out of range or a cursor this store did not make.
+   */
+  list(options?: ParcelListOptions): Promise<ParcelPage>;
+  /** How many parcels match the filter. */
+  count(filter?: ParcelFilter): Promise<number>;
+  /** Sets the status of the parcels with these ids (only the seller's, with `sellerId`); returns how many changed. */
+  setStatus(
+    ids: readonly string[],
+    status: ParcelStatus,
+    options?: { readonly sellerId?: string },
+  ): Promise<number>;
+  /**
+   * The parcels of a planning window in batches of at most `batchSize`, by (ready time, id): memory stays
+   * bounded by a batch however many parcels the window holds.
+   */
+  streamForPlanning(window: PlanningWindow, batchSize?: number): AsyncGenerator<Parcel[]>;
+  /** All parcels of a planning window, by (ready time, id). */
+  listForPlanning(window: PlanningWindow): Promise<Parcel[]>;
+}
+
+/** Column order of a parcel row, as written by bulk inserts. */
+const PARCEL_COLUMNS = [
+  'id',
+  'seller_id',
+  'external_order_id',
+  'status',
+  'ready_at_ms',
+  'created_at_ms',
+  'promised_delivery_date',
+  'incoterm',
+  'service_level',
+  'gross_weight_g',
+  'length_mm',
+  'width_mm',
+  'height_mm',
+  'dangerous_goods',
+  'consignee_country',
+  'consignee_city',
+  'consignee_postcode',
+  'consignee_name',
+  'consignee_address',
+  'consignee_phone',
+  'items',
+  'declared_value_minor',
+  'declared_currency',
+] as const satisfies readonly (keyof ParcelsTable)[];
+
+/** PostgreSQL array type of each column, for `unnest` bulk inserts. */
+const PG_COLUMN_TYPES: Record<(typeof PARCEL_COLUMNS)[number], string> = {
+  id: 'text',
+  seller_id: 'text',
+  external_order_id: 'text',
+  status: 'text',
+  ready_at_ms: 'bigint',
+  created_at_ms: 'bigint',
+  promised_delivery_date: 'text',
+  incoterm: 'text',
+  service_level: 'text',
+  gross_weight_g: 'integer',
+  length_mm: 'integer',
+  width_mm: 'integer',
+  height_mm: 'integer',
+  dangerous_goods: 'text',
+  consignee_country: 'text',
+  consignee_city: 'text',
+  consignee_postcode: 'text',
+  consignee_name: 'text',
+  consignee_address: 'text',
+  consignee_phone: 'text',
+  items: 'text',
+  declared_value_minor: 'bigint',
+  declared_currency: 'text',
+};
+
+/** SQLite's default limit on bound parameters per statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32). */
+const SQLITE_MAX_PARAMETERS = 32_766;
+/** Rows per multi-row insert on SQLite: as many as the parameter limit allows, rounded down. */
+const SQLITE_INSERT_ROWS = Math.floor(SQLITE_MAX_PARAMETERS / PARCEL_COLUMNS.length / 100) * 100;
+/** Rows per `unnest` insert on PostgreSQL: large enough to amortise the round trip, small enough to stream. */
+const PG_INSERT_ROWS = 5_000;
+/** Values per `in (…)` list, under both dialects' parameter limits. */
+const IN_LIST_SIZE = 1_000;
+
+/** The parcels repository over `ctx`. */
+export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
+  const { db } = ctx;
+
+  async function* streamForPlanning(window: PlanningWindow, batchSize = DEFAULT_PLANNING_BATCH_SIZE) {
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    let after: readonly [number, string] | undefined;
+    for (;;) {
+      const rows = await db
+        .selectFrom('parcels')
+        .selectAll()
+        .where((eb) => {
+          const conditions: Expression<SqlBool>[] = [
+            eb('ready_at_ms', '>=', window.fromMs),
+            eb('ready_at_ms', '<', window.toMs),
+          ];
+          if (window.sellerId !== undefined) conditions.push(eb('seller_id', '=', window.sellerId));
+          if (window.statuses !== undefined) conditions.push(eb('status', 'in', [...window.statuses]));
+          if (after !== undefined)
+            conditions.push(eb(eb.refTuple('ready_at_ms', 'id'), '>', eb.tuple(after[0], after[1])));
+          return eb.and(conditions);
+        })
+        .orderBy('ready_at_ms')
+        .orderBy('id')
+        .limit(batchSize)
+        .execute();
+      if (rows.length === 0) return;
+      yield rows.map(toParcel);
+      if (rows.length < batchSize) return;
+      const last = rows[rows.length - 1]!;
+      after = [last.ready_at_ms, last.id];
+    }
+  }
+
+  return {
+    async insertMany(sellerId, parcels) {
+      if (parcels.length === 0) return 0;
+      const foreign = parcels.findIndex((p) => p.sellerId !== undefined && p.sellerId !== sellerId);
+      if (foreign >= 0)
+        throw new LandbridgeError('invalid-input', `parcels not saved: parcel ${foreign} names another seller`, [
+          { where: { field: `${foreign}.sellerId` }, why: `must be ${sellerId}, the seller being written` },
+        ]);
+      const rows = parcels.map((p) => toRow(sellerId, p));
+      try {
+        await inTransaction(ctx, async (tx) => {
+          if (tx.sqlite !== undefined) insertSqliteRows(tx.sqlite, rows);
+          else await insertPostgresRows(tx, rows);
+        });
+      } catch (error) {
+        throw translateWriteError(error, sellerId);
+      }
+      return rows.length;
+    },
+
+    async findExistingOrderIds(sellerId, externalOrderIds) {
+      const found = new Set<string>();
+      const unique = [...new Set(externalOrderIds)];
+      for (const chunk of chunksOf(unique, IN_LIST_SIZE)) {
+        const rows = await db
+          .selectFrom('parcels')
+          .select('external_order_id')
+          .where('seller_id', '=', sellerId)
+          .where('external_order_id', 'in', chunk)
+          .execute();
+        for (const row of rows) found.add(row.external_order_id);
+      }
+      return found;
+    },
+
+    async get(id, options = {}) {
+      const row = await db
+        .selectFrom('parcels')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(options.sellerId !== undefined, (qb) => qb.where('seller_id', '=', options.sellerId!))
+        .executeTakeFirst();
+      return row === undefined ? undefined : toParcel(row);
+    },
+
+    async list(options = {}) {
+      const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+        throw new LandbridgeError('invalid-input', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, [
+          { where: { field: 'limit' }, why: `must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}` },
+        ]);
+      const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+      const rows = await db
+        .selectFrom('parcels')
+        .selectAll()
+        .where((eb) => {
+          const conditions = filterConditions(eb, options);
+          if (after !== undefined)
+            conditions.push(eb(eb.refTuple('created_at_ms', 'id'), '>', eb.tuple(after[0], after[1])));
+          return eb.and(conditions);
+        })
+        .orderBy('created_at_ms')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toParcel),
+        nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.created_at_ms, last.id) : null,
+      };
+    },
+
+    async count(filter = {}) {
+      const row = await db
+        .selectFrom('parcels')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where((eb) => eb.and(filterConditions(eb, filter)))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async setStatus(ids, status, options = {}) {
+      if (ids.length === 0) return 0;
+      return inTransaction(ctx, async (tx) => {
+        let changed = 0;
+        for (const chunk of chunksOf([...new Set(ids)], IN_LIST_SIZE)) {
+          const result = await tx.db
+            .updateTable('parcels')
+            .set({ status })
+            .where('id', 'in', chunk)
+            .$if(options.sellerId !== undefined, (qb) => qb.where('seller_id', '=', options.sellerId!))
+            .executeTakeFirst();
+          changed += Number(result.numUpdatedRows);
+        }
+        return changed;
+      });
+    },
+
+    streamForPlanning,
+
+    async listForPlanning(window) {
+      const all: Parcel[] = [];
+      for await (const batch of streamForPlanning(window)) for (const parcel of batch) all.push(parcel);
+      return all;
+    },
+  };
+}
+
+function filterConditions(eb: ExpressionBuilder<Database, 'parcels'>, f: ParcelFilter): Expression<SqlBool>[] {
+  const conditions: Expression<SqlBool>[] = [];
+  if (f.sellerId !== undefined) conditions.push(eb('seller_id', '=', f.sellerId));
+  if (f.status !== undefined) conditions.push(eb('status', '=', f.status));
+  if (f.country !== undefined) conditions.push(eb('consignee_country', '=', f.country));
+  if (f.serviceLevel !== undefined) conditions.push(eb('service_level', '=', f.serviceLevel));
+  if (f.readyFromMs !== undefined) conditions.push(eb('ready_at_ms', '>=', f.readyFromMs));
+  if (f.readyToMs !== undefined) conditions.push(eb('ready_at_ms', '<', f.readyToMs));
+  return conditions;
+}
+
+type ParcelRow = Insertable<ParcelsTable>;
+
+function toRow(sellerId: string, p: NewParcel): ParcelRow {
+  const declared = declaredValueMinor(p.items);
+  const [currency, valueMinor] = declared.size === 1 ? [...declared][0]! : [null, null];
+  return {
+    id: p.id,
+    seller_id: sellerId,
+    external_order_id: p.externalOrderId,
+    status: p.status ?? 'received',
+    ready_at_ms: p.readyAtMs,
+    created_at_ms: p.createdAtMs,
+    promised_delivery_date: p.promisedDeliveryDate,
+    incoterm: p.incoterm,
+    service_level: p.serviceLevel,
+    gross_weight_g: p.grossWeightG,
+    length_mm: p.dimensions.lengthMm,
+    width_mm: p.dimensions.widthMm,
+    height_mm: p.dimensions.heightMm,
+    dangerous_goods: JSON.stringify(p.dangerousGoods),
+    consignee_country: p.consignee.country,
+    consignee_city: p.consignee.city,
+    consignee_postcode: p.consignee.postcode,
+    consignee_name: p.consignee.name,
+    consignee_address: p.consignee.address,
+    consignee_phone: p.consignee.phone,
+    items: JSON.stringify(p.items),
+    declared_value_minor: valueMinor,
+    declared_currency: currency,
+  };
+}
+
+function toParcel(row: Selectable<ParcelsTable>): Parcel {
+  return {
+    id: row.id,
+    sellerId: row.seller_id,
+    externalOrderId: row.external_order_id,
+    status: row.status,
+    readyAtMs: row.ready_at_ms,
+    createdAtMs: row.created_at_ms,
+    items: JSON.parse(row.items) as ParcelItem[],
+    grossWeightG: row.gross_weight_g,
+    dimensions: { lengthMm: row.length_mm, widthMm: row.width_mm, heightMm: row.height_mm },
+    dangerousGoods: JSON.parse(row.dangerous_goods) as string[],
+    consignee: {
+      name: row.consignee_name,
+      address: row.consignee_address,
+      city: row.consignee_city,
+      postcode: row.consignee_postcode,
+      country: row.consignee_country,
+      phone: row.consignee_phone,
+    },
+    promisedDeliveryDate: row.promised_delivery_date,
+    incoterm: row.incoterm,
+    serviceLevel: row.service_level,
+  };
+}
+
+/**
+ * SQLite bulk insert through better-sqlite3 prepared statements of {@link SQLITE_INSERT_ROWS} rows each;
+ * several times faster than building the same statements with Kysely. Must run inside a transaction
+ * opened by Kysely on the same handle (the caller holds Kysely's connection lock meanwhile).
+ */
+function insertSqliteRows(sqlite: NonNullable<StoreContext['sqlite']>, rows: readonly ParcelRow[]): void {
+  const width = PARCEL_COLUMNS.length;
+  const prefix = `insert into parcels (${PARCEL_COLUMNS.join(', ')}) values `;
+  const tuple = `(${new Array(width).fill('?').join(', ')})`;
+  const statementFor = (n: number) => sqlite.prepare(prefix + new Array(n).fill(tuple).join(', '));
+  const full = rows.length >= SQLITE_INSERT_ROWS ? statementFor(SQLITE_INSERT_ROWS) : undefined;
+  const values: unknown[] = [];
+  for (const chunk of chunksOf(rows, SQLITE_INSERT_ROWS)) {
+    values.length = 0;
+    for (const row of chunk) for (const column of PARCEL_COLUMNS) values.push(row[column]);
+    (chunk.length === SQLITE_INSERT_ROWS && full !== undefined ? full : statementFor(chunk.length)).run(values);
+  }
+}
+
+/** PostgreSQL bulk insert: one `insert … select from unnest($1::text[], …)` per chunk, one array per column. */
+async function insertPostgresRows(tx: StoreContext, rows: readonly ParcelRow[]): Promise<void> {
+  for (const chunk of chunksOf(rows, PG_INSERT_ROWS)) {
+    const arrays = PARCEL_COLUMNS.map((column) =>
+      sql`${chunk.map((row) => row[column])}::${sql.raw(PG_COLUMN_TYPES[column])}[]`,
+    );
+    await sql`insert into parcels (${sql.join(PARCEL_COLUMNS.map((c) => sql.ref(c)))})
+      select * from unnest(${sql.join(arrays)})`.execute(tx.db);
+  }
+}
+
+function translateWriteError(error: unknown, sellerId: string): unknown {
+  if (isUniqueViolation(error)) {
+    const detail = (error as { detail?: unknown }).detail;
+    const why =
+      typeof detail === 'string'
+        ? detail
+        : error instanceof Error
+          ? error.message
+          : 'a parcel id or an external order id is taken';
+    return withCause(
+      new LandbridgeError(
+        'conflict',
+        `parcels not saved: a parcel id or an external order id of seller ${sellerId} exists already or repeats in the batch; nothing was written`,
+        [{ where: { field: 'externalOrderId' }, why }],
+      ),
+      error,
+    );
+  }
+  if (isForeignKeyViolation(error))
+    return withCause(
+      new LandbridgeError('invalid-input', `parcels not saved: no seller ${sellerId}`, [
+        { where: { field: 'sellerId' }, why: `no seller ${sellerId}` },
+      ]),
+      error,
+    );
+  return error;
+}
+
+function encodeCursor(createdAtMs: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAtMs, id]), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): readonly [number, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      Number.isSafeInteger(value[0]) &&
+      typeof value[1] === 'string'
+    )
+      return [value[0] as number, value[1]];
+  } catch {
+    // fall through to the error below
+  }
+  throw new LandbridgeError('invalid-input', 'cursor is not one this API returned', [
+    { where: { field: 'cursor' }, why: 'not a cursor returned by a previous page' },
+  ]);
+}

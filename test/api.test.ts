@@ -1,0 +1,250 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../src/api/index.ts';
+import type { ParcelInput } from '../src/domain/index.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+import { tinyNetwork } from './fixtures/networks.ts';
+
+const parcel = (orderId: string, over: Partial<ParcelInput> = {}): ParcelInput => ({
+  externalOrderId: orderId,
+  items: [
+    {
+      description: 'Cotton T-shirt',
+      hsCode: '610910',
+      quantity: 2,
+      unitValueMinor: 799,
+      currency: 'USD',
+      originCountry: 'CN',
+    },
+  ],
+  grossWeightG: 640,
+  dimensions: { lengthMm: 300, widthMm: 200, heightMm: 80 },
+  dangerousGoods: [],
+  consignee: {
+    name: 'Anna Nowak',
+    address: 'ul. Marszałkowska 1',
+    city: 'Warszawa',
+    postcode: '00-001',
+    country: 'PL',
+    phone: '+48 22 123 45 67',
+  },
+  promisedDeliveryDate: '2026-12-28',
+  incoterm: 'DDP',
+  serviceLevel: 'standard',
+  ...over,
+});
+
+describe('HTTP API', () => {
+  let dir: string;
+  let store: Store;
+  let app: FastifyInstance;
+  let operator: string;
+  let sellerA: string;
+  let sellerB: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lb-api-'));
+    store = await openStore(`sqlite:${join(dir, 'api.db')}`);
+    await store.sellers.upsert({ id: 'seller-a', name: 'A Trading', country: 'CN' });
+    await store.sellers.upsert({ id: 'seller-b', name: 'B Trading', country: 'CN' });
+    operator = (await store.apiKeys.create({ role: 'operator', label: 'test' })).key;
+    sellerA = (await store.apiKeys.create({ role: 'seller', sellerId: 'seller-a', label: 'test' })).key;
+    sellerB = (await store.apiKeys.create({ role: 'seller', sellerId: 'seller-b', label: 'test' })).key;
+    app = await buildServer({
+      store,
+      network: tinyNetwork(),
+      nowMs: () => Date.parse('2026-12-01T00:00:00Z'),
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+
+  it('answers /health without a key', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', store: 'sqlite', network: { id: 'tiny', version: '1' } });
+  });
+
+  it('serves the OpenAPI document with the parcel routes', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/parcels', '/v1/parcels/{id}', '/v1/departures', '/v1/network']),
+    );
+  });
+
+  it('refuses /v1 without a key or with a wrong one: 401 problem details', async () => {
+    const none = await app.inject({ method: 'GET', url: '/v1/network' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['content-type']).toContain('application/problem+json');
+    expect(none.json()).toMatchObject({ status: 401, code: 'unauthorized' });
+    const wrong = await app.inject({ method: 'GET', url: '/v1/network', headers: auth('lb_nope') });
+    expect(wrong.statusCode).toBe(401);
+  });
+
+  it('serves the network and dated departures in local time', async () => {
+    const net = await app.inject({ method: 'GET', url: '/v1/network', headers: auth(sellerA) });
+    expect(net.json().summary).toMatchObject({ corridors: ['cr-express'], lastMileCountries: ['PL'] });
+    const deps = await app.inject({
+      method: 'GET',
+      url: '/v1/departures?from=2026-11-30&to=2026-12-07',
+      headers: auth(sellerA),
+    });
+    expect(deps.statusCode).toBe(200);
+    const list = deps.json().departures as { id: string; departAt: string; arriveAt: string }[];
+    expect(list.map((d) => d.id)).toEqual(['train@2026-11-30T10:00', 'train@2026-12-03T10:00']);
+    expect(list[0]!.departAt).toBe('2026-11-30T10:00:00+08:00');
+    expect(list[0]!.arriveAt).toMatch(/\+01:00$/);
+  });
+
+  it('names a bad departures query', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/departures?from=2026-12-07&to=2026-11-30',
+      headers: auth(sellerA),
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().problems).toEqual([{ where: { field: 'to' }, why: 'must be after from' }]);
+  });
+
+  it('imports a batch for the calling seller and shows it only to that seller', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/parcels',
+      headers: auth(sellerA),
+      payload: { parcels: [parcel('A-1'), parcel('A-2', { dangerousGoods: ['UN3481'] })] },
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json() as { imported: number; parcels: { id: string; externalOrderId: string }[] };
+    expect(body.imported).toBe(2);
+    const id = body.parcels[0]!.id;
+
+    const own = await app.inject({ method: 'GET', url: `/v1/parcels/${id}`, headers: auth(sellerA) });
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toMatchObject({
+      id,
+      sellerId: 'seller-a',
+      externalOrderId: 'A-1',
+      status: 'received',
+    });
+
+    const foreign = await app.inject({ method: 'GET', url: `/v1/parcels/${id}`, headers: auth(sellerB) });
+    expect(foreign.statusCode).toBe(404);
+    const listB = await app.inject({ method: 'GET', url: '/v1/parcels', headers: auth(sellerB) });
+    expect(listB.json().items).toEqual([]);
+    const asOperator = await app.inject({ method: 'GET', url: `/v1/parcels/${id}`, headers: auth(operator) });
+    expect(asOperator.statusCode).toBe(200);
+  });
+
+  it('rejects a batch with bad parcels whole: 422 naming each row and field, nothing written', async () => {
+    const before = await store.parcels.count({});
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/parcels',
+      headers: auth(sellerA),
+      payload: {
+        parcels: [
+          parcel('A-10'),
+          parcel('A-11', { grossWeightG: 0 }),
+          parcel('A-12', { items: [{ ...parcel('x').items[0]!, hsCode: '61' }] }),
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    const problems = res.json().problems as { where: { row: number; field: string } }[];
+    expect(problems.map((p) => p.where)).toEqual([
+      { row: 2, field: 'grossWeightG' },
+      { row: 3, field: 'items.0.hsCode' },
+    ]);
+    expect(await store.parcels.count({})).toBe(before);
+  });
+
+  it('rejects an order id already imported, naming its row', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/parcels',
+      headers: auth(sellerA),
+      payload: { parcels: [parcel('A-20'), parcel('A-1')] },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().problems).toEqual([
+      { where: { row: 2, field: 'externalOrderId' }, why: 'order A-1 of seller-a was imported before' },
+    ]);
+  });
+
+  it('lets the operator import for a named seller, and refuses a seller naming another', async () => {
+    const op = await app.inject({
+      method: 'POST',
+      url: '/v1/parcels',
+      headers: auth(operator),
+      payload: { parcels: [{ ...parcel('B-1'), sellerId: 'seller-b' }] },
+    });
+    expect(op.statusCode).toBe(201);
+    const sneaky = await app.inject({
+      method: 'POST',
+      url: '/v1/parcels',
+      headers: auth(sellerA),
+      payload: { parcels: [{ ...parcel('B-2'), sellerId: 'seller-b' }] },
+    });
+    expect(sneaky.statusCode).toBe(422);
+    expect(sneaky.json().problems[0].where).toEqual({ row: 1, field: 'sellerId' });
+  });
+
+  it('replays the first answer for a retried Idempotency-Key and imports once', async () => {
+    const request = {
+      method: 'POST' as const,
+      url: '/v1/parcels',
+      headers: { ...auth(sellerA), 'idempotency-key': 'batch-42' },
+      payload: { parcels: [parcel('A-30'), parcel('A-31')] },
+    };
+    const before = await store.parcels.count({ sellerId: 'seller-a' });
+    const first = await app.inject(request);
+    const second = await app.inject(request);
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.json()).toEqual(first.json());
+    expect(await store.parcels.count({ sellerId: 'seller-a' })).toBe(before + 2);
+
+    const other = await app.inject({ ...request, payload: { parcels: [parcel('A-32')] } });
+    expect(other.statusCode).toBe(422);
+  });
+
+  it('pages through parcels with a cursor, each once', async () => {
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const url: string = `/v1/parcels?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const res = await app.inject({ method: 'GET', url, headers: auth(operator) });
+      const page = res.json() as { items: { id: string }[]; nextCursor: string | null };
+      for (const p of page.items) {
+        expect(seen.has(p.id)).toBe(false);
+        seen.add(p.id);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.size).toBe(await store.parcels.count({}));
+  });
+
+  it('refuses a batch over 10,000 parcels', async () => {
+    const many = Array.from({ length: 10_001 }, (_, i) => parcel(`M-${i}`));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/parcels',
+      headers: auth(operator),
+      payload: { parcels: many },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(await store.parcels.count({ sellerId: 'seller-a' })).toBeLessThan(10_000);
+  });
+});
