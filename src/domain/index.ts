@@ -4,6 +4,7 @@
  */
 export * from './codes.ts';
 export * from './errors.ts';
+export * from './fx.ts';
 export * from './money.ts';
 export * from './network.ts';
 export * from './parcel.ts';

@@ -205,6 +205,11 @@ export const LastMileZoneSchema = z.object({
   postcodePrefixes: z.array(z.string().min(1)).default([]),
   /** Nodes where parcels for this zone enter the destination (import clearance then hand-over). */
   gateways: z.array(IdSchema).min(1),
+  /**
+   * Extra days of road injection from a gateway outside the zone's own country (e.g. a parcel cleared
+   * at Rotterdam under IOSS for Poland); 0 for gateways not listed.
+   */
+  gatewayDays: z.record(IdSchema, z.number().int().min(0).max(10)).default({}),
   carrier: z.string().min(1),
   /** Import clearance at the gateway before hand-over, in hours. */
   clearanceHours: z.number().int().min(0),
@@ -246,6 +251,17 @@ export const DisruptionSchema = z
   .refine((d) => Date.parse(d.from) < Date.parse(d.to), { message: 'from must be before to', path: ['to'] });
 export type Disruption = z.infer<typeof DisruptionSchema>;
 
+/** What the hub charges to receive, sort, screen and consolidate cargo before it leaves. */
+export const HubHandlingSchema = z.object({
+  currency: CurrencySchema,
+  perParcelMinor: z.number().int().min(0),
+  perKgMinor: z.number().min(0),
+  /** Stuffing and sealing a full container a shipper brings (FCL). */
+  perContainerMinor: z.number().int().min(0),
+  sources: SourceRefs,
+});
+export type HubHandling = z.infer<typeof HubHandlingSchema>;
+
 /** The whole network of a hub, as kept in `data/network/*.yaml` and in the store's network versions. */
 export const NetworkSchema = z.object({
   id: IdSchema,
@@ -253,6 +269,8 @@ export const NetworkSchema = z.object({
   /** Version label, usually the date the figures were checked. */
   version: z.string().min(1),
   hub: IdSchema,
+  /** The hub's own handling charges; none when absent. */
+  hubHandling: HubHandlingSchema.optional(),
   sources: z.array(SourceSchema).default([]),
   equipment: z.array(EquipmentSchema).min(1),
   nodes: z.array(NodeSchema).min(1),

@@ -75,6 +75,11 @@ export function checkNetwork(network: Network, file?: string): Problem[] {
       problems.push({ where: where(`lastMile.${i}.id`), why: `duplicate zone id ${z.id}` });
     zoneIds.add(z.id);
     for (const [j, g] of z.gateways.entries()) checkNode(g, `lastMile.${i}.gateways.${j}`);
+    for (const g of Object.keys(z.gatewayDays)) {
+      if (!z.gateways.includes(g)) {
+        problems.push({ where: where(`lastMile.${i}.gatewayDays.${g}`), why: `${g} is not one of the zone's gateways` });
+      }
+    }
     checkSources(z.sources, `lastMile.${i}`);
   });
   network.disruptions.forEach((d, i) => {
