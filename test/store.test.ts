@@ -580,6 +580,12 @@ for (const dialect of DIALECTS) {
       await store.transaction(async (tx) => {
         await tx.sellers.upsert({ id: 's-tx-ok', name: 'Committed', country: 'CN' });
         await tx.parcels.insertMany('s-tx-ok', [makeParcel(0)]);
+        const seen = await tx.parcels.listForPlanning({
+          sellerId: 's-tx-ok',
+          fromMs: T0,
+          toMs: T0 + HOUR_MS,
+        });
+        expect(seen).toHaveLength(1);
       });
       expect(await store.parcels.count({ sellerId: 's-tx-ok' })).toBe(1);
 

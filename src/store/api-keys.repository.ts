@@ -62,7 +62,11 @@ export function apiKeysRepository(ctx: StoreContext): ApiKeysRepository {
       if (role === 'operator' && sellerId !== undefined)
         throw invalid('sellerId', 'an operator key belongs to no seller');
       if (sellerId !== undefined) {
-        const seller = await db.selectFrom('sellers').select('id').where('id', '=', sellerId).executeTakeFirst();
+        const seller = await db
+          .selectFrom('sellers')
+          .select('id')
+          .where('id', '=', sellerId)
+          .executeTakeFirst();
         if (seller === undefined) throw invalid('sellerId', `no seller ${sellerId}`);
       }
       const id = `key-${randomUUID()}`;

@@ -36,7 +36,8 @@ export function parseDatabaseUrl(url: string | undefined): StoreLocation {
   if (text.startsWith('sqlite:')) {
     let path = text.slice('sqlite:'.length);
     if (path.startsWith('//')) path = path.slice(2);
-    if (path === '') throw badUrl(text, 'sqlite: needs a file path, e.g. sqlite:landbridge.db or sqlite::memory:');
+    if (path === '')
+      throw badUrl(text, 'sqlite: needs a file path, e.g. sqlite:landbridge.db or sqlite::memory:');
     return { dialect: 'sqlite', path };
   }
   if (/^postgres(ql)?:\/\//.test(text)) {
@@ -80,22 +81,25 @@ export interface Connection {
  * `search_path` names no existing schema; `unavailable` when PostgreSQL cannot be reached.
  */
 export async function connect(location: StoreLocation): Promise<Connection> {
-  return location.dialect === 'sqlite' ? connectSqlite(location.path) : connectPostgres(location.connectionString);
+  return location.dialect === 'sqlite'
+    ? connectSqlite(location.path)
+    : connectPostgres(location.connectionString);
 }
 
 function connectSqlite(path: string): Connection {
-  const file = path === ':memory:' ? ':memory:' : path;
   let sqlite: SqliteDatabase.Database;
   try {
-    sqlite = new SqliteDatabase(file);
+    sqlite = new SqliteDatabase(path);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   } catch (error) {
-    const why = `cannot open SQLite database ${file}: ${error instanceof Error ? error.message : String(error)}`;
+    const why = `cannot open SQLite database ${path}: ${describeError(error)}`;
     throw withCause(
-      new LandbridgeError('invalid-input', `DATABASE_URL: ${why}`, [{ where: { field: 'DATABASE_URL' }, why }]),
+      new LandbridgeError('invalid-input', `DATABASE_URL: ${why}`, [
+        { where: { field: 'DATABASE_URL' }, why },
+      ]),
       error,
     );
   }
@@ -127,7 +131,7 @@ async function connectPostgres(connectionString: string): Promise<Connection> {
     throw withCause(
       new LandbridgeError(
         'unavailable',
-        `cannot reach PostgreSQL at ${where} (DATABASE_URL): ${error instanceof Error ? error.message : String(error)}`,
+        `cannot reach PostgreSQL at ${where} (DATABASE_URL): ${describeError(error)}`,
       ),
       error,
     );
@@ -135,11 +139,20 @@ async function connectPostgres(connectionString: string): Promise<Connection> {
   if (schema === null) {
     await db.destroy();
     const why = 'search_path names no existing schema: create the schema first';
-    throw new LandbridgeError('invalid-input', `DATABASE_URL ${redactDatabaseUrl(connectionString)}: ${why}`, [
-      { where: { field: 'DATABASE_URL' }, why },
-    ]);
+    throw new LandbridgeError(
+      'invalid-input',
+      `DATABASE_URL ${redactDatabaseUrl(connectionString)}: ${why}`,
+      [{ where: { field: 'DATABASE_URL' }, why }],
+    );
   }
   return { db, dialect: 'postgres', schema };
+}
+
+/** The most telling text of a driver error: its message, else its code (a refused connection has no message). */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return error.message || (typeof code === 'string' ? code : error.name);
 }
 
 /** Attaches the original error as `cause`, so logs keep the driver's detail. */

@@ -8,7 +8,11 @@ export type { StoreDialect, StoreLocation } from './connect.ts';
 export { DEFAULT_SQLITE_PATH, parseDatabaseUrl, redactDatabaseUrl } from './connect.ts';
 export type { ApiKeyRole, Database, PlanStatus } from './database.ts';
 export { API_KEY_ROLES, PLAN_STATUSES } from './database.ts';
-export type { IdempotencyRecord, IdempotencyRepository, NewIdempotencyRecord } from './idempotency.repository.ts';
+export type {
+  IdempotencyRecord,
+  IdempotencyRepository,
+  NewIdempotencyRecord,
+} from './idempotency.repository.ts';
 export { MIGRATIONS } from './migrations.ts';
 export type {
   NetworkVersion,

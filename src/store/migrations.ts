@@ -70,7 +70,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .on('parcels')
         .columns(['seller_id', 'created_at_ms', 'id'])
         .execute();
-      await db.schema.createIndex('parcels_created_idx').on('parcels').columns(['created_at_ms', 'id']).execute();
+      await db.schema
+        .createIndex('parcels_created_idx')
+        .on('parcels')
+        .columns(['created_at_ms', 'id'])
+        .execute();
       await db.schema.createIndex('parcels_ready_idx').on('parcels').columns(['ready_at_ms', 'id']).execute();
       await db.schema.createIndex('parcels_status_idx').on('parcels').column('status').execute();
       await db.schema.createIndex('parcels_country_idx').on('parcels').column('consignee_country').execute();

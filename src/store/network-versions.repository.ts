@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Network } from '../domain/network.ts';
-import { type StoreContext, inTransaction } from './context.ts';
+import { inTransaction, type StoreContext } from './context.ts';
 import type { NetworkVersionsTable } from './database.ts';
 
 /** A saved network version without its body. */

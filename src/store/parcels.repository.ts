@@ -1,4 +1,11 @@
-import { type Expression, type ExpressionBuilder, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { LandbridgeError } from '../domain/errors.ts';
 import {
   declaredValueMinor,
@@ -7,9 +14,15 @@ import {
   type ParcelStatus,
   type ServiceLevel,
 } from '../domain/parcel.ts';
-import { type StoreContext, chunksOf, inTransaction, isForeignKeyViolation, isUniqueViolation } from './context.ts';
-import type { Database, ParcelsTable } from './database.ts';
 import { withCause } from './connect.ts';
+import {
+  chunksOf,
+  inTransaction,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  type StoreContext,
+} from './context.ts';
+import type { Database, ParcelsTable } from './database.ts';
 
 /**
  * A parcel ready to be stored: a validated draft with its id, `readyAtMs` and `createdAtMs` (UTC epoch
@@ -131,69 +144,80 @@ const PARCEL_COLUMNS = [
   'declared_currency',
 ] as const satisfies readonly (keyof ParcelsTable)[];
 
-/** PostgreSQL array type of each column, for `unnest` bulk inserts. */
-const PG_COLUMN_TYPES: Record<(typeof PARCEL_COLUMNS)[number], string> = {
-  id: 'text',
-  seller_id: 'text',
-  external_order_id: 'text',
-  status: 'text',
-  ready_at_ms: 'bigint',
-  created_at_ms: 'bigint',
-  promised_delivery_date: 'text',
-  incoterm: 'text',
-  service_level: 'text',
-  gross_weight_g: 'integer',
-  length_mm: 'integer',
-  width_mm: 'integer',
-  height_mm: 'integer',
-  dangerous_goods: 'text',
-  consignee_country: 'text',
-  consignee_city: 'text',
-  consignee_postcode: 'text',
-  consignee_name: 'text',
-  consignee_address: 'text',
-  consignee_phone: 'text',
-  items: 'text',
-  declared_value_minor: 'bigint',
-  declared_currency: 'text',
-};
-
-/** SQLite's default limit on bound parameters per statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32). */
-const SQLITE_MAX_PARAMETERS = 32_766;
-/** Rows per multi-row insert on SQLite: as many as the parameter limit allows, rounded down. */
-const SQLITE_INSERT_ROWS = Math.floor(SQLITE_MAX_PARAMETERS / PARCEL_COLUMNS.length / 100) * 100;
-/** Rows per `unnest` insert on PostgreSQL: large enough to amortise the round trip, small enough to stream. */
+/**
+ * Rows per insert on PostgreSQL, sent as one JSON parameter expanded by `json_populate_recordset`:
+ * measured faster than `unnest` of per-column arrays (no array escaping in JS) and than multi-row VALUES.
+ */
 const PG_INSERT_ROWS = 5_000;
-/** Values per `in (…)` list, under both dialects' parameter limits. */
+/**
+ * On PostgreSQL, a committed insert of at least this many rows refreshes the table's statistics at once
+ * rather than waiting for autovacuum: with stale statistics after a bulk import the planner picks bitmap
+ * scans plus sorts for keyset batches, measured 12× slower on 1M parcels (ANALYZE costs ~0.2 s).
+ */
+const PG_ANALYZE_AFTER_ROWS = 10_000;
+/** Order ids per duplicate-check query: one `in` list (SQLite) or one array parameter (PostgreSQL). */
+const ORDER_ID_CHUNK = 5_000;
+/** Ids per `in (…)` list of an update, under both dialects' parameter limits. */
 const IN_LIST_SIZE = 1_000;
 
 /** The parcels repository over `ctx`. */
 export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
   const { db } = ctx;
 
+  function planningQuery(
+    window: PlanningWindow,
+    after: readonly [number, string] | undefined,
+    limit: number,
+  ) {
+    return db
+      .selectFrom('parcels')
+      .select(PARCEL_COLUMNS)
+      .where((eb) => {
+        const conditions: Expression<SqlBool>[] = [
+          eb('ready_at_ms', '>=', window.fromMs),
+          eb('ready_at_ms', '<', window.toMs),
+        ];
+        if (window.sellerId !== undefined) conditions.push(eb('seller_id', '=', window.sellerId));
+        if (window.statuses !== undefined) conditions.push(eb('status', 'in', [...window.statuses]));
+        if (after !== undefined)
+          conditions.push(eb(eb.refTuple('ready_at_ms', 'id'), '>', eb.tuple(after[0], after[1])));
+        return eb.and(conditions);
+      })
+      .orderBy('ready_at_ms')
+      .orderBy('id')
+      .limit(limit);
+  }
+
+  /**
+   * One batch of a planning window. On SQLite the query Kysely compiles runs through better-sqlite3 in
+   * raw (array) mode, holding Kysely's connection: materialising rows as arrays is about twice as fast
+   * as as objects, which is most of the cost of reading a million parcels.
+   */
+  async function planningBatch(
+    window: PlanningWindow,
+    after: readonly [number, string] | undefined,
+    limit: number,
+  ): Promise<Selectable<ParcelsTable>[]> {
+    const query = planningQuery(window, after, limit);
+    const { sqlite } = ctx;
+    if (sqlite === undefined) return query.execute();
+    const compiled = query.compile();
+    const read = () =>
+      (
+        sqlite
+          .prepare(compiled.sql)
+          .raw()
+          .all(...compiled.parameters) as unknown[][]
+      ).map(rowFromValues);
+    return ctx.isTransaction ? read() : db.connection().execute(async () => read());
+  }
+
   async function* streamForPlanning(window: PlanningWindow, batchSize = DEFAULT_PLANNING_BATCH_SIZE) {
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
     let after: readonly [number, string] | undefined;
     for (;;) {
-      const rows = await db
-        .selectFrom('parcels')
-        .selectAll()
-        .where((eb) => {
-          const conditions: Expression<SqlBool>[] = [
-            eb('ready_at_ms', '>=', window.fromMs),
-            eb('ready_at_ms', '<', window.toMs),
-          ];
-          if (window.sellerId !== undefined) conditions.push(eb('seller_id', '=', window.sellerId));
-          if (window.statuses !== undefined) conditions.push(eb('status', 'in', [...window.statuses]));
-          if (after !== undefined)
-            conditions.push(eb(eb.refTuple('ready_at_ms', 'id'), '>', eb.tuple(after[0], after[1])));
-          return eb.and(conditions);
-        })
-        .orderBy('ready_at_ms')
-        .orderBy('id')
-        .limit(batchSize)
-        .execute();
+      const rows = await planningBatch(window, after, batchSize);
       if (rows.length === 0) return;
       yield rows.map(toParcel);
       if (rows.length < batchSize) return;
@@ -207,14 +231,24 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
       if (parcels.length === 0) return 0;
       const foreign = parcels.findIndex((p) => p.sellerId !== undefined && p.sellerId !== sellerId);
       if (foreign >= 0)
-        throw new LandbridgeError('invalid-input', `parcels not saved: parcel ${foreign} names another seller`, [
-          { where: { field: `${foreign}.sellerId` }, why: `must be ${sellerId}, the seller being written` },
-        ]);
+        throw new LandbridgeError(
+          'invalid-input',
+          `parcels not saved: parcel ${foreign} names another seller`,
+          [{ where: { field: `${foreign}.sellerId` }, why: `must be ${sellerId}, the seller being written` }],
+        );
       const rows = parcels.map((p) => toRow(sellerId, p));
       try {
         await inTransaction(ctx, async (tx) => {
-          if (tx.sqlite !== undefined) insertSqliteRows(tx.sqlite, rows);
-          else await insertPostgresRows(tx, rows);
+          if (tx.sqlite !== undefined) {
+            insertSqliteRows(tx.sqlite, rows);
+            return;
+          }
+          const columns = sql.join(PARCEL_COLUMNS.map((c) => sql.ref(c)));
+          for (const chunk of chunksOf(rows, PG_INSERT_ROWS))
+            await sql`insert into parcels (${columns}) select ${columns}
+              from json_populate_recordset(null::parcels, ${JSON.stringify(chunk)}::json)`.execute(tx.db);
+          if (rows.length >= PG_ANALYZE_AFTER_ROWS)
+            tx.afterCommit?.('analyze parcels', (root) => sql`analyze parcels`.execute(root));
         });
       } catch (error) {
         throw translateWriteError(error, sellerId);
@@ -225,12 +259,16 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
     async findExistingOrderIds(sellerId, externalOrderIds) {
       const found = new Set<string>();
       const unique = [...new Set(externalOrderIds)];
-      for (const chunk of chunksOf(unique, IN_LIST_SIZE)) {
+      for (const chunk of chunksOf(unique, ORDER_ID_CHUNK)) {
         const rows = await db
           .selectFrom('parcels')
           .select('external_order_id')
           .where('seller_id', '=', sellerId)
-          .where('external_order_id', 'in', chunk)
+          .where((eb) =>
+            ctx.dialect === 'postgres'
+              ? eb('external_order_id', '=', sql<string>`any(${[...chunk]}::text[])`)
+              : eb('external_order_id', 'in', chunk),
+          )
           .execute();
         for (const row of rows) found.add(row.external_order_id);
       }
@@ -271,7 +309,8 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
       const last = page[page.length - 1];
       return {
         items: page.map(toParcel),
-        nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.created_at_ms, last.id) : null,
+        nextCursor:
+          rows.length > limit && last !== undefined ? encodeCursor(last.created_at_ms, last.id) : null,
       };
     },
 
@@ -311,7 +350,10 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
   };
 }
 
-function filterConditions(eb: ExpressionBuilder<Database, 'parcels'>, f: ParcelFilter): Expression<SqlBool>[] {
+function filterConditions(
+  eb: ExpressionBuilder<Database, 'parcels'>,
+  f: ParcelFilter,
+): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
   if (f.sellerId !== undefined) conditions.push(eb('seller_id', '=', f.sellerId));
   if (f.status !== undefined) conditions.push(eb('status', '=', f.status));
@@ -354,6 +396,35 @@ function toRow(sellerId: string, p: NewParcel): ParcelRow {
   };
 }
 
+/** A row from its values in {@link PARCEL_COLUMNS} order. */
+function rowFromValues(v: readonly unknown[]): Selectable<ParcelsTable> {
+  return {
+    id: v[0],
+    seller_id: v[1],
+    external_order_id: v[2],
+    status: v[3],
+    ready_at_ms: v[4],
+    created_at_ms: v[5],
+    promised_delivery_date: v[6],
+    incoterm: v[7],
+    service_level: v[8],
+    gross_weight_g: v[9],
+    length_mm: v[10],
+    width_mm: v[11],
+    height_mm: v[12],
+    dangerous_goods: v[13],
+    consignee_country: v[14],
+    consignee_city: v[15],
+    consignee_postcode: v[16],
+    consignee_name: v[17],
+    consignee_address: v[18],
+    consignee_phone: v[19],
+    items: v[20],
+    declared_value_minor: v[21],
+    declared_currency: v[22],
+  } as Selectable<ParcelsTable>;
+}
+
 function toParcel(row: Selectable<ParcelsTable>): Parcel {
   return {
     id: row.id,
@@ -381,32 +452,19 @@ function toParcel(row: Selectable<ParcelsTable>): Parcel {
 }
 
 /**
- * SQLite bulk insert through better-sqlite3 prepared statements of {@link SQLITE_INSERT_ROWS} rows each;
- * several times faster than building the same statements with Kysely. Must run inside a transaction
- * opened by Kysely on the same handle (the caller holds Kysely's connection lock meanwhile).
+ * SQLite bulk insert: one better-sqlite3 prepared statement run per row, inside the transaction Kysely
+ * opened on the same handle (whose connection lock the caller holds). Measured on 100k parcels: 20-25 %
+ * faster than Kysely-built multi-row inserts (compiling them costs about 3 µs a row); multi-row prepared
+ * statements gain nothing more, index upkeep dominates.
  */
 function insertSqliteRows(sqlite: NonNullable<StoreContext['sqlite']>, rows: readonly ParcelRow[]): void {
-  const width = PARCEL_COLUMNS.length;
-  const prefix = `insert into parcels (${PARCEL_COLUMNS.join(', ')}) values `;
-  const tuple = `(${new Array(width).fill('?').join(', ')})`;
-  const statementFor = (n: number) => sqlite.prepare(prefix + new Array(n).fill(tuple).join(', '));
-  const full = rows.length >= SQLITE_INSERT_ROWS ? statementFor(SQLITE_INSERT_ROWS) : undefined;
-  const values: unknown[] = [];
-  for (const chunk of chunksOf(rows, SQLITE_INSERT_ROWS)) {
-    values.length = 0;
-    for (const row of chunk) for (const column of PARCEL_COLUMNS) values.push(row[column]);
-    (chunk.length === SQLITE_INSERT_ROWS && full !== undefined ? full : statementFor(chunk.length)).run(values);
-  }
-}
-
-/** PostgreSQL bulk insert: one `insert … select from unnest($1::text[], …)` per chunk, one array per column. */
-async function insertPostgresRows(tx: StoreContext, rows: readonly ParcelRow[]): Promise<void> {
-  for (const chunk of chunksOf(rows, PG_INSERT_ROWS)) {
-    const arrays = PARCEL_COLUMNS.map((column) =>
-      sql`${chunk.map((row) => row[column])}::${sql.raw(PG_COLUMN_TYPES[column])}[]`,
-    );
-    await sql`insert into parcels (${sql.join(PARCEL_COLUMNS.map((c) => sql.ref(c)))})
-      select * from unnest(${sql.join(arrays)})`.execute(tx.db);
+  const statement = sqlite.prepare(
+    `insert into parcels (${PARCEL_COLUMNS.join(', ')}) values (${PARCEL_COLUMNS.map(() => '?').join(', ')})`,
+  );
+  const values: unknown[] = new Array(PARCEL_COLUMNS.length);
+  for (const row of rows) {
+    for (let i = 0; i < PARCEL_COLUMNS.length; i++) values[i] = row[PARCEL_COLUMNS[i]!];
+    statement.run(values);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type ApiKeysRepository, apiKeysRepository } from './api-keys.repository.ts';
-import { type StoreDialect, connect, parseDatabaseUrl } from './connect.ts';
-import type { StoreContext } from './context.ts';
+import { connect, parseDatabaseUrl, type StoreDialect } from './connect.ts';
+import { runTransaction, type StoreContext } from './context.ts';
 import type { Database } from './database.ts';
 import { type IdempotencyRepository, idempotencyRepository } from './idempotency.repository.ts';
 import { migrateToLatest } from './migrations.ts';
@@ -71,8 +71,7 @@ export async function openStore(url?: string, options: OpenStoreOptions = {}): P
     ...bindRepositories(ctx),
     db: connection.db,
     dialect: connection.dialect,
-    transaction: (fn) =>
-      connection.db.transaction().execute((trx) => fn(bindRepositories({ ...ctx, db: trx, isTransaction: true }))),
+    transaction: (fn) => runTransaction(ctx, (tx) => fn(bindRepositories(tx))),
     close: () => connection.db.destroy(),
   };
 }
