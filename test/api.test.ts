@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/index.ts';
 import type { ParcelInput } from '../src/domain/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
-import { tinyNetwork } from './fixtures/networks.ts';
+import { testConverter, tinyNetwork } from './fixtures/networks.ts';
 
 const parcel = (orderId: string, over: Partial<ParcelInput> = {}): ParcelInput => ({
   externalOrderId: orderId,
@@ -56,6 +56,7 @@ describe('HTTP API', () => {
     app = await buildServer({
       store,
       network: tinyNetwork(),
+      fx: testConverter,
       nowMs: () => Date.parse('2026-12-01T00:00:00Z'),
     });
   });
@@ -234,6 +235,62 @@ describe('HTTP API', () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen.size).toBe(await store.parcels.count({}));
+  });
+
+  it('quotes a parcel to Poland over the train, with local times and a cost breakdown', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/quotes',
+      headers: auth(sellerA),
+      payload: {
+        readyAt: '2026-12-02T08:00:00+08:00',
+        destination: { country: 'PL', postcode: '00-001' },
+        currency: 'PLN',
+        shipment: {
+          kind: 'parcel',
+          grossWeightG: 2300,
+          dimensions: { lengthMm: 400, widthMm: 300, heightMm: 200 },
+          dangerousGoods: ['UN3481'],
+        },
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.ok).toBe(true);
+    const option = body.options[0];
+    expect(option.labels).toEqual(['fastest', 'cheapest', 'greenest']);
+    expect(option.legs[0]).toMatchObject({
+      kind: 'ride',
+      from: 'hub',
+      departAt: '2026-12-03T10:00:00+08:00',
+    });
+    expect(option.cost.currency).toBe('PLN');
+    expect(option.cost.components.map((c: { kind: string }) => c.kind)).toEqual(['line-haul', 'last-mile']);
+    expect(option.cost.totalMinor).toBe(
+      option.cost.components.reduce((n: number, c: { amountMinor: number }) => n + c.amountMinor, 0),
+    );
+  });
+
+  it('answers a batch of quotes one result per request, with the reason when none fits', async () => {
+    const one = {
+      readyAt: '2026-12-03T08:00:00+08:00',
+      destination: { country: 'PL' },
+      shipment: {
+        kind: 'parcel',
+        grossWeightG: 1000,
+        dimensions: { lengthMm: 100, widthMm: 100, heightMm: 100 },
+      },
+    };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/quotes',
+      headers: auth(sellerA),
+      payload: { requests: [one, { ...one, destination: { country: 'JP' } }] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const results = res.json().results;
+    expect(results[0].ok).toBe(true);
+    expect(results[1]).toMatchObject({ ok: false, code: 'no-zone' });
   });
 
   it('refuses a batch over 10,000 parcels', async () => {

@@ -7,19 +7,22 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Network } from '../domain/index.ts';
+import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
 import { healthRoutes } from './health.routes.ts';
-import type { Hub } from './hub.ts';
+import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
 import { networkRoutes } from './network.routes.ts';
 import { parcelsRoutes } from './parcels.routes.ts';
+import { quotesRoutes } from './quotes.routes.ts';
 import { handleError } from './problem.ts';
 
 export interface ServerOptions {
   readonly store: Store;
   readonly network: Network;
+  /** Currency conversion at dated reference rates, for quotes and landed cost. */
+  readonly fx: CurrencyConverter;
   /** Log requests (pino, JSON lines). Default false. */
   readonly logger?: boolean;
   /** The clock, UTC epoch ms; injected so tests can fix it. */
@@ -33,7 +36,7 @@ export interface ServerOptions {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { store } = options;
   const nowMs = options.nowMs ?? Date.now;
-  const hub: Hub = { network: options.network };
+  const hub = new Hub(options.network, options.fx, nowMs);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,
@@ -59,7 +62,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     openapi: {
       info: {
         title: 'Landbridge API',
-        description: 'Cross-border e-commerce export hub: network, departures, parcels.',
+        description: 'Cross-border e-commerce export hub: network, departures, parcels, quotes.',
         version: '0.1.0',
       },
       components: {
@@ -78,6 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     idempotency(v1, store);
     await v1.register(networkRoutes(hub));
     await v1.register(parcelsRoutes(store, nowMs));
+    await v1.register(quotesRoutes(hub));
   });
   return app;
 }
