@@ -18,13 +18,27 @@ export const LocodeSchema = z.string().regex(/^[A-Z]{2}[A-Z2-9]{3}$/, 'must be a
 /** IATA airport code, e.g. CKG. */
 export const IataSchema = z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter IATA code such as CKG');
 
-const knownZones = new Set(Intl.supportedValuesOf('timeZone'));
-knownZones.add('UTC');
+const zoneCache = new Map<string, boolean>();
 
-/** An IANA time zone name that this Node build knows, e.g. Asia/Shanghai. */
+/** Whether this Node build's Intl knows `zone` (current and legacy names alike, e.g. Asia/Ho_Chi_Minh). */
+export function isKnownTimeZone(zone: string): boolean {
+  let known = zoneCache.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      known = zone.length > 0;
+    } catch {
+      known = false;
+    }
+    zoneCache.set(zone, known);
+  }
+  return known;
+}
+
+/** An IANA time zone name, e.g. Asia/Shanghai. */
 export const TimeZoneSchema = z
   .string()
-  .refine((zone) => knownZones.has(zone), { message: 'must be an IANA time zone such as Asia/Shanghai' });
+  .refine(isKnownTimeZone, { message: 'must be an IANA time zone such as Asia/Shanghai' });
 
 /** A calendar date, YYYY-MM-DD. */
 export const DateSchema = z
