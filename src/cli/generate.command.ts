@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { LandbridgeError, PARCEL_CSV_COLUMNS, parcelCsvRows } from '../domain/index.ts';
 import { generateParcels } from '../generate/index.ts';
+import { withStore } from './context.ts';
 import { action, intOption } from './run.ts';
 
 /** `landbridge generate parcels`: a documented synthetic mix, the same file for the same seed. */
@@ -16,6 +17,7 @@ export function generateCommands(program: Command): void {
     .option('--days <n>', 'spread ready times over this many days', '1')
     .option('--out <file>', 'output file (default: standard output)')
     .option('--format <format>', 'csv or json (default: from --out extension, else csv)')
+    .option('--register-sellers', 'also add the generated sellers to the store, so the file imports as it is')
     .action(
       action(
         async (opts: {
@@ -25,6 +27,7 @@ export function generateCommands(program: Command): void {
           days: string;
           out?: string;
           format?: string;
+          registerSellers?: boolean;
         }) => {
           const count = intOption(opts.count, '--count', 1);
           const seed = intOption(opts.seed, '--seed');
@@ -34,13 +37,22 @@ export function generateCommands(program: Command): void {
           const format = opts.format ?? (opts.out?.endsWith('.json') ? 'json' : 'csv');
           if (format !== 'csv' && format !== 'json')
             throw new LandbridgeError('invalid-input', '--format must be csv or json');
-          const { parcels } = generateParcels({ count, seed, from: opts.from, days });
-          const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-          const write = (text: string) =>
-            new Promise<void>((resolve, reject) => {
-              if (out.write(text)) resolve();
-              else out.once('drain', resolve).once('error', reject);
+          const { sellers, parcels } = generateParcels({ count, seed, from: opts.from, days });
+          if (opts.registerSellers) {
+            await withStore(async (store) => {
+              for (const seller of sellers) await store.sellers.upsert(seller);
             });
+            console.error(`registered ${sellers.length} sellers in the store`);
+          }
+          const out = opts.out ? createWriteStream(opts.out) : process.stdout;
+          let failure: Error | undefined;
+          out.on('error', (e: Error) => {
+            failure = e;
+          });
+          const write = async (text: string) => {
+            if (failure) throw failure;
+            if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+          };
           if (format === 'csv') {
             await write(`${PARCEL_CSV_COLUMNS.join(',')}\n`);
             let chunk: string[] = [];

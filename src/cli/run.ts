@@ -13,7 +13,7 @@ export function action<A extends unknown[]>(
     } catch (e) {
       if (e instanceof LandbridgeError) {
         process.stderr.write(`landbridge: ${e.message}\n`);
-        const shown = e.problems.slice(0, 200);
+        const shown = e.problems.slice(0, 50);
         for (const p of shown) process.stderr.write(`  ${formatProblem(p)}\n`);
         if (e.problems.length > shown.length)
           process.stderr.write(`  … and ${e.problems.length - shown.length} more\n`);
