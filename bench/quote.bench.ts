@@ -5,7 +5,7 @@
  * quotes per second and latency percentiles; index preparation is timed separately.
  */
 import { fileURLToPath } from 'node:url';
-import { readNetworkFile } from '../src/files/index.ts';
+import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
 import {
   prepareQuoteIndex,
@@ -13,7 +13,6 @@ import {
   QuoteRequestSchema,
   quoteItineraries,
 } from '../src/quote/index.ts';
-import { fixedRateConverter } from './fixed-rates.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -60,7 +59,9 @@ for (let i = 0; i < count; i++) {
   );
 }
 
-const settings = { fx: fixedRateConverter() };
+const settings = {
+  fx: fxConverter(readFxFile(fileURLToPath(new URL('../data/fx/rates.yaml', import.meta.url)))),
+};
 // Warm-up: pattern enumeration per zone and JIT, not counted.
 for (let i = 0; i < Math.min(2_000, count); i++) quoteItineraries(index, requests[i]!, settings);
 

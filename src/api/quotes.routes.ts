@@ -2,7 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LandbridgeError } from '../domain/index.ts';
 import { toLocalIso } from '../network/index.ts';
-import { type QuoteAnswer, type QuoteOption, type QuoteRequest, QuoteRequestSchema, quoteItineraries } from '../quote/index.ts';
+import {
+  type QuoteAnswer,
+  type QuoteOption,
+  type QuoteRequest,
+  QuoteRequestSchema,
+  quoteItineraries,
+} from '../quote/index.ts';
 import type { Hub } from './hub.ts';
 
 /** The largest batch `POST /v1/quotes` takes. */
@@ -101,7 +107,8 @@ export function quotesRoutes(hub: Hub): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['quotes'],
-          summary: 'Pareto-optimal itineraries over delivery time, cost and CO2e, for one shipment or a batch',
+          summary:
+            'Pareto-optimal itineraries over delivery time, cost and CO2e, for one shipment or a batch',
           description:
             'A shipment is a parcel (delivered to the door), loose cargo (lcl) or full containers (fcl), both delivered at the gateway. ' +
             'Each option lists its legs in local times, the cost by component in the requested currency, CO2e (t·km × intensity per leg) and labels fastest / cheapest / greenest. ' +
@@ -121,7 +128,9 @@ export function quotesRoutes(hub: Hub): FastifyPluginAsyncZod {
         if ('requests' in body) return { results: body.requests.map((r) => answerQuote(hub, r)) };
         const origin = body.origin;
         if (origin !== undefined && !hub.network.nodes.some((n) => n.id === origin)) {
-          throw new LandbridgeError('invalid-input', `unknown origin ${origin}`, [{ where: { field: 'origin' }, why: `no node ${origin} in the network` }]);
+          throw new LandbridgeError('invalid-input', `unknown origin ${origin}`, [
+            { where: { field: 'origin' }, why: `no node ${origin} in the network` },
+          ]);
         }
         return answerQuote(hub, body);
       },

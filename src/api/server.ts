@@ -15,8 +15,8 @@ import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
 import { networkRoutes } from './network.routes.ts';
 import { parcelsRoutes } from './parcels.routes.ts';
-import { quotesRoutes } from './quotes.routes.ts';
 import { handleError } from './problem.ts';
+import { quotesRoutes } from './quotes.routes.ts';
 
 export interface ServerOptions {
   readonly store: Store;

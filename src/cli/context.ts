@@ -1,12 +1,20 @@
 import { fileURLToPath } from 'node:url';
-import type { Network } from '../domain/index.ts';
-import { readNetworkFile } from '../files/index.ts';
+import type { CurrencyConverter, Network } from '../domain/index.ts';
+import { fxConverter, readFxFile, readNetworkFile } from '../files/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 
 /** The sample network shipped with Landbridge. */
 export const SAMPLE_NETWORK_FILE = fileURLToPath(
   new URL('../../data/network/chongqing.yaml', import.meta.url),
 );
+
+/** The dated reference-rate table shipped with Landbridge. */
+export const FX_FILE = fileURLToPath(new URL('../../data/fx/rates.yaml', import.meta.url));
+
+/** The currency converter over the shipped rate table. */
+export function converterFromFiles(): CurrencyConverter {
+  return fxConverter(readFxFile(FX_FILE));
+}
 
 /** Opens the store named by `DATABASE_URL` (SQLite file `landbridge.db` when unset), migrated. */
 export function storeFromEnv(): Promise<Store> {

@@ -3,7 +3,7 @@ import { buildServer } from '../api/index.ts';
 import { LandbridgeError } from '../domain/index.ts';
 import { readNetworkFile } from '../files/index.ts';
 import { prepareSampleHub } from '../sample/index.ts';
-import { activeNetwork, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
+import { activeNetwork, converterFromFiles, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
 import { action } from './run.ts';
 
 function port(): number {
@@ -41,7 +41,7 @@ export function serveCommand(program: Command): void {
           for (const s of sample.sellerKeys)
             console.log(`  ${s.sellerId.padEnd(22)}  ${s.key}   (${s.name})`);
         }
-        const app = await buildServer({ store, network, logger: !opts.quiet });
+        const app = await buildServer({ store, network, fx: converterFromFiles(), logger: !opts.quiet });
         const close = async () => {
           await app.close();
           await store.close();

@@ -77,7 +77,10 @@ export function checkNetwork(network: Network, file?: string): Problem[] {
     for (const [j, g] of z.gateways.entries()) checkNode(g, `lastMile.${i}.gateways.${j}`);
     for (const g of Object.keys(z.gatewayDays)) {
       if (!z.gateways.includes(g)) {
-        problems.push({ where: where(`lastMile.${i}.gatewayDays.${g}`), why: `${g} is not one of the zone's gateways` });
+        problems.push({
+          where: where(`lastMile.${i}.gatewayDays.${g}`),
+          why: `${g} is not one of the zone's gateways`,
+        });
       }
     }
     checkSources(z.sources, `lastMile.${i}`);

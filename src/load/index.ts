@@ -1,0 +1,15 @@
+/**
+ * Container loading: 3D load plans for one container or many (orientations, payload, support,
+ * stacking), an independent checker, and a reader of the BR benchmark files.
+ */
+export {
+  checkLoadPlan,
+  LOAD_PROBLEM_REASONS,
+  type LoadCheck,
+  type LoadProblem,
+  type LoadProblemReason,
+} from './check.ts';
+export { DEFAULT_TIME_LIMIT_MS, loadContainer } from './load-container.ts';
+export { fitsContainer, loadContainers, type MultiLoadPlan } from './load-containers.ts';
+export { parseThpack, type ThpackBoxType, type ThpackProblem, thpackToLoadRequest } from './thpack.ts';
+export * from './types.ts';

@@ -1,0 +1,258 @@
+import { type Load, lineHaulMinor, shareChargeMinor } from '../quote/index.ts';
+import { departureKey, type PlanContext, planDeparture } from './context.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** One ride of an itinerary: run `run` of service `service`, alighting after leg `alight`. */
+export interface PlanRide {
+  readonly service: number;
+  readonly run: number;
+  readonly alight: number;
+  readonly departure: number;
+  /** Whether the plan opens containers on this ride (a container rate applies), or buys loose space. */
+  readonly containerised: boolean;
+}
+
+/**
+ * A candidate itinerary for parcels of one route class (ready bucket × zone × restriction signature).
+ * Its cost for a parcel is linear: perParcel + perKg × kg + perM3 × m³ + perChargeableKg × chargeable
+ * kg (volumetric divisor 6,000) + lateness, plus the containers it fills on containerised rides.
+ */
+export interface PlanCandidate {
+  readonly pattern: number;
+  readonly rides: readonly PlanRide[];
+  readonly gateway: string;
+  readonly arriveMs: number;
+  /** Delivery day (days since 1970-01-01) in the gateway's calendar. */
+  readonly deliveryDay: number;
+  readonly perParcel: number;
+  readonly perKg: number;
+  readonly perM3: number;
+  readonly perChargeableKg: number;
+  /** g CO2e per tonne carried. */
+  readonly co2eGPerT: number;
+}
+
+/** Route class of parcels: what decides which itineraries they may take. */
+export interface RouteClass {
+  readonly bucket: number;
+  readonly zone: number;
+  readonly dgBits: number;
+  readonly hsBits: number;
+  /** Largest piece weight, longest and shortest side in the class (for route limits). */
+  readonly maxWeightG: number;
+  readonly maxLongestMm: number;
+  readonly maxShortestMm: number;
+}
+
+const PROBE_KG = 1000;
+
+/** Linear coefficients of a tariff or charge: evaluated on unit loads, so any linear tariff is read exactly. */
+function unitLoad(weightG: number, volumeMm3: number): Load {
+  return {
+    kind: 'parcel',
+    weightG,
+    volumeMm3,
+    pieces: 1,
+    heaviestPieceG: weightG,
+    longestSideMm: 0,
+    shortestSideMm: 0,
+    girthMm: 0,
+    containers: [],
+    dangerousGoods: [],
+    hsCodes: [],
+  };
+}
+
+/**
+ * The candidate itineraries of a route class: for every route pattern that reaches a gateway of the
+ * zone and admits the class, the earliest feasible chain of runs, and chains starting on the next
+ * `laterDepartures` first-ride runs (waiting for a later train can fill a container better).
+ */
+export function candidatesFor(ctx: PlanContext, rc: RouteClass): PlanCandidate[] {
+  const net = ctx.network;
+  const zone = net.lastMile[rc.zone]!;
+  const gateways = new Set(zone.gateways);
+  const readyMs = rc.bucket < ctx.hubCutoffs.length ? ctx.hubCutoffs[rc.bucket]! : Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(readyMs)) return [];
+  const out: PlanCandidate[] = [];
+  const s = ctx.settings;
+  const handling = net.hubHandling;
+  const hRate = handling ? ctx.rate(handling.currency) : 0;
+  const lmRate = ctx.rate(zone.rate.currency);
+
+  for (let pi = 0; pi < ctx.patterns.length; pi++) {
+    const p = ctx.patterns[pi]!;
+    if (!gateways.has(p.end)) continue;
+    if ((ctx.patternDgBits[pi]! & rc.dgBits) !== 0 || (ctx.patternHsBits[pi]! & rc.hsBits) !== 0) continue;
+    if (
+      rc.maxWeightG > p.maxPieceWeightG ||
+      rc.maxLongestMm > p.maxPieceLengthMm ||
+      rc.maxShortestMm > p.maxPieceHeightMm
+    )
+      continue;
+
+    for (let k = 0; k <= s.laterDepartures; k++) {
+      let t = readyMs;
+      const rides: PlanRide[] = [];
+      let ok = true;
+      let firstRide = true;
+      let perParcel = 0;
+      let perKg = 0;
+      let perM3 = 0;
+      let perChargeableKg = 0;
+      for (let si = 0; si < p.steps.length && ok; si++) {
+        const step = p.steps[si]!;
+        if (step.kind === 'transfer') {
+          const tr = net.transfers[step.transfer]!;
+          t += tr.minutes * 60_000;
+          if (tr.tariff) {
+            const r = ctx.rate(tr.tariff.currency);
+            perKg += ((shareChargeMinor(tr.tariff, unitLoad(PROBE_KG * 1000, 0), false) ?? 0) / PROBE_KG) * r;
+            perM3 += (shareChargeMinor(tr.tariff, unitLoad(0, 1e9), false) ?? 0) * r;
+          }
+          continue;
+        }
+        const tt = ctx.index.timetables[step.service]!;
+        // The k-th run with capacity from the first feasible one, for the first ride; the earliest for later rides.
+        let run = -1;
+        if (firstRide && k > 0) {
+          let skip = k;
+          for (let i = lowerBoundCutoff(tt.cutoffs, t); i < tt.cutoffs.length; i++) {
+            if (tt.full[i] === 1) continue;
+            if (skip === 0) {
+              run = i;
+              break;
+            }
+            skip--;
+          }
+        } else {
+          run = earliestByArrival(tt, step.alight, t);
+        }
+        firstRide = false;
+        if (run < 0) {
+          ok = false;
+          break;
+        }
+        const service = net.services[step.service]!;
+        const containerised = service.capacity.containers.some(
+          (c) => service.tariff.perContainerMinor?.[c.type] !== undefined && ctx.equipment.has(c.type),
+        );
+        if (!containerised) {
+          const r = ctx.rate(service.tariff.currency);
+          const t0 = service.tariff;
+          if (t0.perChargeableKgMinor !== undefined) perChargeableKg += t0.perChargeableKgMinor * r;
+          else {
+            const kgCharge = lineHaulMinor(service, unitLoad(PROBE_KG * 1000, 0), ctx.equipment, 1);
+            const m3Charge = lineHaulMinor(service, unitLoad(0, 1e9), ctx.equipment, 1);
+            if (kgCharge === undefined || m3Charge === undefined) {
+              ok = false;
+              break;
+            }
+            perKg += (kgCharge / PROBE_KG) * r;
+            perM3 += m3Charge * r;
+          }
+        }
+        const departure = departureKey(step.service, run);
+        planDeparture(ctx, step.service, run);
+        rides.push({ service: step.service, run, alight: step.alight, departure, containerised });
+        t = tt.arrivals[step.alight]![run]!;
+        if (si + 1 < p.steps.length) t += ctx.index.minTransferMs.get(step.to) ?? 0;
+      }
+      if (!ok) break;
+      const extraDays = zone.gatewayDays[p.end] ?? 0;
+      const deliveryMs = t + zone.clearanceHours * HOUR_MS + (zone.transitDays + extraDays) * DAY_MS;
+      const deliveryDay = ctx.dayAt(deliveryMs, ctx.index.nodeZone.get(p.end)!);
+      if (handling) {
+        perParcel += handling.perParcelMinor * hRate;
+        perKg += handling.perKgMinor * hRate;
+      }
+      perParcel += zone.rate.baseMinor * lmRate;
+      perKg += zone.rate.perKgMinor * lmRate;
+      // Carbon: kg / 1000 t × g CO2e per t / 1e6 g per t CO2e × price per t CO2e.
+      perKg += (p.co2eGPerT * s.carbonPriceMinorPerTonne) / 1e9;
+      out.push({
+        pattern: pi,
+        rides,
+        gateway: p.end,
+        arriveMs: t,
+        deliveryDay,
+        perParcel,
+        perKg,
+        perM3,
+        perChargeableKg,
+        co2eGPerT: p.co2eGPerT,
+      });
+    }
+  }
+  return dedupe(out);
+}
+
+/** Drops candidates that take exactly the same runs to the same gateway as an earlier one. */
+function dedupe(list: PlanCandidate[]): PlanCandidate[] {
+  const seen = new Set<string>();
+  return list.filter((c) => {
+    const key = `${c.gateway}|${c.rides.map((r) => `${r.departure}:${r.alight}`).join(',')}|${c.pattern}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function lowerBoundCutoff(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function earliestByArrival(
+  tt: {
+    cutoffs: Float64Array;
+    scheduled: Float64Array;
+    arrivals: readonly Float64Array[];
+    nominalOffsetMs: Float64Array;
+    full: Uint8Array;
+  },
+  alight: number,
+  readyMs: number,
+): number {
+  const arrivals = tt.arrivals[alight]!;
+  const offset = tt.nominalOffsetMs[alight]!;
+  let best = -1;
+  let bestAt = Number.POSITIVE_INFINITY;
+  for (let i = lowerBoundCutoff(tt.cutoffs, readyMs); i < tt.cutoffs.length; i++) {
+    if (tt.scheduled[i]! + offset >= bestAt) break;
+    if (tt.full[i] === 1) continue;
+    if (arrivals[i]! < bestAt) {
+      bestAt = arrivals[i]!;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** Per-parcel weighing cost of a candidate for a parcel (without containers), plan-currency minor units. */
+export function parcelCost(
+  c: PlanCandidate,
+  weightG: number,
+  volumeMm3: number,
+  latePenalty: number,
+  promiseDay: number,
+): number {
+  const kg = weightG / 1000;
+  const chargeable = Math.max(kg, volumeMm3 / 6e6);
+  const late = Math.max(0, c.deliveryDay - promiseDay);
+  return (
+    c.perParcel +
+    c.perKg * kg +
+    (c.perM3 * volumeMm3) / 1e9 +
+    c.perChargeableKg * chargeable +
+    late * latePenalty
+  );
+}

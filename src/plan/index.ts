@@ -1,0 +1,25 @@
+/**
+ * The consolidation planner: each parcel on an itinerary and in a container, at least cost under
+ * capacities, cut-offs and promises, with a lower bound from an exact solver on the aggregated model.
+ */
+export { type Aggregation, aggregate, type Commodity, type HoldReason } from './aggregate.ts';
+export { candidatesFor, type PlanCandidate, type PlanRide, type RouteClass } from './candidates.ts';
+export {
+  DEFAULT_PLAN_SETTINGS,
+  departureKey,
+  type PlanContext,
+  type PlanDeparture,
+  type PlanSettings,
+  planDeparture,
+  preparePlanContext,
+  readyBucket,
+} from './context.ts';
+export {
+  buildModel,
+  type ModelLayout,
+  pruneCandidates,
+  UNSERVED_PENALTY_MINOR,
+  unitCostEstimate,
+} from './model.ts';
+export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
+export type { MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';

@@ -1,0 +1,51 @@
+/**
+ * A mixed-integer linear program in column-compressed form, and the small interface a solver
+ * implements. The planner builds the model; the shell supplies the solver (HiGHS), so the core stays
+ * free of WebAssembly and clocks.
+ */
+export interface MipModel {
+  readonly numCols: number;
+  readonly numRows: number;
+  readonly colCost: Float64Array;
+  readonly colLower: Float64Array;
+  readonly colUpper: Float64Array;
+  readonly rowLower: Float64Array;
+  readonly rowUpper: Float64Array;
+  /** CSC: column j's entries are index/value[start[j] .. start[j+1]). */
+  readonly start: Int32Array;
+  readonly index: Int32Array;
+  readonly value: Float64Array;
+  /** 1 for integer columns, 0 for continuous. */
+  readonly integrality: Int32Array;
+  /** Constant added to the objective. */
+  readonly offset: number;
+}
+
+export type MipStatus = 'optimal' | 'time-limit' | 'infeasible' | 'interrupted' | 'error';
+
+export interface MipResult {
+  readonly status: MipStatus;
+  /** Column values of the best solution found (empty when none). */
+  readonly x: Float64Array;
+  readonly objective: number;
+  /** The solver's proven lower bound on the optimum (minimisation). */
+  readonly dualBound: number;
+  readonly nodes: number;
+  readonly seconds: number;
+  readonly message?: string;
+}
+
+export interface MipSolveOptions {
+  readonly timeLimitSeconds: number;
+  /** Stop when (objective − bound) / objective falls to this. */
+  readonly relativeGap: number;
+  /** Called as the solver improves (fraction 0–1 of the way, best objective, bound). */
+  readonly onProgress?: (info: { objective: number; bound: number }) => void;
+  /** Solve the LP relaxation only (integrality ignored). */
+  readonly relaxed?: boolean;
+}
+
+/** What the planner needs of a MIP solver. A fresh native instance per call. */
+export interface MipSolver {
+  solve(model: MipModel, options: MipSolveOptions): MipResult;
+}

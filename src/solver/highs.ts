@@ -1,0 +1,83 @@
+import type { Highs } from 'highs';
+import * as highsPackage from 'highs';
+import type { MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from '../plan/index.ts';
+
+type Loader = () => Promise<Highs>;
+// The package is typed as CommonJS; under ESM its loader is the default export.
+const loadHighs: Loader =
+  (highsPackage as unknown as { default?: Loader }).default ?? (highsPackage as unknown as Loader);
+
+let runtime: Promise<Highs> | undefined;
+
+/** Loads the HiGHS WebAssembly runtime once per process; each solve gets its own native model. */
+export async function createHighsSolver(): Promise<MipSolver> {
+  runtime ??= loadHighs();
+  const highs = await runtime;
+  return {
+    solve(model: MipModel, options: MipSolveOptions): MipResult {
+      const started = performance.now();
+      const m = highs.createModel();
+      try {
+        m.passModel({
+          numCols: model.numCols,
+          numRows: model.numRows,
+          offset: model.offset,
+          colCost: model.colCost,
+          colLower: model.colLower,
+          colUpper: model.colUpper,
+          rowLower: model.rowLower,
+          rowUpper: model.rowUpper,
+          matrix: {
+            format: 'csc',
+            numRows: model.numRows,
+            numCols: model.numCols,
+            starts: model.start,
+            indices: model.index,
+            values: model.value,
+          },
+          ...(options.relaxed ? {} : { integrality: model.integrality as unknown as Int32Array }),
+        } as never);
+        m.options.set('output_flag', false);
+        m.options.set('time_limit', options.timeLimitSeconds);
+        m.options.set('mip_rel_gap', options.relativeGap);
+
+        const run = m.run();
+        const status = run.modelStatus as unknown as number;
+        const name = statusName(highs, status);
+        const info = m.info;
+        const get = (key: string): number | undefined => {
+          try {
+            const v = info.get(key);
+            return typeof v === 'bigint' ? Number(v) : (v as number);
+          } catch {
+            return undefined;
+          }
+        };
+        const hasSolution = (get('primal_solution_status') ?? 0) === 2;
+        const x = hasSolution ? m.getSolution().colValue : new Float64Array(0);
+        const objective = hasSolution ? m.getObjectiveValue() : Number.POSITIVE_INFINITY;
+        const isMip = !options.relaxed && model.integrality.some((v) => v === 1);
+        const bound = isMip ? (get('mip_dual_bound') ?? Number.NEGATIVE_INFINITY) : objective;
+        return {
+          status: name,
+          x,
+          objective,
+          dualBound: bound,
+          nodes: get('mip_node_count') ?? 0,
+          seconds: (performance.now() - started) / 1000,
+        };
+      } finally {
+        m.dispose();
+      }
+    },
+  };
+}
+
+function statusName(highs: Highs, status: number): MipStatus {
+  const c = highs.constants.modelStatus as unknown as Record<string, number>;
+  if (status === c.optimal) return 'optimal';
+  if (status === c.timeLimit) return 'time-limit';
+  if (status === c.infeasible) return 'infeasible';
+  if (status === c.interrupt) return 'interrupted';
+  return 'error';
+}
