@@ -25,8 +25,10 @@ export interface PlanSettings {
    * weight limit is the payload. Default 0.85.
    */
   readonly containerFill: number;
-  /** Later first departures kept per route pattern beside the earliest, for consolidation. Default 2. */
+  /** Later first departures kept per route pattern beside the earliest, for consolidation. Default 1. */
   readonly laterDepartures: number;
+  /** Cost of leaving a parcel unplanned when no candidate has room (held for the next plan). Default 45,000. */
+  readonly holdPenaltyMinor: number;
 }
 
 export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
@@ -34,7 +36,8 @@ export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   latePenaltyMinorPerDay: 500,
   carbonPriceMinorPerTonne: 0,
   containerFill: 0.85,
-  laterDepartures: 2,
+  laterDepartures: 1,
+  holdPenaltyMinor: 45_000,
 };
 
 /** A departure as the plan sees it: a run of a service. */

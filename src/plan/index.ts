@@ -3,6 +3,7 @@
  * capacities, cut-offs and promises, with a lower bound from an exact solver on the aggregated model.
  */
 export { type Aggregation, aggregate, type Commodity, type HoldReason } from './aggregate.ts';
+export { type Assignment, assignParcels } from './assign.ts';
 export { candidatesFor, type PlanCandidate, type PlanRide, type RouteClass } from './candidates.ts';
 export {
   DEFAULT_PLAN_SETTINGS,
@@ -14,12 +15,14 @@ export {
   preparePlanContext,
   readyBucket,
 } from './context.ts';
+export { evaluatePlan, type PlanCosts, type PlanStats } from './evaluate.ts';
+export { planGreedy } from './greedy.ts';
 export {
   buildModel,
   type ModelLayout,
   pruneCandidates,
-  UNSERVED_PENALTY_MINOR,
   unitCostEstimate,
 } from './model.ts';
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
+export { type PlanOutcome, type PlanRunOptions, planConsolidation } from './plan.ts';
 export type { MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';

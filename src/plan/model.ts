@@ -3,9 +3,6 @@ import type { PlanCandidate } from './candidates.ts';
 import type { PlanContext, PlanDeparture } from './context.ts';
 import type { MipModel } from './solver.ts';
 
-/** Penalty per parcel left unserved by the model (no capacity anywhere): 10,000 major units. */
-export const UNSERVED_PENALTY_MINOR = 1_000_000;
-
 /** Where each decision sits among the model's columns, to read a solution back. */
 export interface ModelLayout {
   readonly model: MipModel;
@@ -78,7 +75,7 @@ export function pruneCandidates(
  *   weight (kg) and filled volume (m³) of the flows through d within the containers opened;
  * - loose capacity (air) in kg and m³ per departure.
  */
-export function buildModel(ctx: PlanContext, agg: Aggregation, layers = 2, linking = true): ModelLayout {
+export function buildModel(ctx: PlanContext, agg: Aggregation, layers = 1, linking = true): ModelLayout {
   const penalty = ctx.settings.latePenaltyMinorPerDay;
   const cols: { cost: number; lower: number; upper: number; int: number; rows: number[]; vals: number[] }[] =
     [];
@@ -166,7 +163,7 @@ export function buildModel(ctx: PlanContext, agg: Aggregation, layers = 2, linki
       }
       return col;
     });
-    unservedCol[ci] = addCol(UNSERVED_PENALTY_MINOR, 0, c.count);
+    unservedCol[ci] = addCol(ctx.settings.holdPenaltyMinor, 0, c.count);
     put(unservedCol[ci]!, demand, 1);
 
     // Lateness by breakpoints. Promises before the earliest delivery are late by a constant extra

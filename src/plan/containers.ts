@@ -1,0 +1,149 @@
+import type { PlanDeparture } from './context.ts';
+
+/** A container opened on a departure, as the plan fills it. */
+export interface OpenContainer {
+  readonly id: number;
+  readonly departure: number;
+  /** Index into the departure's container types. */
+  type: number;
+  weightG: number;
+  volumeMm3: number;
+  parcels: number[];
+}
+
+/** The containers of every containerised departure and the loose capacity left on the others. */
+export class Loading {
+  readonly containers = new Map<number, OpenContainer[]>();
+  /** Every container ever opened, by id (closed ones stay, empty). */
+  readonly all: OpenContainer[] = [];
+  readonly looseWeightG = new Map<number, number>();
+  readonly looseVolumeMm3 = new Map<number, number>();
+
+  constructor(private readonly departures: ReadonlyMap<number, PlanDeparture>) {}
+
+  /** Containers opened on a departure. */
+  of(departure: number): OpenContainer[] {
+    let list = this.containers.get(departure);
+    if (!list) {
+      list = [];
+      this.containers.set(departure, list);
+    }
+    return list;
+  }
+
+  /** Slots still free on a departure, per container type. */
+  freeSlots(departure: number, type: number): number {
+    const d = this.departures.get(departure)!;
+    const used = this.of(departure).filter((c) => c.type === type).length;
+    return d.containers[type]!.slots - used;
+  }
+
+  /** The container type with the lowest cost per filled m³ that has free slots, or -1. */
+  bestType(departure: number): number {
+    const d = this.departures.get(departure)!;
+    let best = -1;
+    let bestRate = Number.POSITIVE_INFINITY;
+    d.containers.forEach((t, i) => {
+      const rate = t.costMinor / t.volumeMm3;
+      if (this.freeSlots(departure, i) > 0 && rate < bestRate) {
+        bestRate = rate;
+        best = i;
+      }
+    });
+    return best;
+  }
+
+  /**
+   * Puts a parcel in the first container of the departure with room (weight and filled volume), or
+   * opens a container when `mayOpen`. Returns the container, or undefined when it does not fit.
+   */
+  place(
+    departure: number,
+    parcel: number,
+    weightG: number,
+    volumeMm3: number,
+    mayOpen: boolean,
+  ): OpenContainer | undefined {
+    const d = this.departures.get(departure)!;
+    for (const c of this.of(departure)) {
+      const t = d.containers[c.type]!;
+      if (c.weightG + weightG <= t.payloadG && c.volumeMm3 + volumeMm3 <= t.volumeMm3) {
+        c.weightG += weightG;
+        c.volumeMm3 += volumeMm3;
+        c.parcels.push(parcel);
+        return c;
+      }
+    }
+    if (!mayOpen) return undefined;
+    const type = this.bestType(departure);
+    if (type < 0) return undefined;
+    const t = d.containers[type]!;
+    if (weightG > t.payloadG || volumeMm3 > t.volumeMm3) return undefined;
+    const c: OpenContainer = { id: this.all.length, departure, type, weightG, volumeMm3, parcels: [parcel] };
+    this.all.push(c);
+    this.of(departure).push(c);
+    return c;
+  }
+
+  /** Takes a parcel's weight and volume out of a container (the parcel list is cleaned by `compact`). */
+  unplace(c: OpenContainer, weightG: number, volumeMm3: number): void {
+    c.weightG -= weightG;
+    c.volumeMm3 -= volumeMm3;
+  }
+
+  /** Closes containers left empty and drops parcels that left from the lists. */
+  compact(isIn: (container: OpenContainer, parcel: number) => boolean): void {
+    for (const [key, list] of this.containers) {
+      for (const c of list) c.parcels = [...new Set(c.parcels)].filter((p) => isIn(c, p));
+      this.containers.set(
+        key,
+        list.filter((c) => c.parcels.length > 0),
+      );
+    }
+  }
+
+  /** Whether loose capacity (kg, m³) remains on a departure for a parcel. */
+  fitsLoose(departure: number, weightG: number, volumeMm3: number): boolean {
+    const d = this.departures.get(departure)!;
+    return (
+      (this.looseWeightG.get(departure) ?? 0) + weightG <= d.weightCapG &&
+      (this.looseVolumeMm3.get(departure) ?? 0) + volumeMm3 <= d.volumeCapMm3
+    );
+  }
+
+  addLoose(departure: number, weightG: number, volumeMm3: number): void {
+    this.looseWeightG.set(departure, (this.looseWeightG.get(departure) ?? 0) + weightG);
+    this.looseVolumeMm3.set(departure, (this.looseVolumeMm3.get(departure) ?? 0) + volumeMm3);
+  }
+
+  removeLoose(departure: number, weightG: number, volumeMm3: number): void {
+    this.looseWeightG.set(departure, (this.looseWeightG.get(departure) ?? 0) - weightG);
+    this.looseVolumeMm3.set(departure, (this.looseVolumeMm3.get(departure) ?? 0) - volumeMm3);
+  }
+
+  /**
+   * Gives the least-filled containers of each departure the cheapest type that still holds them
+   * (a half-empty 40' becomes a 20' when a 20' slot is free and cheaper).
+   */
+  rightSize(): void {
+    for (const [key, list] of this.containers) {
+      const d = this.departures.get(key)!;
+      for (const c of list) {
+        const current = d.containers[c.type]!;
+        let best = c.type;
+        for (let i = 0; i < d.containers.length; i++) {
+          const t = d.containers[i]!;
+          if (
+            t.costMinor < d.containers[best]!.costMinor &&
+            c.weightG <= t.payloadG &&
+            c.volumeMm3 <= t.volumeMm3 &&
+            this.freeSlots(key, i) > 0
+          ) {
+            best = i;
+          }
+        }
+        if (best !== c.type && d.containers[best]!.costMinor < current.costMinor) c.type = best;
+      }
+    }
+  }
+}
