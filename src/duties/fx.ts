@@ -204,16 +204,50 @@ export function convert(
   date: string,
   fx: FxTables,
 ): FxConversion | FxMissing {
-  const f = fxFactor(from, to, date, fx);
-  if (!f.ok) return f;
-  const minor = toSafeNumber(roundFraction(mul(fraction(amountMinor), f.factor), 'half-up'));
+  const r = rateOn(from, to, date, fx);
+  if (!r.ok) return r;
+  const minor = toSafeNumber(roundFraction(mul(fraction(amountMinor), r.factor), 'half-up'));
   return {
     ok: true,
     minor,
     from,
     to,
+    rate: r.rate,
+    ...(r.tableDate ? { tableDate: r.tableDate } : {}),
+    sources: r.sources,
+  };
+}
+
+interface RateOn {
+  readonly ok: true;
+  readonly factor: Fraction;
+  readonly rate: string;
+  readonly tableDate?: string;
+  readonly sources: readonly FxSource[];
+}
+
+/** Derived rates, remembered per table set, day and pair: quotes convert the same pairs again and again. */
+const rateCache = new WeakMap<FxTables, Map<string, RateOn>>();
+
+function rateOn(from: Currency, to: Currency, date: string, fx: FxTables): RateOn | FxMissing {
+  const day = from === to ? undefined : fxDayOn(fx, date);
+  const key = `${from}|${to}|${day?.date ?? ''}`;
+  let cache = rateCache.get(fx);
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  const f = fxFactor(from, to, date, fx);
+  if (!f.ok) return f;
+  const value: RateOn = {
+    ok: true,
+    factor: f.factor,
     rate: displayRate(from, to, f.factor),
     ...(f.day ? { tableDate: f.day.date } : {}),
     sources: f.sources,
   };
+  if (!cache) {
+    cache = new Map();
+    rateCache.set(fx, cache);
+  }
+  cache.set(key, value);
+  return value;
 }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ParcelItem } from '../domain/parcel.ts';
 import { convert } from './fx.ts';
 import { type LandedCostFailure, type LandedCostResult, landedCost } from './landed-cost.ts';
-import type { LandedCostRequest } from './request.ts';
+import { landedCostRequestForParcel } from './parcel.ts';
+import { type LandedCostRequest, LandedCostRequestSchema } from './request.ts';
 import { loadDutyRules, loadFx } from './rule-files.fixture.ts';
+import { parseDutyRules } from './schema.ts';
 
 const rules = loadDutyRules();
 const fx = loadFx();
@@ -452,5 +454,109 @@ describe('failures name what is missing', () => {
   it('a date before the first FX table, when a conversion is needed', () => {
     const r = run({ destination: 'BR', date: '2023-08-15', items: [item('610910', 1000, 'USD')] });
     expect(r).toMatchObject({ ok: false, kind: 'missing-fx-rate', from: 'USD', date: '2023-08-15' });
+  });
+});
+
+describe('a waiver floor on import charges (New Zealand style), on a small synthetic rule book', () => {
+  const book = parseDutyRules([
+    {
+      file: 'xa.yaml',
+      data: {
+        destinations: ['XA'],
+        name: 'Testland',
+        sources: [{ id: 'law', title: 'Testland customs law', date: '2025-01-01', kind: 'official' }],
+        tariffs: { t: { name: 'Testland tariff', source: 'law', rates: [{ hs: '61', rate: '10%' }] } },
+        vatRates: [{ rate: '15%', source: 'law' }],
+        fees: [
+          {
+            id: 'entry-fee',
+            name: 'Entry fee',
+            amount: 'NZD 30.00',
+            per: 'consignment',
+            collector: 'carrier-at-import',
+            payer: 'incoterm',
+            source: 'law',
+            onlyIfCollectedAtImport: true,
+          },
+        ],
+        ruleSets: [
+          {
+            id: 'xa-2025-01-01',
+            name: 'Testland',
+            validFrom: '2025-01-01',
+            sources: ['law'],
+            currency: 'NZD',
+            valueBasis: 'FOB',
+            tiers: [
+              {
+                id: 'standard',
+                name: 'all',
+                description: 'duty and GST, waived under NZD 60',
+                duties: [{ kind: 'tariff', table: 't' }],
+                vat: { kind: 'rate', base: ['customs-value', 'duty'], collector: 'carrier-at-import' },
+                chargesWaivedBelow: 'NZD 60.00',
+              },
+            ],
+          },
+        ],
+      },
+    },
+  ]);
+  if (!book.ok) throw new Error(JSON.stringify(book.problems));
+  const quote = (value: number) =>
+    landedCost(
+      { destination: 'XA', date: '2025-06-01', items: [item('610910', value, 'NZD')] },
+      book.rules,
+      fx,
+    );
+
+  it('waives duty and GST that total less than NZD 60, and charges no entry fee', () => {
+    const r = quote(22_600); // duty 22.60, GST 15 % of 248.60 = 37.29: 59.89 in all
+    expect(r.ok && r.totals.duty.minor + r.totals.vat.minor).toBe(0);
+    expect(r.ok && r.totals.total.minor).toBe(0);
+    expect(r.ok && r.notes.join(' ')).toMatch(/waived/);
+  });
+
+  it('collects everything, with the entry fee, from NZD 60', () => {
+    const r = quote(23_000); // duty 23.00, GST 15 % of 253.00 = 37.95 → 60.95
+    expect(r.ok && [r.totals.duty.minor, r.totals.vat.minor, r.totals.fees.minor]).toEqual([
+      2300, 3795, 3000,
+    ]);
+  });
+});
+
+describe('requests from parcels and from outside', () => {
+  it('builds a request from a parcel: destination, items, weight and incoterm', () => {
+    const request = landedCostRequestForParcel(
+      {
+        items: [item('610910', 1000)],
+        grossWeightG: 300,
+        incoterm: 'DDP',
+        consignee: {
+          name: 'A',
+          address: 'B',
+          city: 'Paris',
+          postcode: '75001',
+          country: 'FR',
+          phone: '+33 6 12 34 56 78',
+        },
+      },
+      { date: '2026-11-24', shippingMinor: 500, channel: 'postal' },
+    );
+    expect(request).toMatchObject({
+      destination: 'FR',
+      grossWeightG: 300,
+      incoterm: 'DDP',
+      channel: 'postal',
+    });
+    const r = ok(request);
+    expect(r.totals.seller.minor).toBeGreaterThan(0);
+  });
+
+  it('validates a request body with the schema, naming the bad field', () => {
+    const bad = LandedCostRequestSchema.safeParse({ destination: 'de', date: '2026-13-01', items: [] });
+    expect(bad.success).toBe(false);
+    const fields = bad.success ? [] : bad.error.issues.map((i) => i.path.join('.'));
+    expect(fields).toEqual(expect.arrayContaining(['destination', 'date', 'items']));
   });
 });

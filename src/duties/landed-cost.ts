@@ -930,7 +930,7 @@ function compute(ctx: Context): LandedCostResult {
     return { minor: m, answerMinor: toCurrency(ctx, m, ruleSet.currency, answerCurrency) };
   };
   const totals = { all: emptyTotals(), checkout: 0n, door: 0n, seller: 0n };
-  const book_ = (collector: Collector, payer: 'buyer' | 'seller', value: bigint) => {
+  const record = (collector: Collector, payer: 'buyer' | 'seller', value: bigint) => {
     if (payer === 'seller') totals.seller += value;
     else if (collector === 'seller-at-sale') totals.checkout += value;
     else totals.door += value;
@@ -939,7 +939,7 @@ function compute(ctx: Context): LandedCostResult {
   const duties: DutyLine[] = dutyDraftsAll.map((d, k) => {
     const value = dutyAmounts[k] as bigint;
     totals.all.duty += value;
-    book_(tier.dutyCollector, dutyPayer, value);
+    record(tier.dutyCollector, dutyPayer, value);
     const item = d.line !== undefined ? request.items[d.line] : undefined;
     return {
       kind: d.kind,
@@ -961,7 +961,7 @@ function compute(ctx: Context): LandedCostResult {
   const vatLines: VatLine[] = vatDrafts.map((g, k) => {
     const v = vatAmounts[k] as { base: bigint; amount: bigint };
     totals.all.vat += v.amount;
-    book_(vatCollector, vatPayer, v.amount);
+    record(vatCollector, vatPayer, v.amount);
     return {
       rateBp: g.rateBp,
       rate: formatRateBp(g.rateBp),
@@ -982,7 +982,7 @@ function compute(ctx: Context): LandedCostResult {
   const fees: FeeLine[] = feesAll.map((f) => {
     const payer = resolvePayer(f.fee.payer, ctx);
     totals.all.fees += f.amount;
-    book_(f.fee.collector, payer, f.amount);
+    record(f.fee.collector, payer, f.amount);
     return {
       id: f.fee.id,
       name: f.fee.name,

@@ -26,3 +26,4 @@ export {
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export { type PlanOutcome, type PlanRunOptions, planConsolidation } from './plan.ts';
 export type { MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';
+export { type PlanDocument, type PlannedContainer, type PlannedDeparture, type PlannedParcel, type PlanSummary, planCsv, planDocument, planSummary } from './document.ts';

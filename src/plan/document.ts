@@ -1,0 +1,215 @@
+import { toLocalIso } from '../network/index.ts';
+import { MAX_RIDES } from './assign.ts';
+import type { PlanCandidate } from './candidates.ts';
+import type { PlanContext } from './context.ts';
+import type { PlanStats } from './evaluate.ts';
+import type { PlanOutcome } from './plan.ts';
+import type { PlanParcels } from './parcels.ts';
+
+const DAY_MS = 86_400_000;
+
+/** One parcel's place in a plan: its rides (departure and where it alights), containers, dates, cost. */
+export interface PlannedParcel {
+  readonly id: string;
+  /** Departure ids in order, each with the node the parcel alights at. */
+  readonly rides: readonly { readonly departureId: string; readonly to: string; readonly containerId?: string }[];
+  readonly gateway: string;
+  readonly deliveryDate: string;
+  readonly promisedDate: string;
+  readonly lateDays: number;
+  readonly costMinor: number;
+}
+
+export interface PlannedContainer {
+  readonly id: string;
+  readonly type: string;
+  readonly parcels: number;
+  readonly weightG: number;
+  readonly volumeMm3: number;
+  /** Weight / payload, 0–1. */
+  readonly weightUtilisation: number;
+  /** Volume / inside volume, 0–1. */
+  readonly volumeUtilisation: number;
+}
+
+export interface PlannedDeparture {
+  readonly id: string;
+  readonly serviceId: string;
+  readonly departAt: string;
+  readonly containers: readonly PlannedContainer[];
+  readonly looseWeightG: number;
+  readonly looseVolumeMm3: number;
+}
+
+export interface PlanSummary {
+  readonly currency: string;
+  readonly costMinor: number;
+  readonly components: PlanStats['costs'];
+  readonly lowerBoundMinor: number;
+  readonly boundMethod: 'lp' | 'mip';
+  readonly gapPercent: number;
+  readonly parcels: number;
+  readonly planned: number;
+  readonly held: number;
+  readonly onTime: number;
+  readonly onTimeRate: number;
+  readonly late: number;
+  readonly lateDays: number;
+  readonly co2eKg: number;
+  readonly containers: number;
+  readonly departuresUsed: number;
+}
+
+/** A plan as saved, exported and verified: `landbridge-plan/1`. */
+export interface PlanDocument {
+  readonly format: 'landbridge-plan/1';
+  readonly network: { readonly id: string; readonly version: string };
+  readonly horizon: { readonly from: string; readonly days: number };
+  readonly settings: PlanContext['settings'];
+  readonly summary: PlanSummary;
+  readonly baseline?: { readonly method: string; readonly costMinor: number; readonly onTimeRate: number; readonly containers: number };
+  readonly departures: readonly PlannedDeparture[];
+  readonly parcels: readonly PlannedParcel[];
+  readonly held: readonly { readonly id: string; readonly reason: string }[];
+}
+
+const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** Summary figures of a plan. */
+export function planSummary(ctx: PlanContext, parcels: PlanParcels, stats: PlanStats, bound: number, method: 'lp' | 'mip'): PlanSummary {
+  const total = stats.costs.totalMinor;
+  return {
+    currency: ctx.settings.currency,
+    costMinor: total,
+    components: stats.costs,
+    lowerBoundMinor: bound,
+    boundMethod: method,
+    gapPercent: total > 0 ? Math.round(((total - bound) / total) * 1e6) / 1e4 : 0,
+    parcels: parcels.count,
+    planned: stats.planned,
+    held: stats.held,
+    onTime: stats.onTime,
+    onTimeRate: stats.planned > 0 ? Math.round((stats.onTime / stats.planned) * 1e4) / 1e4 : 0,
+    late: stats.late,
+    lateDays: stats.lateDays,
+    co2eKg: stats.co2eKg,
+    containers: stats.containers,
+    departuresUsed: 0,
+  };
+}
+
+/**
+ * The plan document of an outcome: summary, departures with their containers, each parcel's rides,
+ * containers, dates and cost, and the parcels held with the reason. Deterministic for the same input.
+ */
+export function planDocument(
+  ctx: PlanContext,
+  parcels: PlanParcels,
+  outcome: PlanOutcome,
+  baseline?: PlanDocument['baseline'],
+): PlanDocument {
+  const a = outcome.assignment;
+  const zones = ctx.index.nodeZone;
+  // Container ids: departure id + number in the departure's order.
+  const containerId = new Map<number, string>();
+  const departures: PlannedDeparture[] = [];
+  const used = new Set<number>();
+  for (const list of a.loading.containers.values()) for (const c of list) if (c.parcels.length > 0) used.add(c.departure);
+  for (const key of a.loading.looseWeightG.keys()) if ((a.loading.looseWeightG.get(key) ?? 0) > 0) used.add(key);
+  const keys = [...used].sort((x, y) => {
+    const dx = ctx.departures.get(x)!;
+    const dy = ctx.departures.get(y)!;
+    const tx = ctx.index.timetables[dx.service]!.departures[dx.run]!.departAtMs;
+    const ty = ctx.index.timetables[dy.service]!.departures[dy.run]!.departAtMs;
+    return tx - ty || (dx.id < dy.id ? -1 : 1);
+  });
+  for (const key of keys) {
+    const d = ctx.departures.get(key)!;
+    const run = ctx.index.timetables[d.service]!.departures[d.run]!;
+    const list = (a.loading.containers.get(key) ?? []).filter((c) => c.parcels.length > 0);
+    const containers = list.map((c, i) => {
+      const id = `${d.id}#${i + 1}`;
+      containerId.set(c.id, id);
+      const t = d.containers[c.type]!;
+      const innerVolume = t.volumeMm3 / ctx.settings.containerFill;
+      return {
+        id,
+        type: t.type,
+        parcels: c.parcels.length,
+        weightG: Math.round(c.weightG),
+        volumeMm3: Math.round(c.volumeMm3),
+        weightUtilisation: Math.round((c.weightG / t.payloadG) * 1e4) / 1e4,
+        volumeUtilisation: Math.round((c.volumeMm3 / innerVolume) * 1e4) / 1e4,
+      };
+    });
+    departures.push({
+      id: d.id,
+      serviceId: run.serviceId,
+      departAt: toLocalIso(run.departAtMs, zones.get(run.origin) ?? 'UTC'),
+      containers,
+      looseWeightG: Math.round(a.loading.looseWeightG.get(key) ?? 0),
+      looseVolumeMm3: Math.round(a.loading.looseVolumeMm3.get(key) ?? 0),
+    });
+  }
+
+  const planned: PlannedParcel[] = [];
+  for (let p = 0; p < parcels.count; p++) {
+    const j = a.candidate[p]!;
+    if (j < 0) continue;
+    const k: PlanCandidate = outcome.layout.candidates[a.commodity[p]!]![j]!;
+    const rides = k.rides.map((r, ri) => {
+      const d = ctx.departures.get(r.departure)!;
+      const s = ctx.network.services[r.service]!;
+      const cid = a.rideContainer[p * MAX_RIDES + ri]!;
+      return { departureId: d.id, to: s.legs[r.alight]!.to, ...(cid >= 0 ? { containerId: containerId.get(cid)! } : {}) };
+    });
+    const late = Math.max(0, k.deliveryDay - parcels.promiseDay[p]!);
+    planned.push({
+      id: parcels.ids[p]!,
+      rides,
+      gateway: k.gateway,
+      deliveryDate: isoDay(k.deliveryDay),
+      promisedDate: isoDay(parcels.promiseDay[p]!),
+      lateDays: late,
+      costMinor: Math.round(outcome.stats.parcelCostMinor[p]!),
+    });
+  }
+  const held = [
+    ...outcome.aggregation.held.map((h) => ({ id: parcels.ids[h.parcel]!, reason: h.reason })),
+    ...a.heldForCapacity.map((p) => ({ id: parcels.ids[p]!, reason: 'no-capacity' })),
+  ].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const summary = { ...planSummary(ctx, parcels, outcome.stats, outcome.lowerBoundMinor, outcome.boundMethod), departuresUsed: departures.length };
+  return {
+    format: 'landbridge-plan/1',
+    network: { id: ctx.network.id, version: ctx.network.version },
+    horizon: { from: new Date(ctx.fromMs).toISOString(), days: Math.round((ctx.untilMs - ctx.fromMs) / DAY_MS) },
+    settings: ctx.settings,
+    summary,
+    ...(baseline ? { baseline } : {}),
+    departures,
+    parcels: planned,
+    held,
+  };
+}
+
+/** The plan as CSV: a row a parcel (parcel id, departure ids, container ids, gateway, dates, cost). */
+export function planCsv(doc: PlanDocument): string {
+  const lines = ['parcel_id,departure_ids,container_ids,gateway,delivery_date,promised_date,late_days,cost_minor,currency'];
+  for (const p of doc.parcels) {
+    lines.push(
+      [
+        p.id,
+        p.rides.map((r) => r.departureId).join(' '),
+        p.rides.map((r) => r.containerId ?? '').join(' ').trim(),
+        p.gateway,
+        p.deliveryDate,
+        p.promisedDate,
+        p.lateDays,
+        p.costMinor,
+        doc.summary.currency,
+      ].join(','),
+    );
+  }
+  for (const h of doc.held) lines.push(`${h.id},,,,,,,,${doc.summary.currency}`);
+  return `${lines.join('\n')}\n`;
+}
