@@ -3,8 +3,8 @@ import { MAX_RIDES } from './assign.ts';
 import type { PlanCandidate } from './candidates.ts';
 import type { PlanContext } from './context.ts';
 import type { PlanStats } from './evaluate.ts';
-import type { PlanOutcome } from './plan.ts';
 import type { PlanParcels } from './parcels.ts';
+import type { PlanOutcome } from './plan.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -12,7 +12,11 @@ const DAY_MS = 86_400_000;
 export interface PlannedParcel {
   readonly id: string;
   /** Departure ids in order, each with the node the parcel alights at. */
-  readonly rides: readonly { readonly departureId: string; readonly to: string; readonly containerId?: string }[];
+  readonly rides: readonly {
+    readonly departureId: string;
+    readonly to: string;
+    readonly containerId?: string;
+  }[];
   readonly gateway: string;
   readonly deliveryDate: string;
   readonly promisedDate: string;
@@ -67,7 +71,12 @@ export interface PlanDocument {
   readonly horizon: { readonly from: string; readonly days: number };
   readonly settings: PlanContext['settings'];
   readonly summary: PlanSummary;
-  readonly baseline?: { readonly method: string; readonly costMinor: number; readonly onTimeRate: number; readonly containers: number };
+  readonly baseline?: {
+    readonly method: string;
+    readonly costMinor: number;
+    readonly onTimeRate: number;
+    readonly containers: number;
+  };
   readonly departures: readonly PlannedDeparture[];
   readonly parcels: readonly PlannedParcel[];
   readonly held: readonly { readonly id: string; readonly reason: string }[];
@@ -76,7 +85,13 @@ export interface PlanDocument {
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** Summary figures of a plan. */
-export function planSummary(ctx: PlanContext, parcels: PlanParcels, stats: PlanStats, bound: number, method: 'lp' | 'mip'): PlanSummary {
+export function planSummary(
+  ctx: PlanContext,
+  parcels: PlanParcels,
+  stats: PlanStats,
+  bound: number,
+  method: 'lp' | 'mip',
+): PlanSummary {
   const total = stats.costs.totalMinor;
   return {
     currency: ctx.settings.currency,
@@ -114,8 +129,10 @@ export function planDocument(
   const containerId = new Map<number, string>();
   const departures: PlannedDeparture[] = [];
   const used = new Set<number>();
-  for (const list of a.loading.containers.values()) for (const c of list) if (c.parcels.length > 0) used.add(c.departure);
-  for (const key of a.loading.looseWeightG.keys()) if ((a.loading.looseWeightG.get(key) ?? 0) > 0) used.add(key);
+  for (const list of a.loading.containers.values())
+    for (const c of list) if (c.parcels.length > 0) used.add(c.departure);
+  for (const key of a.loading.looseWeightG.keys())
+    if ((a.loading.looseWeightG.get(key) ?? 0) > 0) used.add(key);
   const keys = [...used].sort((x, y) => {
     const dx = ctx.departures.get(x)!;
     const dy = ctx.departures.get(y)!;
@@ -161,7 +178,11 @@ export function planDocument(
       const d = ctx.departures.get(r.departure)!;
       const s = ctx.network.services[r.service]!;
       const cid = a.rideContainer[p * MAX_RIDES + ri]!;
-      return { departureId: d.id, to: s.legs[r.alight]!.to, ...(cid >= 0 ? { containerId: containerId.get(cid)! } : {}) };
+      return {
+        departureId: d.id,
+        to: s.legs[r.alight]!.to,
+        ...(cid >= 0 ? { containerId: containerId.get(cid)! } : {}),
+      };
     });
     const late = Math.max(0, k.deliveryDay - parcels.promiseDay[p]!);
     planned.push({
@@ -178,11 +199,17 @@ export function planDocument(
     ...outcome.aggregation.held.map((h) => ({ id: parcels.ids[h.parcel]!, reason: h.reason })),
     ...a.heldForCapacity.map((p) => ({ id: parcels.ids[p]!, reason: 'no-capacity' })),
   ].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  const summary = { ...planSummary(ctx, parcels, outcome.stats, outcome.lowerBoundMinor, outcome.boundMethod), departuresUsed: departures.length };
+  const summary = {
+    ...planSummary(ctx, parcels, outcome.stats, outcome.lowerBoundMinor, outcome.boundMethod),
+    departuresUsed: departures.length,
+  };
   return {
     format: 'landbridge-plan/1',
     network: { id: ctx.network.id, version: ctx.network.version },
-    horizon: { from: new Date(ctx.fromMs).toISOString(), days: Math.round((ctx.untilMs - ctx.fromMs) / DAY_MS) },
+    horizon: {
+      from: new Date(ctx.fromMs).toISOString(),
+      days: Math.round((ctx.untilMs - ctx.fromMs) / DAY_MS),
+    },
     settings: ctx.settings,
     summary,
     ...(baseline ? { baseline } : {}),
@@ -194,13 +221,18 @@ export function planDocument(
 
 /** The plan as CSV: a row a parcel (parcel id, departure ids, container ids, gateway, dates, cost). */
 export function planCsv(doc: PlanDocument): string {
-  const lines = ['parcel_id,departure_ids,container_ids,gateway,delivery_date,promised_date,late_days,cost_minor,currency'];
+  const lines = [
+    'parcel_id,departure_ids,container_ids,gateway,delivery_date,promised_date,late_days,cost_minor,currency',
+  ];
   for (const p of doc.parcels) {
     lines.push(
       [
         p.id,
         p.rides.map((r) => r.departureId).join(' '),
-        p.rides.map((r) => r.containerId ?? '').join(' ').trim(),
+        p.rides
+          .map((r) => r.containerId ?? '')
+          .join(' ')
+          .trim(),
         p.gateway,
         p.deliveryDate,
         p.promisedDate,

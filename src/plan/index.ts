@@ -15,6 +15,16 @@ export {
   preparePlanContext,
   readyBucket,
 } from './context.ts';
+export {
+  type PlanDocument,
+  type PlannedContainer,
+  type PlannedDeparture,
+  type PlannedParcel,
+  type PlanSummary,
+  planCsv,
+  planDocument,
+  planSummary,
+} from './document.ts';
 export { evaluatePlan, type PlanCosts, type PlanStats } from './evaluate.ts';
 export { planGreedy } from './greedy.ts';
 export {
@@ -26,4 +36,4 @@ export {
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export { type PlanOutcome, type PlanRunOptions, planConsolidation } from './plan.ts';
 export type { MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';
-export { type PlanDocument, type PlannedContainer, type PlannedDeparture, type PlannedParcel, type PlanSummary, planCsv, planDocument, planSummary } from './document.ts';
+export { type PlanVerification, type PlanViolation, verifyPlan } from './verify.ts';

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type Network, NetworkSchema } from '../domain/index.ts';
+import { convert, parseFxTables } from '../duties/index.ts';
+import { generateParcels } from '../generate/index.ts';
+import { createHighsSolver } from '../solver/index.ts';
+import {
+  evaluatePlan,
+  type MipSolver,
+  type PlanDocument,
+  planConsolidation,
+  planDocument,
+  planGreedy,
+  planParcels,
+  preparePlanContext,
+  verifyPlan,
+} from './index.ts';
+
+// Tests may read files; the core they test does not.
+const network = NetworkSchema.parse(
+  parse(readFileSync(new URL('../../data/network/chongqing.yaml', import.meta.url), 'utf8')),
+);
+const tables = parseFxTables(
+  parse(readFileSync(new URL('../../data/fx/rates.yaml', import.meta.url), 'utf8')),
+);
+if (!tables.ok) throw new Error('fx table');
+const fx = {
+  convert: (a: number, f: Parameters<typeof convert>[1], t: Parameters<typeof convert>[2], d: string) => {
+    const r = convert(a, f, t, d, tables.fx);
+    return r.ok ? r.minor : undefined;
+  },
+};
+const FROM = Date.parse('2026-12-01T00:00:00+08:00');
+
+function inputs(count: number, seed: number) {
+  return generateParcels({ count, seed, from: '2026-12-01', days: 7 }).parcels.map((p, i) => ({
+    ...p,
+    id: `p${String(i).padStart(6, '0')}`,
+    readyAtMs: Date.parse(p.readyAt),
+  }));
+}
+
+function run(net: Network, list: ReturnType<typeof inputs>, solver: MipSolver) {
+  const ctx = preparePlanContext(net, FROM, 7, fx);
+  const parcels = planParcels(net, list, list.length);
+  const outcome = planConsolidation(ctx, parcels, solver);
+  return { ctx, parcels, outcome, doc: planDocument(ctx, parcels, outcome) };
+}
+
+describe('consolidation planner', () => {
+  let solver: MipSolver;
+  const list = inputs(3000, 5);
+  beforeAll(async () => {
+    solver = await createHighsSolver();
+  });
+
+  it('makes a plan that the independent check accepts, at a cost the check recomputes', () => {
+    const { doc } = run(network, list, solver);
+    const check = verifyPlan(network, new Map(list.map((p) => [p.id, p])), doc, fx);
+    expect(check.violations).toEqual([]);
+    expect(Math.abs(check.costMinor - check.claimedCostMinor)).toBeLessThan(doc.parcels.length * 2);
+    expect(doc.summary.planned + doc.summary.held).toBe(3000);
+  });
+
+  it('costs no more than the greedy rule and no less than its lower bound', () => {
+    const { ctx, parcels, outcome } = run(network, list, solver);
+    const greedy = planGreedy(ctx, parcels, outcome.aggregation);
+    const greedyStats = evaluatePlan(
+      ctx,
+      parcels,
+      outcome.aggregation,
+      { candidates: greedy.candidates },
+      greedy.assignment,
+    );
+    expect(outcome.stats.costs.totalMinor).toBeLessThanOrEqual(greedyStats.costs.totalMinor);
+    expect(outcome.lowerBoundMinor).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
+    expect(outcome.gapPercent).toBeGreaterThanOrEqual(0);
+  });
+
+  it('gives the same plan, byte for byte, for the same input', () => {
+    const a = JSON.stringify(run(network, list, solver).doc);
+    const b = JSON.stringify(run(network, list, solver).doc);
+    expect(a).toBe(b);
+  });
+
+  it('fails the check, naming the container, when one parcel is moved into a full container', () => {
+    // Small boxes (60 kg payload) so containers fill up with a few dozen parcels.
+    const small: Network = {
+      ...network,
+      equipment: network.equipment.map((e) => ({ ...e, payloadG: 60_000 })),
+    };
+    const light = list.filter((p) => p.grossWeightG < 5_000);
+    const { doc } = run(small, light, solver);
+    const weights = new Map(light.map((p) => [p.id, p.grossWeightG]));
+    const load = new Map<string, number>();
+    for (const p of doc.parcels)
+      for (const r of p.rides)
+        if (r.containerId) load.set(r.containerId, (load.get(r.containerId) ?? 0) + weights.get(p.id)!);
+    // A container with less room left than some parcel of another container on the same departure weighs.
+    let moved: { doc: PlanDocument; target: string } | undefined;
+    for (const d of doc.departures) {
+      for (const full of d.containers) {
+        const room = 60_000 - (load.get(full.id) ?? 0);
+        const mover = doc.parcels.find(
+          (p) =>
+            p.rides.some((r) => r.departureId === d.id && r.containerId && r.containerId !== full.id) &&
+            weights.get(p.id)! > room,
+        );
+        if (!mover) continue;
+        const parcels = doc.parcels.map((p) =>
+          p === mover
+            ? {
+                ...p,
+                rides: p.rides.map((r) => (r.departureId === d.id ? { ...r, containerId: full.id } : r)),
+              }
+            : p,
+        );
+        moved = { doc: { ...doc, parcels }, target: full.id };
+        break;
+      }
+      if (moved) break;
+    }
+    expect(moved).toBeDefined();
+    const check = verifyPlan(small, new Map(light.map((p) => [p.id, p])), moved!.doc, fx);
+    expect(check.ok).toBe(false);
+    expect(check.violations).toContainEqual(
+      expect.objectContaining({ containerId: moved!.target, why: expect.stringContaining('payload') }),
+    );
+  });
+
+  it('fails the check when a departure the plan uses is cancelled', () => {
+    const { doc } = run(network, list, solver);
+    const used = doc.departures.find((d) => d.containers.length > 0)!;
+    const serviceId = used.serviceId;
+    const at = Date.parse(used.departAt);
+    const disrupted: Network = {
+      ...network,
+      disruptions: [
+        {
+          id: 'cancelled',
+          serviceId,
+          from: new Date(at - 60_000).toISOString(),
+          to: new Date(at + 60_000).toISOString(),
+          effect: 'closed',
+          reason: 'test',
+          sources: [],
+        },
+      ],
+    };
+    const check = verifyPlan(disrupted, new Map(list.map((p) => [p.id, p])), doc, fx);
+    expect(check.violations).toContainEqual(
+      expect.objectContaining({ departureId: used.id, why: expect.stringContaining('does not run') }),
+    );
+  });
+});
