@@ -155,3 +155,38 @@ export function aggregate(ctx: PlanContext, parcels: PlanParcels): Aggregation {
   held.sort((a, b) => a.parcel - b.parcel);
   return { routeClasses: classes, candidates, commodities, held };
 }
+
+/**
+ * The same parcels with one commodity per parcel: the parcel-level model, for comparison with the
+ * aggregated one (much larger; the benchmark solves it under a time limit).
+ */
+export function disaggregate(agg: Aggregation, parcels: PlanParcels): Aggregation {
+  const commodities: Commodity[] = [];
+  for (const c of agg.commodities) {
+    for (let i = 0; i < c.parcels.length; i++) {
+      const p = c.parcels[i]!;
+      const w = parcels.weightG[p]!;
+      const v = parcels.volumeMm3[p]!;
+      let day = c.promiseDays[0]!;
+      let seen = 0;
+      for (let k = 0; k < c.promiseDays.length; k++) {
+        seen += c.promiseCounts[k]!;
+        if (i < seen) {
+          day = c.promiseDays[k]!;
+          break;
+        }
+      }
+      commodities.push({
+        routeClass: c.routeClass,
+        count: 1,
+        weightG: w,
+        volumeMm3: v,
+        chargeableKg: Math.max(w / 1000, v / 6e6),
+        parcels: Int32Array.of(p),
+        promiseDays: Int32Array.of(day),
+        promiseCounts: Int32Array.of(1),
+      });
+    }
+  }
+  return { ...agg, commodities };
+}

@@ -2,7 +2,7 @@
  * The consolidation planner: each parcel on an itinerary and in a container, at least cost under
  * capacities, cut-offs and promises, with a lower bound from an exact solver on the aggregated model.
  */
-export { type Aggregation, aggregate, type Commodity, type HoldReason } from './aggregate.ts';
+export { type Aggregation, aggregate, type Commodity, disaggregate, type HoldReason } from './aggregate.ts';
 export { type Assignment, assignParcels } from './assign.ts';
 export { candidatesFor, type PlanCandidate, type PlanRide, type RouteClass } from './candidates.ts';
 export {

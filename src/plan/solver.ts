@@ -43,6 +43,8 @@ export interface MipSolveOptions {
   readonly onProgress?: (info: { objective: number; bound: number }) => void;
   /** Solve the LP relaxation only (integrality ignored). */
   readonly relaxed?: boolean;
+  /** Solver-specific options passed through by name (e.g. HiGHS `presolve: 'off'`). */
+  readonly highsOptions?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** What the planner needs of a MIP solver. A fresh native instance per call. */

@@ -40,6 +40,8 @@ export async function createHighsSolver(): Promise<MipSolver> {
         m.options.set('output_flag', false);
         m.options.set('time_limit', options.timeLimitSeconds);
         m.options.set('mip_rel_gap', options.relativeGap);
+        for (const [name, value] of Object.entries(options.highsOptions ?? {}))
+          m.options.set(name, value as never);
 
         const run = m.run();
         const status = run.modelStatus as unknown as number;

@@ -1,0 +1,115 @@
+/**
+ * `npm run bench:plan -- [--parcels 100000,1000000] [--parcel-level-seconds 60] [--seed 1]`
+ *
+ * For each N: N generated parcels ready over a 14-day horizon on the sample network. Prints wall time
+ * and peak RSS of the planner (parcels already in memory as columns), cost, lower bound, gap, on-time
+ * rate; the same for the greedy baseline (each parcel its cheapest on-time itinerary, containers first
+ * fit); runs `verifyPlan` on every plan; and, for N ≤ 100,000, HiGHS on the parcel-level model (one
+ * commodity per parcel) under a time limit.
+ */
+import { fileURLToPath } from 'node:url';
+import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts';
+import { generateParcelStream } from '../src/generate/index.ts';
+import {
+  assignParcels,
+  buildModel,
+  disaggregate,
+  evaluatePlan,
+  planConsolidation,
+  planDocument,
+  planGreedy,
+  planParcels,
+  preparePlanContext,
+  verifyPlan,
+} from '../src/plan/index.ts';
+import { createHighsSolver } from '../src/solver/index.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const sizes = arg('--parcels', '100000,1000000').split(',').map(Number);
+const parcelLevelSeconds = Number(arg('--parcel-level-seconds', '60'));
+const seed = Number(arg('--seed', '1'));
+const network = readNetworkFile(fileURLToPath(new URL('../data/network/chongqing.yaml', import.meta.url)));
+const fx = fxConverter(readFxFile(fileURLToPath(new URL('../data/fx/rates.yaml', import.meta.url))));
+const fromMs = Date.parse('2026-12-01T00:00:00+08:00');
+const usd = (minor: number) => `USD ${(minor / 100).toLocaleString('en', { maximumFractionDigits: 0 })}`;
+const mib = () => `${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`;
+
+for (const n of sizes) {
+  const inputs = new Map<string, Parameters<typeof planParcels>[1] extends Iterable<infer T> ? T : never>();
+  let i = 0;
+  for (const p of generateParcelStream({ count: n, seed, from: '2026-12-01', days: 14 })) {
+    const id = `p${String(i++).padStart(7, '0')}`;
+    inputs.set(id, { ...p, id, readyAtMs: Date.parse(p.readyAt) });
+  }
+  const ctx = preparePlanContext(network, fromMs, 14, fx);
+  const parcels = planParcels(network, inputs.values(), n);
+  const solver = await createHighsSolver();
+
+  const t0 = performance.now();
+  const outcome = planConsolidation(ctx, parcels, solver, { nowMs: () => performance.now() });
+  const doc = planDocument(ctx, parcels, outcome);
+  const wall = (performance.now() - t0) / 1000;
+  const rss = mib();
+  const s = doc.summary;
+  console.log(`bench:plan — ${n.toLocaleString('en')} parcels over 14 days, sample network`);
+  console.log(
+    `  planner    ${wall.toFixed(1)} s wall, peak RSS ${rss}; stages ${JSON.stringify(Object.fromEntries(Object.entries(outcome.timingsMs).map(([k, v]) => [k, Math.round(v)])))} ms`,
+  );
+  console.log(
+    `             model ${outcome.layout.model.numCols.toLocaleString('en')} columns × ${outcome.layout.model.numRows.toLocaleString('en')} rows, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities`,
+  );
+  console.log(
+    `             cost ${usd(s.costMinor)}  bound ${usd(s.lowerBoundMinor)} (${s.boundMethod})  gap ${s.gapPercent.toFixed(3)} %  on time ${(s.onTimeRate * 100).toFixed(1)} %  held ${s.held} (for capacity ${doc.held.filter((h) => h.reason === 'no-capacity').length})  containers ${s.containers}`,
+  );
+  const check = verifyPlan(network, inputs, doc, fx);
+  console.log(
+    `             verify: ${check.ok ? 'passes' : `FAILS (${check.violations.length}: ${check.violations[0]?.why})`}; recomputed ${usd(check.costMinor)}`,
+  );
+
+  const g0 = performance.now();
+  const greedy = planGreedy(ctx, parcels, outcome.aggregation);
+  const gs = evaluatePlan(
+    ctx,
+    parcels,
+    outcome.aggregation,
+    { candidates: greedy.candidates },
+    greedy.assignment,
+  );
+  const gWall = (performance.now() - g0) / 1000;
+  const saving = ((gs.costs.totalMinor - s.costMinor) / gs.costs.totalMinor) * 100;
+  console.log(
+    `  greedy     ${gWall.toFixed(1)} s; cost ${usd(gs.costs.totalMinor)}  on time ${((gs.onTime / gs.planned) * 100).toFixed(1)} %  containers ${gs.containers}  → planner ${saving >= 0 ? 'saves' : 'costs'} ${Math.abs(saving).toFixed(2)} % (${usd(gs.costs.totalMinor - s.costMinor)})`,
+  );
+
+  if (n <= 100_000 && parcelLevelSeconds > 0) {
+    const p0 = performance.now();
+    try {
+      const single = disaggregate(outcome.aggregation, parcels);
+      const layout = buildModel(ctx, single, 1, false);
+      const mip = solver.solve(layout.model, {
+        timeLimitSeconds: parcelLevelSeconds,
+        relativeGap: 1e-4,
+        highsOptions: { presolve: 'off' },
+      });
+      if (mip.x.length === 0) {
+        console.log(
+          `  parcel-level HiGHS  ${layout.model.numCols.toLocaleString('en')} columns; ${mip.status} after ${mip.seconds.toFixed(0)} s with no solution; bound ${usd(mip.dualBound)}`,
+        );
+      } else {
+        const a = assignParcels(ctx, parcels, single, layout, mip.x);
+        const st = evaluatePlan(ctx, parcels, single, layout, a);
+        console.log(
+          `  parcel-level HiGHS  ${layout.model.numCols.toLocaleString('en')} columns, ${mip.status} in ${((performance.now() - p0) / 1000).toFixed(0)} s: cost ${usd(st.costs.totalMinor)} (solver objective ${usd(mip.objective)}, bound ${usd(mip.dualBound)}) → planner ${st.costs.totalMinor >= s.costMinor ? 'not above it' : 'ABOVE it'} by ${usd(Math.abs(st.costs.totalMinor - s.costMinor))}`,
+        );
+      }
+    } catch (e) {
+      console.log(
+        `  parcel-level HiGHS  failed after ${((performance.now() - p0) / 1000).toFixed(0)} s: ${(e as Error).message.split('\n')[0]}`,
+      );
+    }
+  }
+}
