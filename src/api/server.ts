@@ -15,6 +15,7 @@ import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
 import { networkRoutes } from './network.routes.ts';
 import { parcelsRoutes } from './parcels.routes.ts';
+import { plansRoutes } from './plans.routes.ts';
 import { handleError } from './problem.ts';
 import { quotesRoutes } from './quotes.routes.ts';
 
@@ -82,6 +83,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(networkRoutes(hub));
     await v1.register(parcelsRoutes(store, nowMs));
     await v1.register(quotesRoutes(hub));
+    await v1.register(plansRoutes(store));
   });
   return app;
 }

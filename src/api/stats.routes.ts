@@ -77,7 +77,8 @@ export function statsRoutes(store: Store, hub: Hub, nowMs: () => number = Date.n
       {
         schema: {
           tags: ['stats'],
-          summary: 'Parcel counts, weight and declared value by status, level, destination, ready day, corridor',
+          summary:
+            'Parcel counts, weight and declared value by status, level, destination, ready day, corridor',
           description:
             'Scoped to the seller for a seller key. Ready days are local dates in the hub zone at its current UTC offset ' +
             '(exact for zones without daylight saving, such as Asia/Shanghai). Declared values are converted to `currency` ' +
@@ -265,7 +266,10 @@ async function corridorFlows(store: Store, network: Network, sellerId: string | 
     .executeTakeFirst();
   if (row?.result == null) return { planId: null, flows: [] };
   const corridorOf = new Map(network.services.map((s) => [s.id, s.corridor]));
-  const flows = new Map<Corridor, { corridor: Corridor; departures: number; containers: number; parcels: number }>();
+  const flows = new Map<
+    Corridor,
+    { corridor: Corridor; departures: number; containers: number; parcels: number }
+  >();
   let result: unknown;
   try {
     result = JSON.parse(row.result);

@@ -7,6 +7,7 @@ import { adminCommands } from './admin.command.ts';
 import { generateCommands } from './generate.command.ts';
 import { networkCommands } from './network.command.ts';
 import { parcelsCommands } from './parcels.command.ts';
+import { planCommands } from './plan.command.ts';
 import { serveCommand } from './serve.command.ts';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   networkCommands(program);
   parcelsCommands(program);
   generateCommands(program);
+  planCommands(program);
   adminCommands(program);
   return program;
 }

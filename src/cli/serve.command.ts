@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { buildServer } from '../api/index.ts';
 import { LandbridgeError } from '../domain/index.ts';
 import { readNetworkFile } from '../files/index.ts';
+import { PlanRunner } from '../jobs/index.ts';
 import { prepareSampleHub } from '../sample/index.ts';
 import { activeNetwork, converterFromFiles, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
 import { action } from './run.ts';
@@ -41,8 +42,16 @@ export function serveCommand(program: Command): void {
           for (const s of sample.sellerKeys)
             console.log(`  ${s.sellerId.padEnd(22)}  ${s.key}   (${s.name})`);
         }
-        const app = await buildServer({ store, network, fx: converterFromFiles(), logger: !opts.quiet });
+        const fx = converterFromFiles();
+        const app = await buildServer({ store, network, fx, logger: !opts.quiet });
+        const runner = new PlanRunner(store, () => network, fx);
+        await runner.start();
+        if (opts.sample && (await store.plans.list()).every((p) => p.status === 'failed')) {
+          const job = await store.plans.create({ days: 14 });
+          console.log(`Planning the sample hub's parcels: plan ${job.id} queued (GET /v1/plans/${job.id}).`);
+        }
         const close = async () => {
+          await runner.stop();
           await app.close();
           await store.close();
           process.exit(0);

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { build } from 'vite';
+import { authenticate } from '../../src/api/auth.ts';
+import { Hub } from '../../src/api/hub.ts';
+import { buildServer } from '../../src/api/index.ts';
+import { statsRoutes } from '../../src/api/stats.routes.ts';
+import { webRoutes } from '../../src/api/web.routes.ts';
+import { converterFromFiles, SAMPLE_NETWORK_FILE } from '../../src/cli/context.ts';
+import { readNetworkFile } from '../../src/files/index.ts';
+import { prepareSampleHub } from '../../src/sample/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+
+const WEB_CONFIG = fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url));
+
+/** A running console: the API with the sample hub, the freshly built web app, and the demo keys. */
+export interface ConsoleServer {
+  readonly url: string;
+  readonly operatorKey: string;
+  readonly sellers: readonly { sellerId: string; key: string }[];
+  readonly store: Store;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Builds the web app from the current sources into web/dist, as `npm run build:web` does (Vite, about 3 s). */
+export async function buildWeb(): Promise<void> {
+  await build({ configFile: WEB_CONFIG, logLevel: 'warn' });
+}
+
+/**
+ * Starts the server as `npm start` does — sample network, demo sellers and parcels, fresh keys, a
+ * temporary SQLite file — on a free port of 127.0.0.1, serving the console built from the current
+ * sources into web/dist. The stats and web routes are added here only while src/api/server.ts does not register them.
+ */
+export async function startConsoleServer(options: { parcels?: number } = {}): Promise<ConsoleServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'lb-console-'));
+  await buildWeb();
+  const store = await openStore(`sqlite:${join(dir, 'console.db')}`);
+  const network = readNetworkFile(SAMPLE_NETWORK_FILE);
+  const sample = await prepareSampleHub(store, {
+    network,
+    nowMs: Date.now(),
+    parcelCount: options.parcels ?? 5_000,
+  });
+  const fx = converterFromFiles();
+  const app = await buildServer({ store, network, fx });
+  if (!app.hasRoute({ method: 'GET', url: '/v1/stats/parcels' })) {
+    const hub = new Hub(network, fx, Date.now);
+    await app.register(async (v1) => {
+      v1.addHook('onRequest', authenticate(store));
+      await v1.register(statsRoutes(store, hub));
+    });
+  }
+  if (!app.hasRoute({ method: 'GET', url: '/*' })) await app.register(webRoutes());
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    operatorKey: sample.operatorKey,
+    sellers: sample.sellerKeys.map((s) => ({ sellerId: s.sellerId, key: s.key })),
+    store,
+    app,
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

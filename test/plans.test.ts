@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../src/api/index.ts';
+import { parcelsFromJson } from '../src/domain/index.ts';
+import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts';
+import { generateParcels } from '../src/generate/index.ts';
+import { importParcels } from '../src/intake/index.ts';
+import { PlanRunner } from '../src/jobs/index.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+
+const network = readNetworkFile(new URL('../data/network/chongqing.yaml', import.meta.url).pathname);
+const fx = fxConverter(readFxFile(new URL('../data/fx/rates.yaml', import.meta.url).pathname));
+const NOW = Date.parse('2026-12-01T02:00:00Z');
+
+describe('plans as jobs', () => {
+  let dir: string;
+  let store: Store;
+  let app: FastifyInstance;
+  let operator: string;
+  let seller: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lb-plans-'));
+    store = await openStore(`sqlite:${join(dir, 'plans.db')}`);
+    const { sellers, parcels } = generateParcels({ count: 1500, seed: 3, from: '2026-12-01', days: 3 });
+    for (const s of sellers) await store.sellers.upsert(s);
+    await importParcels(store, parcelsFromJson(parcels, 'generated'), {
+      actor: { role: 'operator' },
+      receivedAtMs: NOW,
+    });
+    operator = (await store.apiKeys.create({ role: 'operator', label: 't' })).key;
+    seller = (await store.apiKeys.create({ role: 'seller', sellerId: sellers[0]!.id, label: 't' })).key;
+    app = await buildServer({ store, network, fx, nowMs: () => NOW });
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+
+  it('queues a plan (202), runs it, and serves its summary, departures and CSV', async () => {
+    const post = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: { from: '2026-12-01', days: 3 },
+    });
+    expect(post.statusCode).toBe(202);
+    const { id, status } = post.json();
+    expect(status).toBe('queued');
+    expect(post.headers.location).toBe(`/v1/plans/${id}`);
+    await new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+    ).drain();
+    const res = await app.inject({ method: 'GET', url: `/v1/plans/${id}`, headers: auth(operator) });
+    const job = res.json();
+    expect(job.status).toBe('done');
+    expect(job.progress).toBe(1);
+    const s = job.result.summary;
+    expect(s.parcels).toBe(1500);
+    expect(s.lowerBoundMinor).toBeLessThanOrEqual(s.costMinor);
+    expect(s.costMinor).toBeLessThanOrEqual(job.result.baseline.costMinor);
+    expect(job.result.departures.length).toBeGreaterThan(0);
+    const csv = await app.inject({
+      method: 'GET',
+      url: `/v1/plans/${id}/parcels.csv`,
+      headers: auth(operator),
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body.split('\n')[0]).toBe(
+      'parcel_id,departure_ids,container_ids,gateway,delivery_date,promised_date,late_days,cost_minor,currency',
+    );
+    expect(csv.body.trim().split('\n')).toHaveLength(1501);
+  });
+
+  it('keeps a seller to its own plans and parcels', async () => {
+    const own = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(seller),
+      payload: { from: '2026-12-01', days: 3 },
+    });
+    expect(own.statusCode).toBe(202);
+    await new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+    ).drain();
+    const list = await app.inject({ method: 'GET', url: '/v1/plans', headers: auth(seller) });
+    expect(list.json().plans.map((p: { id: string }) => p.id)).toEqual([own.json().id]);
+    const done = await app.inject({
+      method: 'GET',
+      url: `/v1/plans/${own.json().id}`,
+      headers: auth(seller),
+    });
+    expect(done.json().result.summary.parcels).toBeLessThan(1500);
+    const all = await app.inject({ method: 'GET', url: '/v1/plans', headers: auth(operator) });
+    const foreign = all.json().plans.find((p: { sellerId?: string }) => p.sellerId === undefined);
+    const peek = await app.inject({ method: 'GET', url: `/v1/plans/${foreign.id}`, headers: auth(seller) });
+    expect(peek.statusCode).toBe(404);
+  });
+
+  it('picks up a job left running when the server stopped', async () => {
+    const job = await store.plans.create({ from: '2026-12-01', days: 1 });
+    await store.plans.claimNext();
+    expect((await store.plans.get(job.id))!.status).toBe('running');
+    const runner = new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+    );
+    await runner.start();
+    for (let i = 0; i < 200 && (await store.plans.get(job.id))!.status !== 'done'; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    await runner.stop();
+    expect((await store.plans.get(job.id))!.status).toBe('done');
+  });
+
+  it('refuses bad plan parameters with the field named', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: { days: 90 },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().problems[0].where.field).toBe('days');
+  });
+});
