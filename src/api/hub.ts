@@ -1,4 +1,5 @@
 import type { CurrencyConverter, Network } from '../domain/index.ts';
+import type { DutyRules, FxTables } from '../duties/index.ts';
 import { prepareQuoteIndex, type QuoteIndex } from '../quote/index.ts';
 
 const DAY_MS = 86_400_000;
@@ -14,12 +15,20 @@ export class Hub {
   #network: Network;
   #index: QuoteIndex | undefined;
   readonly fx: CurrencyConverter;
+  /** Landed-cost rules and the FX tables they convert with; absent when the server runs without them. */
+  readonly landed: { readonly rules: DutyRules; readonly fx: FxTables } | undefined;
   readonly #nowMs: () => number;
 
-  constructor(network: Network, fx: CurrencyConverter, nowMs: () => number) {
+  constructor(
+    network: Network,
+    fx: CurrencyConverter,
+    nowMs: () => number,
+    landed?: { readonly rules: DutyRules; readonly fx: FxTables },
+  ) {
     this.#network = network;
     this.fx = fx;
     this.#nowMs = nowMs;
+    this.landed = landed;
   }
 
   get network(): Network {

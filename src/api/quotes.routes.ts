@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LandbridgeError } from '../domain/index.ts';
+import { landedCost } from '../duties/index.ts';
 import { toLocalIso } from '../network/index.ts';
 import {
+  type LandedCostHook,
   type QuoteAnswer,
   type QuoteOption,
   type QuoteRequest,
@@ -26,6 +28,18 @@ const OptionView = z.object({
   deliveryDate: z.string(),
   transitDays: z.number().int(),
   meetsPromise: z.boolean().optional(),
+  landedCost: z
+    .object({
+      ok: z.boolean(),
+      totalMinor: z.number().int(),
+      buyerAtCheckoutMinor: z.number().int(),
+      buyerAtDoorMinor: z.number().int(),
+      sellerMinor: z.number().int(),
+      ruleSetId: z.string(),
+      source: z.string(),
+      message: z.string().optional(),
+    })
+    .optional(),
   cost: z.object({
     totalMinor: z.number().int(),
     currency: z.string(),
@@ -75,6 +89,7 @@ function optionView(o: QuoteOption, zones: ReadonlyMap<string, string>): z.infer
     deliveryDate: o.deliveryDate,
     transitDays: o.transitDays,
     ...(o.meetsPromise !== undefined ? { meetsPromise: o.meetsPromise } : {}),
+    ...(o.landedCost ? { landedCost: { ...o.landedCost } } : {}),
     cost: { totalMinor: o.costMinor, currency: o.currency, components: o.components.map((c) => ({ ...c })) },
     co2eKg: Math.round(o.co2eG) / 1000,
     legs: o.legs.map((l) => ({
@@ -91,9 +106,58 @@ function optionView(o: QuoteOption, zones: ReadonlyMap<string, string>): z.infer
   };
 }
 
+/** The landed-cost hook of a quote: the request's items imported at its destination. */
+function landedCostHook(hub: Hub, request: QuoteRequest): LandedCostHook | undefined {
+  const landed = hub.landed;
+  const shipment = request.shipment;
+  if (!landed || shipment.kind !== 'parcel' || shipment.items.length === 0) return undefined;
+  return (shippingMinor, channel, date) => {
+    const r = landedCost(
+      {
+        destination: request.destination.country,
+        date,
+        items: shipment.items,
+        shippingMinor,
+        costsCurrency: request.currency,
+        incoterm: request.incoterm,
+        channel,
+        grossWeightG: shipment.grossWeightG,
+        currency: request.currency,
+      },
+      landed.rules,
+      landed.fx,
+    );
+    if (!r.ok) {
+      return {
+        ok: false,
+        totalMinor: 0,
+        buyerAtCheckoutMinor: 0,
+        buyerAtDoorMinor: 0,
+        sellerMinor: 0,
+        ruleSetId: '',
+        source: '',
+        message: r.message,
+      };
+    }
+    return {
+      ok: true,
+      totalMinor: r.totals.total.answerMinor,
+      buyerAtCheckoutMinor: r.totals.buyerAtCheckout.answerMinor,
+      buyerAtDoorMinor: r.totals.buyerAtDoor.answerMinor,
+      sellerMinor: r.totals.seller.answerMinor,
+      ruleSetId: r.ruleSet.id,
+      source: r.ruleSet.sources[0]?.title ?? '',
+    };
+  };
+}
+
 /** Answers a quote request through the hub's index; the shape the API and CLI print. */
 export function answerQuote(hub: Hub, request: QuoteRequest): z.infer<typeof AnswerView> {
-  const answer: QuoteAnswer = quoteItineraries(hub.quoteIndex(), request, { fx: hub.fx });
+  const hook = landedCostHook(hub, request);
+  const answer: QuoteAnswer = quoteItineraries(hub.quoteIndex(), request, {
+    fx: hub.fx,
+    ...(hook ? { landedCost: hook } : {}),
+  });
   if (!answer.ok) return { ok: false, code: answer.code, message: answer.message };
   const zones = new Map(hub.network.nodes.map((n) => [n.id, n.zone]));
   return { ok: true, options: answer.options.map((o) => optionView(o, zones)) };

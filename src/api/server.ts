@@ -8,11 +8,13 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { CurrencyConverter, Network } from '../domain/index.ts';
+import type { DutyRules, FxTables } from '../duties/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
 import { healthRoutes } from './health.routes.ts';
 import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
+import { landedCostRoutes } from './landed-cost.routes.ts';
 import { networkRoutes } from './network.routes.ts';
 import { parcelsRoutes } from './parcels.routes.ts';
 import { plansRoutes } from './plans.routes.ts';
@@ -24,6 +26,8 @@ export interface ServerOptions {
   readonly network: Network;
   /** Currency conversion at dated reference rates, for quotes and landed cost. */
   readonly fx: CurrencyConverter;
+  /** Landed-cost rules (data/duties) and FX tables; without them /v1/landed-cost answers 503. */
+  readonly landed?: { readonly rules: DutyRules; readonly fx: FxTables };
   /** Log requests (pino, JSON lines). Default false. */
   readonly logger?: boolean;
   /** The clock, UTC epoch ms; injected so tests can fix it. */
@@ -37,7 +41,7 @@ export interface ServerOptions {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { store } = options;
   const nowMs = options.nowMs ?? Date.now;
-  const hub = new Hub(options.network, options.fx, nowMs);
+  const hub = new Hub(options.network, options.fx, nowMs, options.landed);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,
@@ -84,6 +88,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(parcelsRoutes(store, nowMs));
     await v1.register(quotesRoutes(hub));
     await v1.register(plansRoutes(store));
+    await v1.register(landedCostRoutes(hub));
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { CurrencyConverter, Network } from '../domain/index.ts';
-import { fxConverter, readFxFile, readNetworkFile } from '../files/index.ts';
+import type { DutyRules, FxTables } from '../duties/index.ts';
+import { fxConverter, readDutyRules, readFxFile, readNetworkFile } from '../files/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 
 /** The sample network shipped with Landbridge. */
@@ -10,6 +11,14 @@ export const SAMPLE_NETWORK_FILE = fileURLToPath(
 
 /** The dated reference-rate table shipped with Landbridge. */
 export const FX_FILE = fileURLToPath(new URL('../../data/fx/rates.yaml', import.meta.url));
+
+/** The landed-cost rules shipped with Landbridge. */
+export const DUTIES_DIR = fileURLToPath(new URL('../../data/duties/', import.meta.url));
+
+/** Landed-cost rules and FX tables from the shipped files. */
+export function landedFromFiles(): { rules: DutyRules; fx: FxTables } {
+  return { rules: readDutyRules(DUTIES_DIR), fx: readFxFile(FX_FILE) };
+}
 
 /** The currency converter over the shipped rate table. */
 export function converterFromFiles(): CurrencyConverter {

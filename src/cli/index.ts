@@ -8,6 +8,7 @@ import { generateCommands } from './generate.command.ts';
 import { networkCommands } from './network.command.ts';
 import { parcelsCommands } from './parcels.command.ts';
 import { planCommands } from './plan.command.ts';
+import { quoteCommands } from './quote.command.ts';
 import { serveCommand } from './serve.command.ts';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   parcelsCommands(program);
   generateCommands(program);
   planCommands(program);
+  quoteCommands(program);
   adminCommands(program);
   return program;
 }

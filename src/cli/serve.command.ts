@@ -4,7 +4,13 @@ import { LandbridgeError } from '../domain/index.ts';
 import { readNetworkFile } from '../files/index.ts';
 import { PlanRunner } from '../jobs/index.ts';
 import { prepareSampleHub } from '../sample/index.ts';
-import { activeNetwork, converterFromFiles, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
+import {
+  activeNetwork,
+  converterFromFiles,
+  landedFromFiles,
+  SAMPLE_NETWORK_FILE,
+  storeFromEnv,
+} from './context.ts';
 import { action } from './run.ts';
 
 function port(): number {
@@ -43,7 +49,7 @@ export function serveCommand(program: Command): void {
             console.log(`  ${s.sellerId.padEnd(22)}  ${s.key}   (${s.name})`);
         }
         const fx = converterFromFiles();
-        const app = await buildServer({ store, network, fx, logger: !opts.quiet });
+        const app = await buildServer({ store, network, fx, landed: landedFromFiles(), logger: !opts.quiet });
         const runner = new PlanRunner(store, () => network, fx);
         await runner.start();
         if (opts.sample && (await store.plans.list()).every((p) => p.status === 'failed')) {

@@ -15,7 +15,9 @@ export {
 export {
   type CostComponent,
   type CostKind,
+  type LandedCostHook,
   type OptionLabel,
+  type OptionLandedCost,
   type OptionLeg,
   type QuoteAnswer,
   type QuoteFailureCode,

@@ -27,6 +27,30 @@ const DAY_MS = 86_400_000;
 
 export type CostKind = 'handling' | 'transfer' | 'line-haul' | 'last-mile' | 'landed-cost';
 
+/** Import charges of one option, from the landed-cost rules (amounts in the quote's currency). */
+export interface OptionLandedCost {
+  readonly ok: boolean;
+  /** Duty + VAT/GST + fees. */
+  readonly totalMinor: number;
+  readonly buyerAtCheckoutMinor: number;
+  readonly buyerAtDoorMinor: number;
+  readonly sellerMinor: number;
+  readonly ruleSetId: string;
+  readonly source: string;
+  /** Why no amount could be given (ok false): unknown HS code, no rule in force… */
+  readonly message?: string;
+}
+
+/**
+ * Computes import charges for an option: the parcel's items shipped for `shippingMinor` (quote
+ * currency), imported on `date` (the day it reaches the gateway).
+ */
+export type LandedCostHook = (
+  shippingMinor: number,
+  channel: 'postal' | 'express' | 'freight',
+  date: string,
+) => OptionLandedCost;
+
 /** One amount of a quote's price, in the quote's currency, with the amount in the currency it was set in. */
 export interface CostComponent {
   readonly kind: CostKind;
@@ -74,6 +98,8 @@ export interface QuoteOption {
   readonly co2eG: number;
   readonly labels: readonly OptionLabel[];
   readonly meetsPromise?: boolean;
+  /** Import charges at the destination, when the request lists the items. */
+  readonly landedCost?: OptionLandedCost;
 }
 
 export type QuoteFailureCode =
@@ -92,6 +118,11 @@ export interface QuoteSettings {
   readonly fx: CurrencyConverter;
   /** Expected fill of consolidated containers, for parcel prices. Default 0.85. */
   readonly consolidationFill?: number;
+  /**
+   * Import charges per option (parcels with items). Under DDP the seller's share joins the price as a
+   * `landed-cost` component; under DAP it is shown beside it. Applied to the Pareto options.
+   */
+  readonly landedCost?: LandedCostHook;
 }
 
 interface Candidate {
@@ -327,13 +358,16 @@ export function quoteItineraries(
   const cheapest = best((c) => c.costMinor);
   const greenest = best((c) => c.co2eG);
 
-  const options = chosen.map((c) =>
+  let options = chosen.map((c) =>
     describe(index, request, load, c, { handling, lastMile, fill, convert }, [
       ...(c === fastest ? (['fastest'] as const) : []),
       ...(c === cheapest ? (['cheapest'] as const) : []),
       ...(c === greenest ? (['greenest'] as const) : []),
     ]),
   );
+  if (settings.landedCost && request.shipment.kind === 'parcel' && request.shipment.items.length > 0) {
+    options = withLandedCost(options, settings.landedCost, request.incoterm === 'DDP');
+  }
   return { ok: true, options, patternsConsidered: patterns.length };
 }
 
@@ -451,4 +485,33 @@ function describe(
     labels,
     ...(request.promisedDeliveryDate ? { meetsPromise: deliveryDate <= request.promisedDeliveryDate } : {}),
   };
+}
+
+/** Adds import charges to each option; under DDP the seller's share joins the price and the cheapest label moves with it. */
+function withLandedCost(options: QuoteOption[], hook: LandedCostHook, ddp: boolean): QuoteOption[] {
+  const priced = options.map((o) => {
+    const channel = o.modes.includes('air') ? 'express' : 'postal';
+    const lc = hook(o.costMinor, channel, o.deliveryDate);
+    if (!ddp || !lc.ok || lc.sellerMinor === 0) return { ...o, landedCost: lc };
+    return {
+      ...o,
+      landedCost: lc,
+      costMinor: o.costMinor + lc.sellerMinor,
+      components: [
+        ...o.components,
+        {
+          kind: 'landed-cost' as const,
+          label: `Import charges, DDP (${lc.ruleSetId})`,
+          amountMinor: lc.sellerMinor,
+          original: { amountMinor: lc.sellerMinor, currency: o.currency },
+        },
+      ],
+    };
+  });
+  if (!ddp) return priced;
+  const cheapest = priced.reduce((m, o) => (o.costMinor < m.costMinor ? o : m), priced[0]!);
+  return priced.map((o) => ({
+    ...o,
+    labels: [...o.labels.filter((l) => l !== 'cheapest'), ...(o === cheapest ? (['cheapest'] as const) : [])],
+  }));
 }

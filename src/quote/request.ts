@@ -76,6 +76,8 @@ export const QuoteRequestSchema = z.object({
   currency: CurrencySchema.default('USD'),
   /** The delivery date promised to the buyer, if any: options are marked as meeting it or not. */
   promisedDeliveryDate: DateSchema.optional(),
+  /** DDP: the seller pays import charges, so they are part of the price; DAP (default): the buyer pays at the door. */
+  incoterm: z.enum(['DDP', 'DAP']).default('DAP'),
   shipment: ShipmentSchema,
 });
 export type QuoteRequestInput = z.input<typeof QuoteRequestSchema>;

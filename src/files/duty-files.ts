@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { LandbridgeError } from '../domain/index.ts';
+import { type DutyRules, parseDutyRules } from '../duties/index.ts';
+
+/** Reads every `*.yaml` rule file of a folder (`data/duties`) and validates them together. */
+export function readDutyRules(dir: string): DutyRules {
+  let files: string[];
+  try {
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
+  } catch (e) {
+    throw new LandbridgeError('not-found', `cannot read ${dir}`, [
+      { where: { file: dir }, why: (e as Error).message },
+    ]);
+  }
+  const docs = files.map((file) => {
+    const path = join(dir, file);
+    try {
+      return { file: path, data: parse(readFileSync(path, 'utf8')) as unknown };
+    } catch (e) {
+      throw new LandbridgeError('invalid-input', `${path} is not valid YAML`, [
+        { where: { file: path }, why: (e as Error).message },
+      ]);
+    }
+  });
+  const result = parseDutyRules(docs);
+  if (!result.ok)
+    throw new LandbridgeError('invalid-input', `${dir}: the duty rules are not valid`, result.problems);
+  return result.rules;
+}
