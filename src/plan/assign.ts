@@ -32,6 +32,7 @@ export function assignParcels(
   agg: Aggregation,
   layout: ModelLayout,
   flows: Float64Array,
+  previousKey?: (parcel: number) => string | undefined,
 ): Assignment {
   const n = parcels.count;
   const commodity = new Int32Array(n).fill(-1);
@@ -42,10 +43,12 @@ export function assignParcels(
   const cand = (p: number): PlanCandidate => layout.candidates[commodity[p]!]![candidate[p]!]!;
 
   // 1. Counts per candidate, then promises matched to delivery days.
+  const stayFlow = new Map<string, number>();
+  for (const s of layout.stayCols) stayFlow.set(`${s.commodity}|${s.candidate}`, flows[s.col] ?? 0);
   agg.commodities.forEach((c, ci) => {
     const list = layout.candidates[ci]!;
     const start = layout.flowStart[ci]!;
-    const want = list.map((_, j) => Math.max(0, flows[start + j] ?? 0));
+    const want = list.map((_, j) => Math.max(0, (flows[start + j] ?? 0) + (stayFlow.get(`${ci}|${j}`) ?? 0)));
     const total = want.reduce((a, b) => a + b, 0);
     const served = Math.min(c.count, Math.round(total));
     const counts = want.map((x) => Math.floor(x));
@@ -54,17 +57,29 @@ export function assignParcels(
       .map((x, j) => ({ j, frac: x - Math.floor(x) }))
       .sort((a, b) => b.frac - a.frac || a.j - b.j);
     for (let k = 0; left > 0 && order.length > 0; k = (k + 1) % order.length, left--) counts[order[k]!.j]!++;
+    for (const p of c.parcels) commodity[p] = ci;
+    // Re-planning: parcels keep their previous itinerary while its count lasts.
+    if (previousKey) {
+      const keys = list.map((k) => candidateKey(ctx, k));
+      for (const p of c.parcels) {
+        const key = previousKey(p);
+        if (key === undefined) continue;
+        const j = keys.indexOf(key);
+        if (j >= 0 && counts[j]! > 0) {
+          candidate[p] = j;
+          counts[j]!--;
+        }
+      }
+    }
     const byDay = list.map((k, j) => ({ j, day: k.deliveryDay })).sort((a, b) => a.day - b.day || a.j - b.j);
     let next = 0;
     for (const { j } of byDay) {
-      for (let q = 0; q < counts[j]! && next < c.parcels.length; q++) {
-        const p = c.parcels[next++]!;
-        commodity[p] = ci;
-        candidate[p] = j;
+      for (let q = 0; q < counts[j]!; q++) {
+        while (next < c.parcels.length && candidate[c.parcels[next]!]! >= 0) next++;
+        if (next >= c.parcels.length) break;
+        candidate[c.parcels[next++]!] = j;
       }
     }
-    // Parcels the model left unserved keep their commodity and try for room below.
-    while (next < c.parcels.length) commodity[c.parcels[next++]!] = ci;
   });
 
   const load = (p: number, k: PlanCandidate, mayOpen: boolean): boolean => {
@@ -222,3 +237,11 @@ export function assignParcels(
 }
 
 export { MAX_RIDES };
+
+/** A stable name of an itinerary: its departures, where the parcel alights, and the gateway. */
+export function candidateKey(ctx: PlanContext, k: PlanCandidate): string {
+  const rides = k.rides.map(
+    (r) => `${ctx.departures.get(r.departure)!.id}>${ctx.network.services[r.service]!.legs[r.alight]!.to}`,
+  );
+  return `${rides.join('|')}@${k.gateway}`;
+}

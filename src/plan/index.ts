@@ -3,7 +3,7 @@
  * capacities, cut-offs and promises, with a lower bound from an exact solver on the aggregated model.
  */
 export { type Aggregation, aggregate, type Commodity, disaggregate, type HoldReason } from './aggregate.ts';
-export { type Assignment, assignParcels } from './assign.ts';
+export { type Assignment, assignParcels, candidateKey } from './assign.ts';
 export { candidatesFor, type PlanCandidate, type PlanRide, type RouteClass } from './candidates.ts';
 export {
   DEFAULT_PLAN_SETTINGS,
@@ -35,5 +35,6 @@ export {
 } from './model.ts';
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export { type PlanOutcome, type PlanRunOptions, planConsolidation } from './plan.ts';
+export { type Replan, replanConsolidation } from './replan.ts';
 export type { MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';
 export { type PlanVerification, type PlanViolation, verifyPlan } from './verify.ts';

@@ -18,7 +18,16 @@ export interface ModelLayout {
   }[];
   /** Candidates kept per commodity (after pruning), in column order. */
   readonly candidates: readonly (readonly PlanCandidate[])[];
+  /** Re-planning: columns of parcels that stay on their previous itinerary, per commodity and candidate. */
+  readonly stayCols: readonly {
+    readonly commodity: number;
+    readonly candidate: number;
+    readonly col: number;
+  }[];
 }
+
+/** Saving a parcel earns by staying on its previous itinerary in a re-plan: one minor unit. */
+export const STAY_BONUS_MINOR = 1;
 
 /** Estimated cost of one average parcel of `c` on candidate `k`, with its share of containers. */
 export function unitCostEstimate(ctx: PlanContext, c: Commodity, k: PlanCandidate): number {
@@ -75,7 +84,14 @@ export function pruneCandidates(
  *   weight (kg) and filled volume (m³) of the flows through d within the containers opened;
  * - loose capacity (air) in kg and m³ per departure.
  */
-export function buildModel(ctx: PlanContext, agg: Aggregation, layers = 1, linking = true): ModelLayout {
+export function buildModel(
+  ctx: PlanContext,
+  agg: Aggregation,
+  layers = 1,
+  linking = true,
+  previous?: (commodity: number, candidate: PlanCandidate) => number,
+): ModelLayout {
+  const stayCols: { commodity: number; candidate: number; col: number }[] = [];
   const penalty = ctx.settings.latePenaltyMinorPerDay;
   const cols: { cost: number; lower: number; upper: number; int: number; rows: number[]; vals: number[] }[] =
     [];
@@ -129,12 +145,8 @@ export function buildModel(ctx: PlanContext, agg: Aggregation, layers = 1, linki
     const demand = addRow(c.count, c.count);
     flowStart[ci] = cols.length;
     const linkRows = new Map<number, number>();
-    const flowCols = list.map((k) => {
-      const col = addCol(
-        k.perParcel + (k.perKg * w) / 1000 + (k.perM3 * v) / 1e9 + k.perChargeableKg * ch,
-        0,
-        c.count,
-      );
+    const makeFlow = (k: PlanCandidate, cost: number, upper: number) => {
+      const col = addCol(cost, 0, upper);
       put(col, demand, 1);
       const seen = new Set<number>();
       for (const r of k.rides) {
@@ -161,6 +173,18 @@ export function buildModel(ctx: PlanContext, agg: Aggregation, layers = 1, linki
           put(col, row, 1);
         }
       }
+      return col;
+    };
+    const unitCost = (k: PlanCandidate) =>
+      k.perParcel + (k.perKg * w) / 1000 + (k.perM3 * v) / 1e9 + k.perChargeableKg * ch;
+    const flowCols = list.map((k) => makeFlow(k, unitCost(k), c.count));
+    // Re-planning: parcels may stay on the itinerary they had at a hair less cost, so that they move
+    // only when moving lowers the cost.
+    const stay = list.map((k, j) => {
+      const kept = previous?.(ci, k) ?? 0;
+      if (kept <= 0) return -1;
+      const col = makeFlow(k, unitCost(k) - STAY_BONUS_MINOR, kept);
+      stayCols.push({ commodity: ci, candidate: j, col });
       return col;
     });
     unservedCol[ci] = addCol(ctx.settings.holdPenaltyMinor, 0, c.count);
@@ -201,7 +225,10 @@ export function buildModel(ctx: PlanContext, agg: Aggregation, layers = 1, linki
       const late = addCol(penalty * days, 0, n);
       put(late, row, 1);
       list.forEach((k, j) => {
-        if (k.deliveryDay <= t - 1) put(flowCols[j]!, row, 1);
+        if (k.deliveryDay <= t - 1) {
+          put(flowCols[j]!, row, 1);
+          if (stay[j]! >= 0) put(stay[j]!, row, 1);
+        }
       });
     }
   });
@@ -269,5 +296,6 @@ export function buildModel(ctx: PlanContext, agg: Aggregation, layers = 1, linki
     unservedCol,
     containerCols,
     candidates: kept,
+    stayCols,
   };
 }

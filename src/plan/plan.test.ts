@@ -14,6 +14,7 @@ import {
   planGreedy,
   planParcels,
   preparePlanContext,
+  replanConsolidation,
   verifyPlan,
 } from './index.ts';
 
@@ -152,5 +153,35 @@ describe('consolidation planner', () => {
     expect(check.violations).toContainEqual(
       expect.objectContaining({ departureId: used.id, why: expect.stringContaining('does not run') }),
     );
+  });
+
+  it('re-plans after a service is closed: affected parcels move, the plan holds on the disrupted network', () => {
+    const { parcels, doc } = run(network, list, solver);
+    // Close, for the month, the service of the busiest departure of the plan.
+    const busiest = [...doc.departures].sort(
+      (a, b) => b.containers.length - a.containers.length || (a.id < b.id ? -1 : 1),
+    )[0]!;
+    const closure = {
+      id: 'closed',
+      serviceId: busiest.serviceId,
+      from: '2026-11-25T00:00:00Z',
+      to: '2026-12-31T00:00:00Z',
+      effect: 'closed' as const,
+      reason: 'test',
+      sources: [],
+    };
+    const disrupted: Network = { ...network, disruptions: [closure] };
+    const ctx2 = preparePlanContext(disrupted, FROM, 7, fx);
+    const r = replanConsolidation(ctx2, parcels, doc, solver);
+    expect(r.affected.length).toBeGreaterThan(0);
+    const moved = new Set(r.moved);
+    for (const id of r.affected) expect(moved.has(id)).toBe(true);
+    const check = verifyPlan(disrupted, new Map(list.map((p) => [p.id, p])), r.document, fx);
+    expect(check.violations).toEqual([]);
+    const inWindow = (id: string) =>
+      id.startsWith(`${busiest.serviceId}@`) && id.slice(id.indexOf('@') + 1) < '2026-12-31';
+    expect(r.document.parcels.some((p) => p.rides.some((x) => inWindow(x.departureId)))).toBe(false);
+    // Unaffected parcels mostly stay where they were.
+    expect(r.moved.length).toBeLessThan(r.affected.length + doc.parcels.length * 0.2);
   });
 });
