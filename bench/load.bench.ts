@@ -49,14 +49,6 @@ function solve(task: Task, s: Settings): Outcome {
   };
 }
 
-if (!isMainThread) {
-  const settings = workerData as Settings;
-  parentPort!.on('message', (task: Task | null) => {
-    if (task === null) process.exit(0);
-    parentPort!.postMessage(solve(task, settings));
-  });
-} else await main();
-
 function parseClasses(text: string): number[] {
   const out: number[] = [];
   for (const part of text.split(',')) {
@@ -187,7 +179,11 @@ async function main(): Promise<void> {
     let next = 0;
     await Promise.all(
       Array.from({ length: jobs }, async () => {
-        const worker = new Worker(new URL(import.meta.url), { workerData: settings });
+        const worker = new Worker(
+          // a worker thread does not inherit tsx's loader: register it, then run this file
+          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`,
+          { eval: true, workerData: settings },
+        );
         await new Promise<void>((resolve, reject) => {
           const feed = (): void => {
             if (next < tasks.length) worker.postMessage(tasks[next++]);
@@ -225,3 +221,11 @@ async function main(): Promise<void> {
     );
   }
 }
+
+if (!isMainThread) {
+  const settings = workerData as Settings;
+  parentPort!.on('message', (task: Task | null) => {
+    if (task === null) process.exit(0);
+    parentPort!.postMessage(solve(task, settings));
+  });
+} else await main();

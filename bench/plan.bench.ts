@@ -66,6 +66,9 @@ for (const n of sizes) {
   console.log(
     `             cost ${usd(s.costMinor)}  bound ${usd(s.lowerBoundMinor)} (${s.boundMethod})  gap ${s.gapPercent.toFixed(3)} %  on time ${(s.onTimeRate * 100).toFixed(1)} %  held ${s.held} (for capacity ${doc.held.filter((h) => h.reason === 'no-capacity').length})  containers ${s.containers}`,
   );
+  console.log(
+    `             parcel-level bound (Lagrangian, valid for any split) ${usd(outcome.parcelLevelBoundMinor)}  gap ${outcome.parcelLevelGapPercent.toFixed(3)} %`,
+  );
   const check = verifyPlan(network, inputs, doc, fx);
   console.log(
     `             verify: ${check.ok ? 'passes' : `FAILS (${check.violations.length}: ${check.violations[0]?.why})`}; recomputed ${usd(check.costMinor)}`,

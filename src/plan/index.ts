@@ -4,6 +4,7 @@
  */
 export { type Aggregation, aggregate, type Commodity, disaggregate, type HoldReason } from './aggregate.ts';
 export { type Assignment, assignParcels, candidateKey } from './assign.ts';
+export { lagrangianBound } from './bound.ts';
 export { candidatesFor, type PlanCandidate, type PlanRide, type RouteClass } from './candidates.ts';
 export {
   DEFAULT_PLAN_SETTINGS,

@@ -18,6 +18,8 @@ export interface ModelLayout {
   }[];
   /** Candidates kept per commodity (after pruning), in column order. */
   readonly candidates: readonly (readonly PlanCandidate[])[];
+  /** Capacity rows of each departure the model prices (weight in kg, volume in m³; -1 when none). */
+  readonly departureRows: ReadonlyMap<number, { readonly weight: number; readonly volume: number }>;
   /** Re-planning: columns of parcels that stay on their previous itinerary, per commodity and candidate. */
   readonly stayCols: readonly {
     readonly commodity: number;
@@ -296,6 +298,7 @@ export function buildModel(
     unservedCol,
     containerCols,
     candidates: kept,
+    departureRows: depRows,
     stayCols,
   };
 }

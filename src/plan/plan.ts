@@ -1,5 +1,6 @@
 import { type Aggregation, aggregate } from './aggregate.ts';
 import { type Assignment, assignParcels } from './assign.ts';
+import { lagrangianBound } from './bound.ts';
 import type { PlanContext } from './context.ts';
 import { evaluatePlan, type PlanStats } from './evaluate.ts';
 import { buildModel, type ModelLayout } from './model.ts';
@@ -26,6 +27,14 @@ export interface PlanOutcome {
   readonly boundMethod: 'lp' | 'mip';
   /** (cost − bound) / cost, percent. */
   readonly gapPercent: number;
+  /**
+   * A lower bound valid for the parcel-level problem over every candidate itinerary (Lagrangian, from
+   * the LP's duals); see `lagrangianBound`. The aggregated bound above assumes a commodity's parcels
+   * split across itineraries in proportion, which a parcel-level plan need not.
+   */
+  readonly parcelLevelBoundMinor: number;
+  /** (cost − parcel-level bound) / cost, percent. */
+  readonly parcelLevelGapPercent: number;
   readonly lp: MipResult;
   readonly mip?: MipResult;
   readonly timingsMs: Readonly<Record<string, number>>;
@@ -83,6 +92,10 @@ export function planConsolidation(
   stage('evaluate', 1);
   const lowerBoundMinor = Math.floor(lowerBound);
   const total = stats.costs.totalMinor;
+  const parcelLevelBoundMinor = lp.rowDual
+    ? Math.floor(lagrangianBound(ctx, parcels, aggregation, layout, lp.rowDual))
+    : 0;
+  stage('bound', 1);
   return {
     aggregation,
     layout,
@@ -91,6 +104,8 @@ export function planConsolidation(
     lowerBoundMinor,
     boundMethod,
     gapPercent: total > 0 ? ((total - lowerBoundMinor) / total) * 100 : 0,
+    parcelLevelBoundMinor,
+    parcelLevelGapPercent: total > 0 ? ((total - parcelLevelBoundMinor) / total) * 100 : 0,
     lp,
     ...(mip ? { mip } : {}),
     timingsMs: timings,

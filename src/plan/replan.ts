@@ -66,6 +66,8 @@ export function replanConsolidation(
     lowerBoundMinor: Math.floor(lp.objective),
     boundMethod: 'lp',
     gapPercent: total > 0 ? ((total - Math.floor(lp.objective)) / total) * 100 : 0,
+    parcelLevelBoundMinor: 0,
+    parcelLevelGapPercent: 100,
     lp,
     timingsMs: { replan: nowMs() - t0 },
   };

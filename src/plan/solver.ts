@@ -27,6 +27,8 @@ export interface MipResult {
   readonly status: MipStatus;
   /** Column values of the best solution found (empty when none). */
   readonly x: Float64Array;
+  /** Row duals of an LP solve (empty for a MIP or when none). Minimisation: ≤ rows have duals ≤ 0. */
+  readonly rowDual?: Float64Array;
   readonly objective: number;
   /** The solver's proven lower bound on the optimum (minimisation). */
   readonly dualBound: number;

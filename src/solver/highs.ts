@@ -56,13 +56,15 @@ export async function createHighsSolver(): Promise<MipSolver> {
           }
         };
         const hasSolution = (get('primal_solution_status') ?? 0) === 2;
-        const x = hasSolution ? m.getSolution().colValue : new Float64Array(0);
+        const solution = hasSolution ? m.getSolution() : undefined;
+        const x = solution ? solution.colValue : new Float64Array(0);
         const objective = hasSolution ? m.getObjectiveValue() : Number.POSITIVE_INFINITY;
         const isMip = !options.relaxed && model.integrality.some((v) => v === 1);
         const bound = isMip ? (get('mip_dual_bound') ?? Number.NEGATIVE_INFINITY) : objective;
         return {
           status: name,
           x,
+          ...(solution && !isMip ? { rowDual: solution.rowDual } : {}),
           objective,
           dualBound: bound,
           nodes: get('mip_node_count') ?? 0,
