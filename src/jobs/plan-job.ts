@@ -57,13 +57,7 @@ export async function runPlan(
     onProgress: (_stage, f) => options.onProgress?.(0.1 + 0.8 * f),
   });
   const greedy = planGreedy(ctx, parcels, outcome.aggregation);
-  const g = evaluatePlan(
-    ctx,
-    parcels,
-    outcome.aggregation,
-    { candidates: greedy.candidates },
-    greedy.assignment,
-  );
+  const g = evaluatePlan(ctx, parcels, outcome.aggregation, greedy.assignment);
   options.onProgress?.(0.95);
   return planDocument(ctx, parcels, outcome, {
     method: 'greedy: each parcel its cheapest on-time itinerary, containers first fit',

@@ -18,6 +18,8 @@ export interface Assignment {
   readonly loading: Loading;
   /** Parcels held for want of capacity (none of their candidates had room). */
   readonly heldForCapacity: readonly number[];
+  /** The candidates `candidate` indexes, per commodity: the model's, then the route class's others. */
+  readonly candidates: readonly (readonly PlanCandidate[])[];
 }
 
 /**
@@ -40,7 +42,13 @@ export function assignParcels(
   const rideContainer = new Int32Array(n * MAX_RIDES).fill(-1);
   const loading = new Loading(ctx.departures);
   const penalty = ctx.settings.latePenaltyMinorPerDay;
-  const cand = (p: number): PlanCandidate => layout.candidates[commodity[p]!]![candidate[p]!]!;
+  // The model's candidates first (their indices match its columns), then the rest of the route class's.
+  const lists = agg.commodities.map((c, ci) => {
+    const kept = layout.candidates[ci]!;
+    const inModel = new Set(kept);
+    return [...kept, ...agg.candidates[c.routeClass]!.filter((k) => !inModel.has(k))];
+  });
+  const cand = (p: number): PlanCandidate => lists[commodity[p]!]![candidate[p]!]!;
 
   // 1. Counts per candidate, then promises matched to delivery days.
   const stayFlow = new Map<string, number>();
@@ -138,7 +146,7 @@ export function assignParcels(
   // 3. Overflow: the commodity's other candidates, cheapest first; existing room before new containers.
   const heldForCapacity: number[] = [];
   const alternatives = (p: number) => {
-    const list = layout.candidates[commodity[p]!]!;
+    const list = lists[commodity[p]!]!;
     return list
       .map((k, j) => ({
         j,
@@ -148,7 +156,7 @@ export function assignParcels(
   };
   overflow.sort((a, b) => parcels.promiseDay[a]! - parcels.promiseDay[b]! || a - b);
   for (const p of overflow) {
-    const list = layout.candidates[commodity[p]!]!;
+    const list = lists[commodity[p]!]!;
     const alts = alternatives(p);
     let done = false;
     for (const mayOpen of [false, true]) {
@@ -164,7 +172,40 @@ export function assignParcels(
     if (!done) heldForCapacity.push(p);
   }
 
-  // 4. Close containers whose parcels fit elsewhere for less than the container costs.
+  // 4. Each parcel onto a cheaper itinerary of its route class where containers already open (or
+  //    loose space) have room: parcels differ, and the model saw their class's average.
+  for (let pass = 0; pass < 2; pass++) {
+    let moves = 0;
+    for (let p = 0; p < n; p++) {
+      const j0 = candidate[p]!;
+      if (j0 < 0) continue;
+      const list = lists[commodity[p]!]!;
+      const w = parcels.weightG[p]!;
+      const v = parcels.volumeMm3[p]!;
+      const promise = parcels.promiseDay[p]!;
+      const current = parcelCost(list[j0]!, w, v, penalty, promise);
+      let bestJ = -1;
+      let best = current - 0.5;
+      for (let j = 0; j < list.length; j++) {
+        if (j === j0) continue;
+        const c = parcelCost(list[j]!, w, v, penalty, promise);
+        if (c < best) {
+          best = c;
+          bestJ = j;
+        }
+      }
+      if (bestJ < 0) continue;
+      unload(p);
+      if (load(p, list[bestJ]!, false)) {
+        candidate[p] = bestJ;
+        moves++;
+      } else if (!load(p, list[j0]!, true)) throw new Error('planner: could not restore a parcel');
+      else candidate[p] = j0;
+    }
+    if (moves === 0) break;
+  }
+
+  // 5. Close containers whose parcels fit elsewhere for less than the container costs.
   for (let pass = 0; pass < 2; pass++) {
     const open = loading.all
       .filter((c) => {
@@ -195,7 +236,7 @@ export function assignParcels(
       let ok = true;
       const moved: number[] = [];
       for (const p of members) {
-        const list = layout.candidates[commodity[p]!]!;
+        const list = lists[commodity[p]!]!;
         let placed = false;
         for (const { j, cost } of alternatives(p)) {
           if (load(p, list[j]!, false)) {
@@ -221,8 +262,7 @@ export function assignParcels(
       for (const p of moved) unload(p);
       for (const { p, j } of before) {
         candidate[p] = j;
-        if (!load(p, layout.candidates[commodity[p]!]![j]!, true))
-          throw new Error('planner: could not restore a parcel');
+        if (!load(p, lists[commodity[p]!]![j]!, true)) throw new Error('planner: could not restore a parcel');
       }
     }
   }
@@ -233,7 +273,7 @@ export function assignParcels(
   }
   loading.compact((c, p) => candidate[p]! >= 0 && isInContainer(p, c.id));
   loading.rightSize();
-  return { commodity, candidate, rideContainer, loading, heldForCapacity };
+  return { commodity, candidate, rideContainer, loading, heldForCapacity, candidates: lists };
 }
 
 export { MAX_RIDES };

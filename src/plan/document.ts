@@ -49,9 +49,12 @@ export interface PlanSummary {
   readonly currency: string;
   readonly costMinor: number;
   readonly components: PlanStats['costs'];
+  /** Valid for every plan of these parcels over the candidate itineraries (Lagrangian). */
   readonly lowerBoundMinor: number;
-  readonly boundMethod: 'lp' | 'mip';
+  readonly boundMethod: 'lagrangian';
   readonly gapPercent: number;
+  /** The aggregated model's relaxation optimum: not a bound on plans (see PlanOutcome). */
+  readonly aggregatedModelMinor: number;
   readonly parcels: number;
   readonly planned: number;
   readonly held: number;
@@ -90,7 +93,7 @@ export function planSummary(
   parcels: PlanParcels,
   stats: PlanStats,
   bound: number,
-  method: 'lp' | 'mip',
+  aggregated: number,
 ): PlanSummary {
   const total = stats.costs.totalMinor;
   return {
@@ -98,7 +101,8 @@ export function planSummary(
     costMinor: total,
     components: stats.costs,
     lowerBoundMinor: bound,
-    boundMethod: method,
+    boundMethod: 'lagrangian',
+    aggregatedModelMinor: aggregated,
     gapPercent: total > 0 ? Math.round(((total - bound) / total) * 1e6) / 1e4 : 0,
     parcels: parcels.count,
     planned: stats.planned,
@@ -173,7 +177,7 @@ export function planDocument(
   for (let p = 0; p < parcels.count; p++) {
     const j = a.candidate[p]!;
     if (j < 0) continue;
-    const k: PlanCandidate = outcome.layout.candidates[a.commodity[p]!]![j]!;
+    const k: PlanCandidate = a.candidates[a.commodity[p]!]![j]!;
     const rides = k.rides.map((r, ri) => {
       const d = ctx.departures.get(r.departure)!;
       const s = ctx.network.services[r.service]!;
@@ -200,7 +204,7 @@ export function planDocument(
     ...a.heldForCapacity.map((p) => ({ id: parcels.ids[p]!, reason: 'no-capacity' })),
   ].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const summary = {
-    ...planSummary(ctx, parcels, outcome.stats, outcome.lowerBoundMinor, outcome.boundMethod),
+    ...planSummary(ctx, parcels, outcome.stats, outcome.lowerBoundMinor, outcome.aggregatedBoundMinor),
     departuresUsed: departures.length,
   };
   return {

@@ -1,7 +1,6 @@
 import type { Aggregation } from './aggregate.ts';
 import { type Assignment, MAX_RIDES } from './assign.ts';
 import type { PlanContext } from './context.ts';
-import type { ModelLayout } from './model.ts';
 import type { PlanParcels } from './parcels.ts';
 
 /** Costs of a plan by component, in whole minor units of the plan currency. */
@@ -40,7 +39,6 @@ export function evaluatePlan(
   ctx: PlanContext,
   parcels: PlanParcels,
   agg: Aggregation,
-  layout: Pick<ModelLayout, 'candidates'>,
   a: Assignment,
 ): PlanStats {
   const penalty = ctx.settings.latePenaltyMinorPerDay;
@@ -56,7 +54,7 @@ export function evaluatePlan(
   for (let p = 0; p < parcels.count; p++) {
     const j = a.candidate[p]!;
     if (j < 0) continue;
-    const k = layout.candidates[a.commodity[p]!]![j]!;
+    const k = a.candidates[a.commodity[p]!]![j]!;
     planned++;
     const kg = parcels.weightG[p]! / 1000;
     const own = Math.round(

@@ -100,5 +100,8 @@ export function planGreedy(
     for (let r = 0; r < MAX_RIDES; r++) if (rideContainer[p * MAX_RIDES + r] === c.id) return true;
     return false;
   });
-  return { assignment: { commodity, candidate, rideContainer, loading, heldForCapacity }, candidates };
+  return {
+    assignment: { commodity, candidate, rideContainer, loading, heldForCapacity, candidates },
+    candidates,
+  };
 }

@@ -67,13 +67,7 @@ describe('consolidation planner', () => {
   it('costs no more than the greedy rule and no less than its lower bound', () => {
     const { ctx, parcels, outcome } = run(network, list, solver);
     const greedy = planGreedy(ctx, parcels, outcome.aggregation);
-    const greedyStats = evaluatePlan(
-      ctx,
-      parcels,
-      outcome.aggregation,
-      { candidates: greedy.candidates },
-      greedy.assignment,
-    );
+    const greedyStats = evaluatePlan(ctx, parcels, outcome.aggregation, greedy.assignment);
     expect(outcome.stats.costs.totalMinor).toBeLessThanOrEqual(greedyStats.costs.totalMinor);
     expect(outcome.lowerBoundMinor).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
     expect(outcome.gapPercent).toBeGreaterThanOrEqual(0);

@@ -22,19 +22,21 @@ export interface PlanOutcome {
   readonly layout: ModelLayout;
   readonly assignment: Assignment;
   readonly stats: PlanStats;
-  /** Proven lower bound on the aggregated model's optimum, minor units (LP relaxation, or MIP dual bound). */
+  /**
+   * The plan's lower bound: valid for every plan of these parcels over the candidate itineraries
+   * (Lagrangian relaxation of the capacities, multipliers from the LP's duals; see `lagrangianBound`).
+   */
   readonly lowerBoundMinor: number;
-  readonly boundMethod: 'lp' | 'mip';
-  /** (cost − bound) / cost, percent. */
+  readonly boundMethod: 'lagrangian';
+  /** (cost − lower bound) / cost, percent. */
   readonly gapPercent: number;
   /**
-   * A lower bound valid for the parcel-level problem over every candidate itinerary (Lagrangian, from
-   * the LP's duals); see `lagrangianBound`. The aggregated bound above assumes a commodity's parcels
-   * split across itineraries in proportion, which a parcel-level plan need not.
+   * The optimum of the aggregated model's relaxation (LP, or the MIP's dual bound). It is not a bound
+   * on plans: that model keeps each commodity's parcels in proportion and a pruned set of itineraries,
+   * which plans that pick parcel by parcel can beat. Reported for what it says about the model.
    */
-  readonly parcelLevelBoundMinor: number;
-  /** (cost − parcel-level bound) / cost, percent. */
-  readonly parcelLevelGapPercent: number;
+  readonly aggregatedBoundMinor: number;
+  readonly aggregatedMethod: 'lp' | 'mip';
   readonly lp: MipResult;
   readonly mip?: MipResult;
   readonly timingsMs: Readonly<Record<string, number>>;
@@ -88,12 +90,11 @@ export function planConsolidation(
   }
   const assignment = assignParcels(ctx, parcels, aggregation, layout, flows);
   stage('assign', 0.95);
-  const stats = evaluatePlan(ctx, parcels, aggregation, layout, assignment);
+  const stats = evaluatePlan(ctx, parcels, aggregation, assignment);
   stage('evaluate', 1);
-  const lowerBoundMinor = Math.floor(lowerBound);
   const total = stats.costs.totalMinor;
-  const parcelLevelBoundMinor = lp.rowDual
-    ? Math.floor(lagrangianBound(ctx, parcels, aggregation, layout, lp.rowDual))
+  const lowerBoundMinor = lp.rowDual
+    ? Math.min(total, Math.floor(lagrangianBound(ctx, parcels, aggregation, layout, lp.rowDual)))
     : 0;
   stage('bound', 1);
   return {
@@ -102,10 +103,10 @@ export function planConsolidation(
     assignment,
     stats,
     lowerBoundMinor,
-    boundMethod,
+    boundMethod: 'lagrangian',
     gapPercent: total > 0 ? ((total - lowerBoundMinor) / total) * 100 : 0,
-    parcelLevelBoundMinor,
-    parcelLevelGapPercent: total > 0 ? ((total - parcelLevelBoundMinor) / total) * 100 : 0,
+    aggregatedBoundMinor: Math.floor(lowerBound),
+    aggregatedMethod: boundMethod,
     lp,
     ...(mip ? { mip } : {}),
     timingsMs: timings,

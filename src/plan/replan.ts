@@ -1,5 +1,6 @@
 import { aggregate } from './aggregate.ts';
 import { assignParcels, candidateKey } from './assign.ts';
+import { lagrangianBound } from './bound.ts';
 import type { PlanContext } from './context.ts';
 import { type PlanDocument, planDocument } from './document.ts';
 import { evaluatePlan } from './evaluate.ts';
@@ -56,18 +57,21 @@ export function replanConsolidation(
   });
   if (lp.status !== 'optimal') throw new Error(`re-plan: the LP relaxation ended ${lp.status}`);
   const assignment = assignParcels(ctx, parcels, aggregation, layout, lp.x, previousKey);
-  const stats = evaluatePlan(ctx, parcels, aggregation, layout, assignment);
+  const stats = evaluatePlan(ctx, parcels, aggregation, assignment);
   const total = stats.costs.totalMinor;
+  const bound = lp.rowDual
+    ? Math.min(total, Math.floor(lagrangianBound(ctx, parcels, aggregation, layout, lp.rowDual)))
+    : 0;
   const outcome: PlanOutcome = {
     aggregation,
     layout,
     assignment,
     stats,
-    lowerBoundMinor: Math.floor(lp.objective),
-    boundMethod: 'lp',
-    gapPercent: total > 0 ? ((total - Math.floor(lp.objective)) / total) * 100 : 0,
-    parcelLevelBoundMinor: 0,
-    parcelLevelGapPercent: 100,
+    lowerBoundMinor: bound,
+    boundMethod: 'lagrangian',
+    gapPercent: total > 0 ? ((total - bound) / total) * 100 : 0,
+    aggregatedBoundMinor: Math.floor(lp.objective),
+    aggregatedMethod: 'lp',
     lp,
     timingsMs: { replan: nowMs() - t0 },
   };
