@@ -19,6 +19,8 @@ import { networkRoutes } from './network.routes.ts';
 import { parcelsRoutes } from './parcels.routes.ts';
 import { plansRoutes } from './plans.routes.ts';
 import { handleError } from './problem.ts';
+import { statsRoutes } from './stats.routes.ts';
+import { webRoutes } from './web.routes.ts';
 import { quotesRoutes } from './quotes.routes.ts';
 
 export interface ServerOptions {
@@ -89,6 +91,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(quotesRoutes(hub));
     await v1.register(plansRoutes(store));
     await v1.register(landedCostRoutes(hub));
+    await v1.register(statsRoutes(store, hub, nowMs));
   });
+  // The console: the built SPA, last so that /v1, /docs and /health keep their own answers.
+  await app.register(webRoutes());
   return app;
 }

@@ -47,14 +47,18 @@ const ParcelStatsView = z.object({
   byDay: z.array(Valued.extend({ date: z.string(), country: z.string() })),
   byCorridor: z
     .array(
-      z.object({
+      Valued.extend({
         corridor: z.enum(CORRIDORS),
-        departures: z.number().int(),
+        departures: z.number().int().describe('Departures from the hub area the plan uses'),
         containers: z.number().int(),
-        parcels: z.number().int(),
       }),
     )
-    .describe('From the newest finished plan in scope; empty until a plan has run'),
+    .describe(
+      'From the newest finished plan in scope, each parcel on the corridor of its first ride; empty until a plan has run',
+    ),
+  byCorridorDay: z
+    .array(Valued.extend({ date: z.string(), corridor: z.enum(CORRIDORS) }))
+    .describe('Planned parcels by hub-local ready day and corridor'),
   planId: z.string().nullable().describe('The plan behind byCorridor'),
 });
 type ParcelStatsView = z.infer<typeof ParcelStatsView>;
@@ -112,7 +116,7 @@ export function statsRoutes(store: Store, hub: Hub, nowMs: () => number = Date.n
           groupedCounts(store, 'status', filter),
           groupedCounts(store, 'service_level', filter),
           valueByDay(store, filter, offsetMs),
-          corridorFlows(store, network, sellerId),
+          corridorFlows(store, network, hub.fx, q.currency, filter, offsetMs),
         ]);
 
         const days = new Map<string, z.infer<typeof Valued> & { date: string; country: string }>();
@@ -175,6 +179,7 @@ export function statsRoutes(store: Store, hub: Hub, nowMs: () => number = Date.n
             (a, b) => a.date.localeCompare(b.date) || a.country.localeCompare(b.country),
           ),
           byCorridor: corridors.flows,
+          byCorridorDay: corridors.days,
           planId: corridors.planId,
         };
       },
@@ -249,12 +254,41 @@ async function valueByDay(store: Store, filter: StatsFilter, offsetMs: number) {
   }));
 }
 
+/** Most parcels of a plan read one by one for the corridor figures; a larger plan gives departures only. */
+const MAX_PLAN_PARCELS = 300_000;
+
+type CorridorFlow = {
+  corridor: Corridor;
+  departures: number;
+  containers: number;
+  parcels: number;
+  grossWeightG: number;
+  declaredValueMinor: number;
+};
+type CorridorDay = {
+  date: string;
+  corridor: Corridor;
+  parcels: number;
+  grossWeightG: number;
+  declaredValueMinor: number;
+};
+
 /**
- * Planned flows by corridor from the newest finished plan in scope (the seller's own plans for a
- * seller). The plan result is read defensively: departures with a `serviceId` and `containers`, whose
- * `parcels` is a count or a list of parcel ids.
+ * Planned flows by corridor from the newest finished plan in scope (the seller's own plans for a seller),
+ * each parcel counted once, on the corridor of its first ride out of Chongqing. With the plan's
+ * per-parcel rides (`parcels[].rides[].departureId`, a departure id being `<serviceId>@<local time>`),
+ * parcels, weight and declared value are summed by corridor and by ready day; without them, only
+ * departures and containers leaving the hub area are counted. The result is read defensively.
  */
-async function corridorFlows(store: Store, network: Network, sellerId: string | undefined) {
+async function corridorFlows(
+  store: Store,
+  network: Network,
+  fx: Hub['fx'],
+  currency: Currency,
+  filter: StatsFilter,
+  offsetMs: number,
+): Promise<{ planId: string | null; flows: CorridorFlow[]; days: CorridorDay[] }> {
+  const sellerId = filter.sellerId;
   const row = await store.db
     .selectFrom('plans')
     .select(['id', 'result'])
@@ -264,37 +298,89 @@ async function corridorFlows(store: Store, network: Network, sellerId: string | 
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (row?.result == null) return { planId: null, flows: [] };
-  const corridorOf = new Map(network.services.map((s) => [s.id, s.corridor]));
-  const flows = new Map<
-    Corridor,
-    { corridor: Corridor; departures: number; containers: number; parcels: number }
-  >();
-  let result: unknown;
+  if (row?.result == null) return { planId: null, flows: [], days: [] };
+  let result: { departures?: unknown; parcels?: unknown } | null;
   try {
-    result = JSON.parse(row.result);
+    result = JSON.parse(row.result) as typeof result;
   } catch {
-    return { planId: row.id, flows: [] };
+    return { planId: row.id, flows: [], days: [] };
   }
-  const departures = (result as { departures?: unknown } | null)?.departures;
-  if (Array.isArray(departures)) {
-    for (const d of departures as { serviceId?: unknown; containers?: unknown; parcels?: unknown }[]) {
-      const corridor = typeof d?.serviceId === 'string' ? corridorOf.get(d.serviceId) : undefined;
-      if (corridor === undefined) continue;
-      const f = flows.get(corridor) ?? { corridor, departures: 0, containers: 0, parcels: 0 };
-      f.departures += 1;
-      const containers = Array.isArray(d.containers) ? (d.containers as { parcels?: unknown }[]) : [];
-      f.containers += containers.length;
-      const counted = containers.reduce((s, c) => s + countOf(c?.parcels), 0);
-      f.parcels += counted > 0 ? counted : countOf(d.parcels);
+  const services = new Map(network.services.map((s) => [s.id, s]));
+  // Where cargo leaves the hub area: the hub and the terminals its transfers reach.
+  const firstOrigins = new Set([
+    network.hub,
+    ...network.transfers.filter((t) => t.from === network.hub).map((t) => t.to),
+  ]);
+  const flows = new Map<Corridor, CorridorFlow>();
+  const flowOf = (corridor: Corridor) => {
+    let f = flows.get(corridor);
+    if (!f) {
+      f = { corridor, departures: 0, containers: 0, parcels: 0, grossWeightG: 0, declaredValueMinor: 0 };
       flows.set(corridor, f);
     }
+    return f;
+  };
+  const departures = Array.isArray(result?.departures)
+    ? (result.departures as Record<string, unknown>[])
+    : [];
+  for (const d of departures) {
+    const service = typeof d?.serviceId === 'string' ? services.get(d.serviceId) : undefined;
+    if (!service || !firstOrigins.has(service.legs[0]?.from ?? '')) continue;
+    const f = flowOf(service.corridor);
+    f.departures += 1;
+    f.containers += Array.isArray(d.containers) ? d.containers.length : 0;
   }
-  return { planId: row.id, flows: [...flows.values()].sort((a, b) => b.parcels - a.parcels) };
-}
 
-function countOf(value: unknown): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
-  if (Array.isArray(value)) return value.length;
-  return 0;
+  const planned = Array.isArray(result?.parcels) ? (result.parcels as Record<string, unknown>[]) : [];
+  const corridorOf = new Map<string, Corridor>();
+  if (planned.length <= MAX_PLAN_PARCELS) {
+    for (const p of planned) {
+      const rides = Array.isArray(p?.rides) ? (p.rides as { departureId?: unknown }[]) : [];
+      const departureId = rides[0]?.departureId;
+      if (typeof p.id !== 'string' || typeof departureId !== 'string') continue;
+      const service = services.get(departureId.split('@')[0] ?? '');
+      if (service) corridorOf.set(p.id, service.corridor);
+    }
+  }
+  const days = new Map<string, CorridorDay>();
+  if (corridorOf.size > 0) {
+    const day = sql<number>`cast((ready_at_ms + ${sql.lit(Math.trunc(offsetMs))}) / ${sql.lit(DAY_MS)} as integer)`;
+    const rows = await store.db
+      .selectFrom('parcels')
+      .where(whereFilter(filter))
+      .select([
+        'id',
+        day.as('day'),
+        'gross_weight_g as weight',
+        'declared_value_minor as value',
+        'declared_currency as currency',
+      ])
+      .execute();
+    for (const r of rows) {
+      const corridor = corridorOf.get(r.id);
+      if (corridor === undefined) continue;
+      const date = new Date(Number(r.day) * DAY_MS).toISOString().slice(0, 10);
+      const value =
+        r.value === null || r.currency === null
+          ? 0
+          : (fx.convert(Number(r.value), r.currency as Currency, currency, date) ?? 0);
+      const f = flowOf(corridor);
+      f.parcels += 1;
+      f.grossWeightG += Number(r.weight);
+      f.declaredValueMinor += value;
+      const key = `${date}|${corridor}`;
+      const d = days.get(key) ?? { date, corridor, parcels: 0, grossWeightG: 0, declaredValueMinor: 0 };
+      d.parcels += 1;
+      d.grossWeightG += Number(r.weight);
+      d.declaredValueMinor += value;
+      days.set(key, d);
+    }
+  }
+  return {
+    planId: row.id,
+    flows: [...flows.values()].sort((a, b) => b.parcels - a.parcels || b.departures - a.departures),
+    days: [...days.values()].sort(
+      (a, b) => a.date.localeCompare(b.date) || a.corridor.localeCompare(b.corridor),
+    ),
+  };
 }

@@ -39,11 +39,16 @@ export function webRoutes(options: WebRoutesOptions = {}): FastifyPluginAsync {
               '<p>The console is not built yet. Run <code>npm run build:web</code>, then reload.</p></html>',
           );
       }
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { maxAge: 0 });
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
     };
 
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-      const path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+      let path: string;
+      try {
+        path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+      } catch {
+        throw new LandbridgeError('not-found', 'no such page');
+      }
       if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p)))
         throw new LandbridgeError('not-found', `no route GET ${path}`);
       const file = resolve(root, `.${path}`);

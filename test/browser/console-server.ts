@@ -4,13 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { build } from 'vite';
-import { authenticate } from '../../src/api/auth.ts';
-import { Hub } from '../../src/api/hub.ts';
 import { buildServer } from '../../src/api/index.ts';
-import { statsRoutes } from '../../src/api/stats.routes.ts';
-import { webRoutes } from '../../src/api/web.routes.ts';
-import { converterFromFiles, SAMPLE_NETWORK_FILE } from '../../src/cli/context.ts';
+import { converterFromFiles, landedFromFiles, SAMPLE_NETWORK_FILE } from '../../src/cli/context.ts';
 import { readNetworkFile } from '../../src/files/index.ts';
+import { PlanRunner } from '../../src/jobs/index.ts';
 import { prepareSampleHub } from '../../src/sample/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
@@ -47,15 +44,21 @@ export async function startConsoleServer(options: { parcels?: number } = {}): Pr
     parcelCount: options.parcels ?? 5_000,
   });
   const fx = converterFromFiles();
-  const app = await buildServer({ store, network, fx });
-  if (!app.hasRoute({ method: 'GET', url: '/v1/stats/parcels' })) {
-    const hub = new Hub(network, fx, Date.now);
-    await app.register(async (v1) => {
-      v1.addHook('onRequest', authenticate(store));
-      await v1.register(statsRoutes(store, hub));
-    });
+  const app = await buildServer({ store, network, fx, landed: landedFromFiles() });
+  // As `serve --sample` does: a plan runner in the process, and the sample parcels planned before the
+  // first visitor arrives, so the dashboard, the map and the board have a plan to show.
+  const runner = new PlanRunner(store, () => network, fx);
+  const job = await store.plans.create({ days: 14 });
+  await runner.start();
+  for (let waited = 0; ; waited += 100) {
+    const status = (await store.plans.get(job.id))?.status;
+    if (status === 'done') break;
+    if (status === 'failed' || waited > 60_000)
+      throw new Error(
+        `the sample plan did not finish: ${status} ${(await store.plans.get(job.id))?.error ?? ''}`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
   }
-  if (!app.hasRoute({ method: 'GET', url: '/*' })) await app.register(webRoutes());
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -66,6 +69,7 @@ export async function startConsoleServer(options: { parcels?: number } = {}): Pr
     store,
     app,
     async close() {
+      await runner.stop();
       await app.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

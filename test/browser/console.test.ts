@@ -49,6 +49,7 @@ describe.skipIf(missing !== undefined)('web console in Chromium', () => {
       viewport: { width: 1440, height: 900 },
       locale: options.language === 'zh-CN' ? 'zh-CN' : 'en-GB',
       timezoneId: 'Europe/Berlin',
+      reducedMotion: 'reduce',
     });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -88,7 +89,10 @@ describe.skipIf(missing !== undefined)('web console in Chromium', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByTestId('kpis').waitFor();
     await page.locator('#by-destination svg').waitFor();
-    expect(await page.getByTestId('kpis').textContent()).toContain('5,000');
+    await page.locator('#by-corridor svg').waitFor();
+    const kpis = await page.getByTestId('kpis').textContent();
+    expect(kpis).toContain('5,000');
+    expect(kpis).toMatch(/On-time rate\d+(\.\d)?%/);
     await page.waitForTimeout(400);
     await shot(page, '01-dashboard');
 
@@ -102,7 +106,9 @@ describe.skipIf(missing !== undefined)('web console in Chromium', () => {
 
     await page.getByRole('link', { name: 'Plan board' }).click();
     await page.getByTestId('departures-table').waitFor();
-    expect(await page.locator('[data-testid=departures-table] tbody tr').count()).toBeGreaterThan(10);
+    await page.getByTestId('plan-summary').waitFor();
+    expect(await page.locator('[data-testid=departures-table] tbody tr').count()).toBeGreaterThan(5);
+    expect(await page.getByTestId('departures-table').textContent()).toMatch(/volume \d+%, weight \d+%/);
     await shot(page, '03-board');
 
     await page.getByRole('link', { name: 'Container' }).click();
@@ -146,7 +152,10 @@ describe.skipIf(missing !== undefined)('web console in Chromium', () => {
     await page.locator('[data-testid=quote-options] input[type=radio]').last().check();
     if (features.landedCost) {
       await page.getByRole('button', { name: 'Add duty and taxes' }).click();
-      await page.getByTestId('landed-cost').waitFor();
+      await page.locator('[data-testid=landed-cost], [role=alert]').first().waitFor();
+      await shot(page, '08-quote-options');
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(await page.locator('[data-testid=landed-cost] tbody tr').count()).toBeGreaterThan(2);
     }
     await page.waitForTimeout(400);
     await shot(page, '08-quote-options');
