@@ -125,6 +125,62 @@ describe('plans as jobs', () => {
     expect((await store.plans.get(job.id))!.status).toBe('done');
   });
 
+  it('re-plans a finished plan around a disruption, listing what moved', async () => {
+    const base = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: { from: '2026-12-01', days: 3 },
+    });
+    await new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+    ).drain();
+    const done = (
+      await app.inject({ method: 'GET', url: `/v1/plans/${base.json().id}`, headers: auth(operator) })
+    ).json();
+    const busiest = [...done.result.departures].sort((a, b) => b.containers.length - a.containers.length)[0];
+    const post = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: {
+        basePlanId: base.json().id,
+        disruption: {
+          serviceId: busiest.serviceId,
+          from: '2026-11-25T00:00:00Z',
+          to: '2027-01-31T00:00:00Z',
+          effect: 'closed',
+          reason: 'service suspended',
+        },
+      },
+    });
+    expect(post.statusCode).toBe(202);
+    await new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+    ).drain();
+    const re = (
+      await app.inject({ method: 'GET', url: `/v1/plans/${post.json().id}`, headers: auth(operator) })
+    ).json();
+    expect(re.status).toBe('done');
+    expect(re.result.replan.affected).toBeGreaterThan(0);
+    expect(re.result.replan.movedCount).toBeGreaterThanOrEqual(re.result.replan.affected);
+    expect(re.result.moved.length).toBeGreaterThan(0);
+    expect(re.result.disruption).toBe('service suspended');
+    const stillOn = re.result.departures
+      .filter(
+        (d: { serviceId: string; departAt: string }) =>
+          d.serviceId === busiest.serviceId && Date.parse(d.departAt) < Date.parse('2027-01-31T00:00:00Z'),
+      )
+      .map((d: { id: string; departAt: string }) => `${d.id} ${d.departAt}`);
+    expect(stillOn).toEqual([]);
+  });
+
   it('refuses bad plan parameters with the field named', async () => {
     const res = await app.inject({
       method: 'POST',

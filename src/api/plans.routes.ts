@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LandbridgeError } from '../domain/index.ts';
-import { PlanParamsSchema } from '../jobs/index.ts';
+import { PlanParamsSchema, type ReplanResult } from '../jobs/index.ts';
 import { type PlanDocument, planCsv } from '../plan/index.ts';
 import type { PlanJob, Store } from '../store/index.ts';
 import { principalOf } from './auth.ts';
 
 function view(job: PlanJob) {
-  const doc = job.result as PlanDocument | undefined;
+  const doc = job.result as
+    | (PlanDocument & { replan?: ReplanResult; moved?: unknown; disruption?: string })
+    | undefined;
   return {
     id: job.id,
     status: job.status,
@@ -27,6 +29,9 @@ function view(job: PlanJob) {
             ...(doc.baseline ? { baseline: doc.baseline } : {}),
             departures: doc.departures,
             held: doc.held.length,
+            ...(doc.replan
+              ? { replan: doc.replan, moved: doc.replan.moved, disruption: doc.replan.disruption }
+              : {}),
           },
         }
       : {}),

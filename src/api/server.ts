@@ -19,9 +19,9 @@ import { networkRoutes } from './network.routes.ts';
 import { parcelsRoutes } from './parcels.routes.ts';
 import { plansRoutes } from './plans.routes.ts';
 import { handleError } from './problem.ts';
+import { quotesRoutes } from './quotes.routes.ts';
 import { statsRoutes } from './stats.routes.ts';
 import { webRoutes } from './web.routes.ts';
-import { quotesRoutes } from './quotes.routes.ts';
 
 export interface ServerOptions {
   readonly store: Store;

@@ -1,3 +1,3 @@
 /** Plan jobs: queued in the store, run by a runner in the server process, resumed after a restart. */
-export { type PlanParams, PlanParamsSchema, runPlan } from './plan-job.ts';
+export { type PlanParams, PlanParamsSchema, type ReplanResult, runPlan, runReplan } from './plan-job.ts';
 export { PlanRunner } from './plan-runner.ts';

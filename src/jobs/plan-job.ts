@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { type CurrencyConverter, CurrencySchema, DateSchema, type Network } from '../domain/index.ts';
+import {
+  type CurrencyConverter,
+  CurrencySchema,
+  DateSchema,
+  DisruptionSchema,
+  IdSchema,
+  InstantSchema,
+  LandbridgeError,
+  type Network,
+  problemsFromZod,
+} from '../domain/index.ts';
 import { localDate, zonedToUtcMs } from '../network/index.ts';
 import {
   evaluatePlan,
@@ -9,6 +19,7 @@ import {
   planGreedy,
   planParcels,
   preparePlanContext,
+  replanConsolidation,
 } from '../plan/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import type { Store } from '../store/index.ts';
@@ -21,6 +32,21 @@ export const PlanParamsSchema = z.object({
   currency: CurrencySchema.default('USD'),
   latePenaltyMinorPerDay: z.number().int().min(0).max(10_000_000).default(500),
   carbonPriceMinorPerTonne: z.number().int().min(0).max(100_000_000).default(0),
+  /** A disruption to plan around (a node or service closed or slowed over a window). */
+  disruption: z
+    .object({
+      id: IdSchema.optional(),
+      nodeId: IdSchema.optional(),
+      serviceId: IdSchema.optional(),
+      from: InstantSchema,
+      to: InstantSchema,
+      effect: z.enum(['closed', 'delayed']),
+      delayMinutes: z.number().int().positive().optional(),
+      reason: z.string().min(1).max(500),
+    })
+    .optional(),
+  /** Re-plan this earlier plan (its parcels keep their itineraries unless moving lowers cost). */
+  basePlanId: z.string().min(1).max(100).optional(),
 });
 export type PlanParams = z.output<typeof PlanParamsSchema>;
 
@@ -28,6 +54,87 @@ export type PlanParams = z.output<typeof PlanParamsSchema>;
  * Plans the stored parcels ready in the job's window (one seller's when `sellerId` is given): the
  * planner, the greedy baseline for comparison, and the plan document.
  */
+/** What a re-plan adds to its plan document. */
+export interface ReplanResult {
+  readonly basePlanId: string;
+  readonly disruption: string;
+  readonly affected: number;
+  readonly movedCount: number;
+  /** The first 1,000 parcels moved, with their previous and new first departure. */
+  readonly moved: readonly { readonly parcelId: string; readonly from?: string; readonly to?: string }[];
+  readonly costBeforeMinor: number;
+  readonly costAfterMinor: number;
+}
+
+/** The network with a job's disruption in force, validated. */
+function withDisruption(network: Network, params: PlanParams): Network {
+  if (!params.disruption) return network;
+  const parsed = DisruptionSchema.safeParse({
+    ...params.disruption,
+    id: params.disruption.id ?? 'requested',
+    sources: [],
+  });
+  if (!parsed.success)
+    throw new LandbridgeError(
+      'invalid-input',
+      'not a valid disruption',
+      problemsFromZod(parsed.error, {}, 'disruption'),
+    );
+  const known = parsed.data.nodeId
+    ? network.nodes.some((n) => n.id === parsed.data.nodeId)
+    : network.services.some((x) => x.id === parsed.data.serviceId);
+  if (!known)
+    throw new LandbridgeError(
+      'invalid-input',
+      `the disruption names an unknown ${parsed.data.nodeId ? `node ${parsed.data.nodeId}` : `service ${parsed.data.serviceId}`}`,
+    );
+  return { ...network, disruptions: [...network.disruptions, parsed.data] };
+}
+
+/**
+ * Re-plans an earlier plan's parcels with the job's disruption in force: parcels keep their
+ * itineraries unless the disruption breaks them or moving lowers the cost.
+ */
+export async function runReplan(
+  store: Store,
+  network: Network,
+  fx: CurrencyConverter,
+  params: PlanParams,
+  previous: PlanDocument,
+  options: { sellerId?: string; onProgress?: (fraction: number) => void },
+): Promise<PlanDocument & { replan: ReplanResult; moved: ReplanResult['moved']; disruption: string }> {
+  const disrupted = withDisruption(network, params);
+  const fromMs = Date.parse(previous.horizon.from);
+  const stored = await store.parcels.listForPlanning({
+    fromMs,
+    toMs: fromMs + previous.horizon.days * 86_400_000,
+    ...(options.sellerId ? { sellerId: options.sellerId } : {}),
+  });
+  options.onProgress?.(0.1);
+  const ctx = preparePlanContext(disrupted, fromMs, previous.horizon.days, fx, previous.settings);
+  const parcels = planParcels(disrupted, stored, stored.length);
+  const r = replanConsolidation(ctx, parcels, previous, await createHighsSolver());
+  options.onProgress?.(0.95);
+  const firstBefore = new Map(previous.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
+  const firstAfter = new Map(r.document.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
+  const moved = r.moved.slice(0, 1000).map((id) => {
+    const from = firstBefore.get(id);
+    const to = firstAfter.get(id);
+    return { parcelId: id, ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  });
+  const reason = params.disruption?.reason ?? 'no disruption';
+  const replan: ReplanResult = {
+    basePlanId: params.basePlanId ?? '',
+    disruption: reason,
+    affected: r.affected.length,
+    movedCount: r.moved.length,
+    moved,
+    costBeforeMinor: r.costBeforeMinor,
+    costAfterMinor: r.costAfterMinor,
+  };
+  return { ...r.document, replan, moved, disruption: reason };
+}
+
 export async function runPlan(
   store: Store,
   network: Network,
@@ -35,6 +142,7 @@ export async function runPlan(
   params: PlanParams,
   options: { sellerId?: string; nowMs: number; onProgress?: (fraction: number) => void },
 ): Promise<PlanDocument> {
+  network = withDisruption(network, params);
   const hubZone = network.nodes.find((n) => n.id === network.hub)?.zone ?? 'UTC';
   const from = params.from ?? localDate(options.nowMs, hubZone);
   const fromMs = zonedToUtcMs(from, '00:00', hubZone);

@@ -1,6 +1,7 @@
 import type { CurrencyConverter, Network } from '../domain/index.ts';
+import type { PlanDocument } from '../plan/index.ts';
 import type { Store } from '../store/index.ts';
-import { PlanParamsSchema, runPlan } from './plan-job.ts';
+import { PlanParamsSchema, runPlan, runReplan } from './plan-job.ts';
 
 /**
  * Runs queued plan jobs one at a time, in this process. Jobs live in the store, so a job queued or
@@ -56,6 +57,29 @@ export class PlanRunner {
       try {
         const params = PlanParamsSchema.parse(job.params);
         let last = 0;
+        if (params.basePlanId) {
+          const base = await this.store.plans.get(params.basePlanId);
+          if (
+            !base ||
+            base.status !== 'done' ||
+            !base.result ||
+            (job.sellerId !== undefined && base.sellerId !== job.sellerId)
+          ) {
+            throw new Error(`plan ${params.basePlanId} is not a finished plan of this caller`);
+          }
+          const doc = await runReplan(
+            this.store,
+            this.network(),
+            this.fx,
+            params,
+            base.result as PlanDocument,
+            {
+              ...(job.sellerId ? { sellerId: job.sellerId } : {}),
+            },
+          );
+          await this.store.plans.update(job.id, { status: 'done', progress: 1, result: doc });
+          return true;
+        }
         const doc = await runPlan(this.store, this.network(), this.fx, params, {
           ...(job.sellerId ? { sellerId: job.sellerId } : {}),
           nowMs: this.nowMs(),
