@@ -2,7 +2,6 @@
  * Test fixture: the shipped rule files (data/duties/*.yaml) and FX table (data/fx/rates.yaml), read from
  * disk and parsed. Only tests import this file; the shell has its own loader.
  */
-// biome-ignore lint/style/noRestrictedImports: tests read the shipped data files; the core itself does no I/O
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type FxTables, parseFxTables } from './fx.ts';

@@ -60,8 +60,7 @@ export class PlanRunner {
         if (params.basePlanId) {
           const base = await this.store.plans.get(params.basePlanId);
           if (
-            !base ||
-            base.status !== 'done' ||
+            base?.status !== 'done' ||
             !base.result ||
             (job.sellerId !== undefined && base.sellerId !== job.sellerId)
           ) {

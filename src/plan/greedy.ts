@@ -21,7 +21,6 @@ export function planGreedy(
   const candidate = new Int32Array(n).fill(-1);
   const rideContainer = new Int32Array(n * MAX_RIDES).fill(-1);
   const loading = new Loading(ctx.departures);
-  const penalty = ctx.settings.latePenaltyMinorPerDay;
   const fill = ctx.settings.containerFill;
   const candidates = agg.commodities.map((c) => agg.candidates[c.routeClass]!);
   agg.commodities.forEach((c, ci) => {
