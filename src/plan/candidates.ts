@@ -1,4 +1,4 @@
-import { type Load, lineHaulMinor, shareChargeMinor } from '../quote/index.ts';
+import { earliestRun, type Load, lineHaulMinor, lowerBound, shareChargeMinor } from '../quote/index.ts';
 import { departureKey, type PlanContext, planDeparture } from './context.ts';
 
 const HOUR_MS = 3_600_000;
@@ -119,7 +119,7 @@ export function candidatesFor(ctx: PlanContext, rc: RouteClass): PlanCandidate[]
         let run = -1;
         if (firstRide && k > 0) {
           let skip = k;
-          for (let i = lowerBoundCutoff(tt.cutoffs, t); i < tt.cutoffs.length; i++) {
+          for (let i = lowerBound(tt.cutoffs, t); i < tt.cutoffs.length; i++) {
             if (tt.full[i] === 1) continue;
             if (skip === 0) {
               run = i;
@@ -128,7 +128,7 @@ export function candidatesFor(ctx: PlanContext, rc: RouteClass): PlanCandidate[]
             skip--;
           }
         } else {
-          run = earliestByArrival(tt, step.alight, t);
+          run = earliestRun(tt, step.alight, t);
         }
         firstRide = false;
         if (run < 0) {
@@ -198,43 +198,6 @@ function dedupe(list: PlanCandidate[]): PlanCandidate[] {
     seen.add(key);
     return true;
   });
-}
-
-function lowerBoundCutoff(sorted: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function earliestByArrival(
-  tt: {
-    cutoffs: Float64Array;
-    scheduled: Float64Array;
-    arrivals: readonly Float64Array[];
-    nominalOffsetMs: Float64Array;
-    full: Uint8Array;
-  },
-  alight: number,
-  readyMs: number,
-): number {
-  const arrivals = tt.arrivals[alight]!;
-  const offset = tt.nominalOffsetMs[alight]!;
-  let best = -1;
-  let bestAt = Number.POSITIVE_INFINITY;
-  for (let i = lowerBoundCutoff(tt.cutoffs, readyMs); i < tt.cutoffs.length; i++) {
-    if (tt.scheduled[i]! + offset >= bestAt) break;
-    if (tt.full[i] === 1) continue;
-    if (arrivals[i]! < bestAt) {
-      bestAt = arrivals[i]!;
-      best = i;
-    }
-  }
-  return best;
 }
 
 /** Per-parcel weighing cost of a candidate for a parcel (without containers), plan-currency minor units. */
