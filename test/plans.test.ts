@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/index.ts';
 import { parcelsFromJson } from '../src/domain/index.ts';
-import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts';
+import { fxConverter, readDutyRules, readFxFile, readNetworkFile } from '../src/files/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
 import { importParcels } from '../src/intake/index.ts';
 import { PlanRunner } from '../src/jobs/index.ts';
@@ -179,6 +180,33 @@ describe('plans as jobs', () => {
       )
       .map((d: { id: string; departAt: string }) => `${d.id} ${d.departAt}`);
     expect(stillOn).toEqual([]);
+  });
+
+  it('puts the sellers’ DDP import charges into the plan’s cost and keeps the bound valid', async () => {
+    const landed = {
+      rules: readDutyRules(fileURLToPath(new URL('../data/duties', import.meta.url))),
+      fx: readFxFile(fileURLToPath(new URL('../data/fx/rates.yaml', import.meta.url))),
+    };
+    const post = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: { from: '2026-12-01', days: 3 },
+    });
+    await new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+      250,
+      landed,
+    ).drain();
+    const s = (
+      await app.inject({ method: 'GET', url: `/v1/plans/${post.json().id}`, headers: auth(operator) })
+    ).json().result.summary;
+    expect(s.components.landedCostMinor).toBeGreaterThan(0);
+    expect(s.costMinor).toBe(s.components.totalMinor);
+    expect(s.lowerBoundMinor).toBeLessThanOrEqual(s.costMinor);
   });
 
   it('refuses bad plan parameters with the field named', async () => {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { LandbridgeError } from '../domain/index.ts';
 import { PlanParamsSchema, runPlan } from '../jobs/index.ts';
 import { type PlanDocument, planCsv, verifyPlan } from '../plan/index.ts';
-import { activeNetwork, converterFromFiles, withStore } from './context.ts';
+import { activeNetwork, converterFromFiles, landedFromFiles, withStore } from './context.ts';
 import { progressBar } from './progress.ts';
 import { action, intOption } from './run.ts';
 

@@ -49,8 +49,9 @@ export function serveCommand(program: Command): void {
             console.log(`  ${s.sellerId.padEnd(22)}  ${s.key}   (${s.name})`);
         }
         const fx = converterFromFiles();
-        const app = await buildServer({ store, network, fx, landed: landedFromFiles(), logger: !opts.quiet });
-        const runner = new PlanRunner(store, () => network, fx);
+        const landed = landedFromFiles();
+        const app = await buildServer({ store, network, fx, landed, logger: !opts.quiet });
+        const runner = new PlanRunner(store, () => network, fx, Date.now, 250, landed);
         await runner.start();
         if (opts.sample && (await store.plans.list()).every((p) => p.status === 'failed')) {
           const job = await store.plans.create({ days: 14 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  type Currency,
   type CurrencyConverter,
   CurrencySchema,
   DateSchema,
@@ -8,18 +9,22 @@ import {
   InstantSchema,
   LandbridgeError,
   type Network,
+  type Parcel,
   problemsFromZod,
 } from '../domain/index.ts';
+import { type DutyRules, type FxTables, landedCost } from '../duties/index.ts';
 import { localDate, zonedToUtcMs } from '../network/index.ts';
 import {
   evaluatePlan,
   type PlanDocument,
+  type PlanLandedCost,
   planConsolidation,
   planDocument,
   planGreedy,
   planParcels,
   preparePlanContext,
   replanConsolidation,
+  withLandedCost,
 } from '../plan/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import type { Store } from '../store/index.ts';
@@ -54,6 +59,55 @@ export type PlanParams = z.output<typeof PlanParamsSchema>;
  * Plans the stored parcels ready in the job's window (one seller's when `sellerId` is given): the
  * planner, the greedy baseline for comparison, and the plan document.
  */
+/**
+ * The sellers' import charges on a plan's DDP parcels, from the landed-cost rules: with each parcel's
+ * freight as the shipping charge (it matters where duty is on a CIF basis), and at zero freight.
+ */
+export function ddpCharges(
+  doc: PlanDocument,
+  parcels: readonly Parcel[],
+  landed: { readonly rules: DutyRules; readonly fx: FxTables },
+): PlanLandedCost {
+  const byId = new Map(parcels.map((p) => [p.id, p]));
+  const byParcel = new Map<string, number>();
+  const failures: { id: string; why: string }[] = [];
+  let floorMinor = 0;
+  const currency = doc.summary.currency as Currency;
+  for (const planned of doc.parcels) {
+    const p = byId.get(planned.id);
+    if (!p || p.incoterm !== 'DDP') continue;
+    const channel = planned.rides.some((r) => r.departureId.startsWith('air-')) ? 'express' : 'postal';
+    const ask = (shippingMinor: number) =>
+      landedCost(
+        {
+          destination: p.consignee.country,
+          date: planned.deliveryDate,
+          items: p.items,
+          shippingMinor,
+          costsCurrency: currency,
+          incoterm: 'DDP',
+          channel,
+          grossWeightG: p.grossWeightG,
+          currency,
+        },
+        landed.rules,
+        landed.fx,
+      );
+    const withFreight = ask(Math.max(0, planned.costMinor));
+    const atZero = ask(0);
+    if (!withFreight.ok || !atZero.ok) {
+      failures.push({
+        id: p.id,
+        why: (withFreight.ok ? atZero : withFreight).ok ? '' : (withFreight as { message: string }).message,
+      });
+      continue;
+    }
+    byParcel.set(p.id, withFreight.totals.seller.answerMinor);
+    floorMinor += Math.min(atZero.totals.seller.answerMinor, withFreight.totals.seller.answerMinor);
+  }
+  return { byParcel, floorMinor, failures };
+}
+
 /** What a re-plan adds to its plan document. */
 export interface ReplanResult {
   readonly basePlanId: string;
@@ -140,7 +194,13 @@ export async function runPlan(
   network: Network,
   fx: CurrencyConverter,
   params: PlanParams,
-  options: { sellerId?: string; nowMs: number; onProgress?: (fraction: number) => void },
+  options: {
+    sellerId?: string;
+    nowMs: number;
+    onProgress?: (fraction: number) => void;
+    /** Landed-cost rules: DDP parcels' import charges join the plan's cost. */
+    landed?: { readonly rules: DutyRules; readonly fx: FxTables };
+  },
 ): Promise<PlanDocument> {
   network = withDisruption(network, params);
   const hubZone = network.nodes.find((n) => n.id === network.hub)?.zone ?? 'UTC';
@@ -167,10 +227,25 @@ export async function runPlan(
   const greedy = planGreedy(ctx, parcels, outcome.aggregation);
   const g = evaluatePlan(ctx, parcels, outcome.aggregation, greedy.assignment);
   options.onProgress?.(0.95);
-  return planDocument(ctx, parcels, outcome, {
+  const doc = planDocument(ctx, parcels, outcome, {
     method: 'greedy: each parcel its cheapest on-time itinerary, containers first fit',
     costMinor: g.costs.totalMinor,
     onTimeRate: g.planned > 0 ? Math.round((g.onTime / g.planned) * 1e4) / 1e4 : 0,
     containers: g.containers,
   });
+  if (!options.landed) return doc;
+  const charges = ddpCharges(doc, stored, options.landed);
+  const withCharges = withLandedCost(doc, charges);
+  // The baseline carries the same parcels' DDP charges, so that the two totals compare.
+  const added = withCharges.summary.costMinor - doc.summary.costMinor;
+  return doc.baseline
+    ? {
+        ...withCharges,
+        baseline: {
+          ...doc.baseline,
+          costMinor: doc.baseline.costMinor + added,
+          method: `${doc.baseline.method} (plus the same DDP import charges)`,
+        },
+      }
+    : withCharges;
 }

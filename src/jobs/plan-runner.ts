@@ -1,4 +1,5 @@
 import type { CurrencyConverter, Network } from '../domain/index.ts';
+import type { DutyRules, FxTables } from '../duties/index.ts';
 import type { PlanDocument } from '../plan/index.ts';
 import type { Store } from '../store/index.ts';
 import { PlanParamsSchema, runPlan, runReplan } from './plan-job.ts';
@@ -19,6 +20,7 @@ export class PlanRunner {
     private readonly fx: CurrencyConverter,
     private readonly nowMs: () => number = Date.now,
     private readonly pollMs = 250,
+    private readonly landed?: { readonly rules: DutyRules; readonly fx: FxTables },
   ) {}
 
   /** Requeues jobs a previous process left running, then starts polling. */
@@ -82,6 +84,7 @@ export class PlanRunner {
         const doc = await runPlan(this.store, this.network(), this.fx, params, {
           ...(job.sellerId ? { sellerId: job.sellerId } : {}),
           nowMs: this.nowMs(),
+          ...(this.landed ? { landed: this.landed } : {}),
           onProgress: (f) => {
             if (f - last >= 0.05) {
               last = f;

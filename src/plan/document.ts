@@ -48,7 +48,8 @@ export interface PlannedDeparture {
 export interface PlanSummary {
   readonly currency: string;
   readonly costMinor: number;
-  readonly components: PlanStats['costs'];
+  /** Cost by component; `landedCostMinor` is the sellers' import charges on DDP parcels, when computed. */
+  readonly components: PlanStats['costs'] & { readonly landedCostMinor?: number };
   /** Valid for every plan of these parcels over the candidate itineraries (Lagrangian). */
   readonly lowerBoundMinor: number;
   readonly boundMethod: 'lagrangian';
@@ -248,4 +249,42 @@ export function planCsv(doc: PlanDocument): string {
   }
   for (const h of doc.held) lines.push(`${h.id},,,,,,,,${doc.summary.currency}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Import charges the sellers bear on a plan's DDP parcels: with the plan's freight, and at no freight. */
+export interface PlanLandedCost {
+  /** Per parcel id: the seller's import charges with the parcel's freight as shipping (CIF bases). */
+  readonly byParcel: ReadonlyMap<string, number>;
+  /** Σ of the same charges at zero shipping: what any plan pays at least (charges never fall as freight rises). */
+  readonly floorMinor: number;
+  /** Parcels whose charges could not be computed (unknown HS code, no rule), with why. */
+  readonly failures: readonly { readonly id: string; readonly why: string }[];
+}
+
+/**
+ * Adds DDP import charges to a plan: to each parcel's cost, to the total (as `landedCostMinor`), and
+ * their floor at zero freight to the lower bound, which stays valid.
+ */
+export function withLandedCost(doc: PlanDocument, landed: PlanLandedCost): PlanDocument {
+  let total = 0;
+  const parcels = doc.parcels.map((p) => {
+    const add = landed.byParcel.get(p.id) ?? 0;
+    total += add;
+    return add === 0 ? p : { ...p, costMinor: p.costMinor + add };
+  });
+  const s = doc.summary;
+  const costMinor = s.costMinor + total;
+  const lowerBoundMinor = Math.min(costMinor, s.lowerBoundMinor + landed.floorMinor);
+  return {
+    ...doc,
+    parcels,
+    summary: {
+      ...s,
+      costMinor,
+      components: { ...s.components, landedCostMinor: total, totalMinor: costMinor },
+      lowerBoundMinor,
+      gapPercent: costMinor > 0 ? Math.round(((costMinor - lowerBoundMinor) / costMinor) * 1e6) / 1e4 : 0,
+      aggregatedModelMinor: s.aggregatedModelMinor + total,
+    },
+  };
 }

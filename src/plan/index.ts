@@ -18,6 +18,7 @@ export {
 } from './context.ts';
 export {
   type PlanDocument,
+  type PlanLandedCost,
   type PlannedContainer,
   type PlannedDeparture,
   type PlannedParcel,
@@ -25,6 +26,7 @@ export {
   planCsv,
   planDocument,
   planSummary,
+  withLandedCost,
 } from './document.ts';
 export { evaluatePlan, type PlanCosts, type PlanStats } from './evaluate.ts';
 export { planGreedy } from './greedy.ts';

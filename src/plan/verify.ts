@@ -286,7 +286,8 @@ export function verifyPlan(
     }
   }
   cost += doc.held.filter((h) => h.reason === 'no-capacity').length * doc.settings.holdPenaltyMinor;
-  const claimed = doc.summary.costMinor;
+  // Import charges on DDP parcels come from the landed-cost rules, not the tariffs checked here.
+  const claimed = doc.summary.costMinor - (doc.summary.components.landedCostMinor ?? 0);
   // The planner converts rates once and rounds per parcel; the check converts each charge exactly.
   const tolerance = Math.max(doc.parcels.length * 2, claimed * 1e-4);
   if (Math.abs(cost - claimed) > tolerance) {
