@@ -60,6 +60,7 @@ export function planCommands(program: Command): void {
             const doc = await runPlan(store, network, converterFromFiles(), parsed.data, {
               ...(opts.seller ? { sellerId: opts.seller } : {}),
               nowMs: Date.now(),
+              landed: landedFromFiles(),
               onProgress: (f) => bar.update(Math.round(f * 100), 100),
             });
             bar.stop();

@@ -75,7 +75,7 @@ export function ddpCharges(
   const currency = doc.summary.currency as Currency;
   for (const planned of doc.parcels) {
     const p = byId.get(planned.id);
-    if (!p || p.incoterm !== 'DDP') continue;
+    if (p?.incoterm !== 'DDP') continue;
     const channel = planned.rides.some((r) => r.departureId.startsWith('air-')) ? 'express' : 'postal';
     const ask = (shippingMinor: number) =>
       landedCost(
