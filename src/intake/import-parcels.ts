@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { LandbridgeError, type ParcelFileResult, type Problem, type Where } from '../domain/index.ts';
 import type { NewParcel, Store } from '../store/index.ts';
+import { parcelId } from './parcel-id.ts';
 
 /** Who is importing: a seller imports its own parcels; the operator names the seller per parcel. */
 export type ImportActor =
@@ -86,7 +86,7 @@ export async function importParcels(
     const { readyAt, ...rest } = record.parcel;
     const parcel: NewParcel = {
       ...rest,
-      id: randomUUID(),
+      id: parcelId(options.receivedAtMs + ordered.length),
       sellerId,
       status: 'received',
       readyAtMs: readyAt ? Date.parse(readyAt) : options.receivedAtMs,
