@@ -15,6 +15,7 @@ import { healthRoutes } from './health.routes.ts';
 import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
 import { landedCostRoutes } from './landed-cost.routes.ts';
+import { loadPlansRoutes } from './load-plans.routes.ts';
 import { networkRoutes } from './network.routes.ts';
 import { parcelsRoutes } from './parcels.routes.ts';
 import { plansRoutes } from './plans.routes.ts';
@@ -92,6 +93,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(plansRoutes(store));
     await v1.register(landedCostRoutes(hub));
     await v1.register(statsRoutes(store, hub, nowMs));
+    await v1.register(loadPlansRoutes(hub));
   });
   // The console: the built SPA, last so that /v1, /docs and /health keep their own answers.
   await app.register(webRoutes());

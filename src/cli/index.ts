@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
 import { generateCommands } from './generate.command.ts';
+import { loadCommands } from './load.command.ts';
 import { networkCommands } from './network.command.ts';
 import { parcelsCommands } from './parcels.command.ts';
 import { planCommands } from './plan.command.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   generateCommands(program);
   planCommands(program);
   quoteCommands(program);
+  loadCommands(program);
   adminCommands(program);
   return program;
 }

@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../src/api/index.ts';
+import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts';
+import { generateParcels } from '../src/generate/index.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+
+describe('load plans over HTTP', () => {
+  let store: Store;
+  let app: FastifyInstance;
+  let key: string;
+  beforeAll(async () => {
+    store = await openStore('sqlite::memory:');
+    key = (await store.apiKeys.create({ role: 'operator', label: 't' })).key;
+    app = await buildServer({
+      store,
+      network: readNetworkFile(fileURLToPath(new URL('../data/network/chongqing.yaml', import.meta.url))),
+      fx: fxConverter(readFxFile(fileURLToPath(new URL('../data/fx/rates.yaml', import.meta.url)))),
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+  const boxes = generateParcels({ count: 300, seed: 4, from: '2026-12-01' })
+    .parcels.filter((p) => p.grossWeightG < 60_000)
+    .map((p, i) => ({
+      id: `b${i}`,
+      lengthMm: p.dimensions.lengthMm,
+      widthMm: p.dimensions.widthMm,
+      heightMm: p.dimensions.heightMm,
+      weightG: p.grossWeightG,
+    }));
+
+  it('places parcels in a 40’ high cube, every placement inside, the checker satisfied', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/load-plans',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { containerType: '45G1', boxes, options: { timeLimitMs: 1000 } },
+    });
+    expect(res.statusCode).toBe(200);
+    const plan = res.json();
+    expect(plan.check.valid).toBe(true);
+    expect(plan.placements.length + plan.unplaced.length).toBe(boxes.length);
+    for (const p of plan.placements) {
+      expect(p.x + p.dx).toBeLessThanOrEqual(12032);
+      expect(p.y + p.dy).toBeLessThanOrEqual(2352);
+      expect(p.z + p.dz).toBeLessThanOrEqual(2698);
+    }
+    expect(plan.volumeUtilisation).toBeGreaterThan(0);
+  });
+
+  it('loads many boxes into as few containers as it can, each checked', async () => {
+    const big = boxes.map((b) => ({ ...b, lengthMm: b.lengthMm * 4, widthMm: b.widthMm * 3 }));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/load-plans',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { containerType: '22G1', boxes: big, options: { timeLimitMs: 3000, multi: true } },
+    });
+    expect(res.statusCode).toBe(200);
+    const r = res.json();
+    expect(r.containers).toBeGreaterThanOrEqual(r.lowerBound);
+    expect(r.plans.every((p: { check: { valid: boolean } }) => p.check.valid)).toBe(true);
+  });
+
+  it('refuses a request naming both a type and a space, or neither', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/load-plans',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { boxes },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().problems[0].where.field).toBe('containerType');
+  });
+});
