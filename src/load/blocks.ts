@@ -38,6 +38,16 @@ export interface BlockTable {
   readonly order: Int32Array;
   /** Static score of each block: volume × boxes^−γ. */
   readonly staticScore: Float64Array;
+  /** Static score of the block of each rank (`staticScore[order[r]]`), decreasing. */
+  readonly rankScore: Float64Array;
+  /** 32-bit words of a bit set over ranks. */
+  readonly words: number;
+  /**
+   * Fit index per axis (x, y, z): the distinct extents of the blocks, increasing, and for each the bit
+   * set (by rank) of the blocks no longer than it: `fitBits[a][i * words + w]` for `fitValues[a][i]`.
+   */
+  readonly fitValues: readonly Int32Array[];
+  readonly fitBits: readonly Uint32Array[];
 }
 
 /** How blocks are built. */
@@ -54,6 +64,8 @@ export interface BlockSettings {
   readonly gamma: number;
   /** Largest number of pair combinations tried (bounds the time on strongly heterogeneous cargo). */
   readonly maxPairs?: number;
+  /** Asked every few thousand pairs; true stops the generation with the blocks made so far. */
+  readonly stop?: () => boolean;
 }
 
 /** Generates the blocks for the boxes of `types` (Metasolver-style rounds: new blocks × all blocks). */
@@ -240,7 +252,7 @@ export function generateBlocks(types: BoxTypes, s: BlockSettings): BlockTable {
     outer: for (let p = from; p < to; p++) {
       for (let b = 0; b < all; b++) {
         if (!combine(p, b)) break outer;
-        if (--pairsLeft <= 0) break outer;
+        if (--pairsLeft <= 0 || ((pairsLeft & 4095) === 0 && s.stop?.())) break outer;
       }
     }
     fresh = [all, L.length];
@@ -252,6 +264,26 @@ export function generateBlocks(types: BoxTypes, s: BlockSettings): BlockTable {
   const order = Int32Array.from({ length: n }, (_, i) => i).sort(
     (x, y) => staticScore[y]! - staticScore[x]! || x - y,
   );
+  const rankScore = new Float64Array(n);
+  for (let r = 0; r < n; r++) rankScore[r] = staticScore[order[r]!]!;
+  const words = (n + 31) >>> 5;
+  const fitValues: Int32Array[] = [];
+  const fitBits: Uint32Array[] = [];
+  for (const ext of [L, W, H]) {
+    const values = Int32Array.from(new Set(ext)).sort();
+    const bits = new Uint32Array(values.length * words);
+    const at = new Map<number, number>();
+    for (let i = 0; i < values.length; i++) at.set(values[i]!, i);
+    for (let r = 0; r < n; r++) {
+      const i = at.get(ext[order[r]!]!)!;
+      bits[i * words + (r >>> 5)]! |= 1 << (r & 31);
+    }
+    // cumulative: a block no longer than values[i-1] is no longer than values[i]
+    for (let i = 1; i < values.length; i++)
+      for (let w = 0; w < words; w++) bits[i * words + w]! |= bits[(i - 1) * words + w]!;
+    fitValues.push(values);
+    fitBits.push(bits);
+  }
   return {
     n,
     l: Int32Array.from(L),
@@ -272,6 +304,10 @@ export function generateBlocks(types: BoxTypes, s: BlockSettings): BlockTable {
     capacity: Float64Array.from(CAP),
     order,
     staticScore,
+    rankScore,
+    words,
+    fitValues,
+    fitBits,
   };
 }
 

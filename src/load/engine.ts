@@ -46,8 +46,9 @@ const growF = (a: Float64Array<ArrayBuffer>, need: number): Float64Array<ArrayBu
 };
 
 // Scratch buffers shared by all states (the search is single-threaded).
-let pieces = new Int32Array(6 * 256);
+let pieces = new Int32Array(7 * 256);
 let obstacles = new Int32Array(6 * 256);
+let touching = new Int32Array(256);
 const faceStart = new Int32Array(7);
 const scratchBoxes: BlockBox[] = [];
 
@@ -59,8 +60,8 @@ const scratchBoxes: BlockBox[] = [];
 export class PackState {
   readonly e: Engine;
   counts: Int32Array;
-  valid: Int32Array;
-  nValid = 0;
+  /** Blocks that may still be buildable, as a bit set over their ranks (cleared lazily when found unbuildable). */
+  valid: Uint32Array;
   /** Spaces, 6 ints each: x1 y1 z1 x2 y2 z2. */
   sp: Int32Array<ArrayBuffer> = new Int32Array(6 * 64);
   nSp = 0;
@@ -86,14 +87,12 @@ export class PackState {
   constructor(e: Engine) {
     this.e = e;
     this.counts = Int32Array.from(e.types.count);
-    this.valid = new Int32Array(e.blocks.n);
+    this.valid = new Uint32Array(e.blocks.words);
   }
 
   /** The empty container with all boxes to load. */
   static initial(e: Engine): PackState {
     const s = new PackState(e);
-    for (let i = 0; i < e.blocks.n; i++) s.valid[i] = e.blocks.order[i]!;
-    s.nValid = e.blocks.n;
     s.filterValid();
     s.updateMinDims();
     s.sp[0] = 0;
@@ -108,8 +107,7 @@ export class PackState {
 
   copyFrom(o: PackState): void {
     this.counts.set(o.counts);
-    this.valid.set(o.valid.subarray(0, o.nValid));
-    this.nValid = o.nValid;
+    this.valid.set(o.valid);
     this.sp = growI(this.sp, o.nSp * 6);
     this.sp.set(o.sp.subarray(0, o.nSp * 6));
     this.nSp = o.nSp;
@@ -139,25 +137,23 @@ export class PackState {
     return s;
   }
 
-  /** Drops blocks that can no longer be built from the boxes left or would exceed the payload. */
+  /** Marks the blocks that can be built from the boxes left within the payload. */
   filterValid(): void {
-    const { reqStart, reqType, reqCount, weight } = this.e.blocks;
+    const { reqStart, reqType, reqCount, weight, order, n } = this.e.blocks;
     const counts = this.counts;
     const spare = this.e.payload - this.weight;
-    const valid = this.valid;
-    let k = 0;
-    for (let i = 0, n = this.nValid; i < n; i++) {
-      const b = valid[i]!;
+    this.valid.fill(0);
+    for (let r = 0; r < n; r++) {
+      const b = order[r]!;
       if (weight[b]! > spare) continue;
       let ok = true;
-      for (let r = reqStart[b]!, re = reqStart[b + 1]!; r < re; r++)
-        if (reqCount[r]! > counts[reqType[r]!]!) {
+      for (let q = reqStart[b]!, qe = reqStart[b + 1]!; q < qe; q++)
+        if (reqCount[q]! > counts[reqType[q]!]!) {
           ok = false;
           break;
         }
-      if (ok) valid[k++] = b;
+      if (ok) this.valid[r >>> 5]! |= 1 << (r & 31);
     }
-    this.nValid = k;
   }
 
   /** Smallest extent along each axis of the boxes left (spaces smaller than this are useless). */
@@ -244,22 +240,28 @@ export class PackState {
     this.nSp = last;
   }
 
-  /** Cuts the region [x1,x2)×[y1,y2)×[z1,z2) out of the free spaces, keeping the maximal pieces. */
+  /**
+   * Cuts the region [x1,x2)×[y1,y2)×[z1,z2) out of the free spaces, keeping the maximal pieces. A piece
+   * lies on one side of the region and overlaps it across the other axes, so only a piece of the same
+   * side, or a space touching the region, can contain it.
+   */
   crop(x1: number, y1: number, z1: number, x2: number, y2: number, z2: number): void {
     let sp = this.sp;
     let n = this.nSp;
     let np = 0;
+    let nt = 0;
     const { minL, minW, minH } = this;
-    const add = (a: number, b: number, c: number, d: number, e: number, f: number): void => {
+    const add = (side: number, a: number, b: number, c: number, d: number, e: number, f: number): void => {
       if (d - a < minL || e - b < minW || f - c < minH) return;
-      if (6 * np + 6 > pieces.length) pieces = growI(pieces, 6 * np + 6);
-      const o = 6 * np++;
+      if (7 * np + 7 > pieces.length) pieces = growI(pieces, 7 * np + 7);
+      const o = 7 * np++;
       pieces[o] = a;
       pieces[o + 1] = b;
       pieces[o + 2] = c;
       pieces[o + 3] = d;
       pieces[o + 4] = e;
       pieces[o + 5] = f;
+      pieces[o + 6] = side;
     };
     let i = 0;
     while (i < n) {
@@ -271,59 +273,66 @@ export class PackState {
       const sy2 = sp[o + 4]!;
       const sz2 = sp[o + 5]!;
       if (sx1 >= x2 || sx2 <= x1 || sy1 >= y2 || sy2 <= y1 || sz1 >= z2 || sz2 <= z1) {
+        if (sx1 <= x2 && sx2 >= x1 && sy1 <= y2 && sy2 >= y1 && sz1 <= z2 && sz2 >= z1) {
+          if (nt >= touching.length) touching = growI(touching, nt + 1);
+          touching[nt++] = i;
+        }
         i++;
         continue;
       }
-      if (x1 > sx1) add(sx1, sy1, sz1, x1, sy2, sz2);
-      if (x2 < sx2) add(x2, sy1, sz1, sx2, sy2, sz2);
-      if (y1 > sy1) add(sx1, sy1, sz1, sx2, y1, sz2);
-      if (y2 < sy2) add(sx1, y2, sz1, sx2, sy2, sz2);
-      if (z1 > sz1) add(sx1, sy1, sz1, sx2, sy2, z1);
-      if (z2 < sz2) add(sx1, sy1, z2, sx2, sy2, sz2);
+      if (x1 > sx1) add(0, sx1, sy1, sz1, x1, sy2, sz2);
+      if (x2 < sx2) add(1, x2, sy1, sz1, sx2, sy2, sz2);
+      if (y1 > sy1) add(2, sx1, sy1, sz1, sx2, y1, sz2);
+      if (y2 < sy2) add(3, sx1, y2, sz1, sx2, sy2, sz2);
+      if (z1 > sz1) add(4, sx1, sy1, sz1, sx2, sy2, z1);
+      if (z2 < sz2) add(5, sx1, sy1, z2, sx2, sy2, sz2);
       n--;
       if (i !== n) sp.copyWithin(o, 6 * n, 6 * n + 6);
     }
-    // keep the pieces that no other space (or earlier identical piece) contains
     sp = growI(sp, 6 * (n + np));
     const kept = n;
     for (let k = 0; k < np; k++) {
-      const o = 6 * k;
+      const o = 7 * k;
       const a = pieces[o]!;
       const b = pieces[o + 1]!;
       const c = pieces[o + 2]!;
       const d = pieces[o + 3]!;
       const e = pieces[o + 4]!;
       const f = pieces[o + 5]!;
+      const side = pieces[o + 6]!;
       let inside = false;
-      for (let j = 0; j < n; j++) {
-        const q = 6 * j;
-        if (
+      for (let t = 0; t < nt && !inside; t++) {
+        const q = 6 * touching[t]!;
+        inside =
           sp[q]! <= a &&
           sp[q + 1]! <= b &&
           sp[q + 2]! <= c &&
           sp[q + 3]! >= d &&
           sp[q + 4]! >= e &&
-          sp[q + 5]! >= f
-        ) {
-          inside = true;
-          break;
-        }
+          sp[q + 5]! >= f;
       }
-      if (!inside)
-        for (let j = k + 1; j < np; j++) {
-          const q = 6 * j;
-          if (
-            pieces[q]! <= a &&
-            pieces[q + 1]! <= b &&
-            pieces[q + 2]! <= c &&
-            pieces[q + 3]! >= d &&
-            pieces[q + 4]! >= e &&
-            pieces[q + 5]! >= f
-          ) {
-            inside = true;
-            break;
-          }
-        }
+      // pieces kept so far, and later pieces (an identical later piece stands for this one)
+      for (let j = kept; j < n && !inside; j++) {
+        const q = 6 * j;
+        inside =
+          sp[q]! <= a &&
+          sp[q + 1]! <= b &&
+          sp[q + 2]! <= c &&
+          sp[q + 3]! >= d &&
+          sp[q + 4]! >= e &&
+          sp[q + 5]! >= f;
+      }
+      for (let j = k + 1; j < np && !inside; j++) {
+        const q = 7 * j;
+        if (pieces[q + 6] !== side) continue;
+        inside =
+          pieces[q]! <= a &&
+          pieces[q + 1]! <= b &&
+          pieces[q + 2]! <= c &&
+          pieces[q + 3]! >= d &&
+          pieces[q + 4]! >= e &&
+          pieces[q + 5]! >= f;
+      }
       if (inside) continue;
       sp[6 * n] = a;
       sp[6 * n + 1] = b;
@@ -333,7 +342,6 @@ export class PackState {
       sp[6 * n + 5] = f;
       n++;
     }
-    void kept;
     this.sp = sp;
     this.nSp = n;
   }
@@ -521,7 +529,7 @@ export function bestBlocks(
 ): number {
   const e = st.e;
   const bl = e.blocks;
-  const { l: BL, w: BW, h: BH, staticScore, reqStart, reqType, reqCount } = bl;
+  const { l: BL, w: BW, h: BH, reqStart, reqType, reqCount } = bl;
   const sp = st.sp;
   const o6 = 6 * s;
   const sx1 = sp[o6]!;
@@ -597,196 +605,220 @@ export function bestBlocks(
   const useLazy = e.anyLoadLimit || e.anyNonStackable || e.supportRatio > 0;
   const spare = e.payload - st.weight;
   const bw = bl.weight;
-  // the valid list is filtered here, as far as it is scanned (blocks that need boxes no longer left go)
-  const n = st.nValid;
+  const { order, rankScore, words, fitValues, fitBits } = bl;
+  // the bit sets of the blocks no longer, wider, higher than the space
+  const rowL = fitRow(fitValues[0]!, spL);
+  const rowW = fitRow(fitValues[1]!, spW);
+  const rowH = fitRow(fitValues[2]!, spH);
+  if (rowL < 0 || rowW < 0 || rowH < 0) return 0;
+  const bitsL = fitBits[0]!;
+  const bitsW = fitBits[1]!;
+  const bitsH = fitBits[2]!;
+  const oL = rowL * words;
+  const oW = rowW * words;
+  const oH = rowH * words;
   // blocks scoring above the space's volume cannot fit (static score ≤ box volume ≤ bounding volume)
   const spaceVolume = spL * spW * spH;
   let lo = 0;
-  let hi = n;
+  let hi = bl.n;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (staticScore[valid[mid]!]! > spaceVolume) lo = mid + 1;
+    if (rankScore[mid]! > spaceVolume) lo = mid + 1;
     else hi = mid;
   }
-  let kept = lo;
-  let i = lo;
-  for (; i < n; i++) {
-    const b = valid[i]!;
-    const stat = staticScore[b]!;
-    if (found === k && stat <= kth) break;
-    const l = BL[b]!;
-    const w = BW[b]!;
-    const h = BH[b]!;
-    if (l > spL || w > spW || h > spH) {
-      valid[kept++] = b;
-      continue;
-    }
-    if (bw[b]! > spare) continue;
-    let buildable = true;
-    for (let r = reqStart[b]!, re = reqStart[b + 1]!; r < re; r++)
-      if (reqCount[r]! > counts[reqType[r]!]!) {
-        buildable = false;
-        break;
+  scan: for (let word = lo >>> 5; word < words; word++) {
+    if (found === k && rankScore[word << 5]! <= kth) break;
+    let m = valid[word]! & bitsL[oL + word]! & bitsW[oW + word]! & bitsH[oH + word]!;
+    if (word === lo >>> 5) m &= ~((1 << (lo & 31)) - 1);
+    while (m !== 0) {
+      const low = m & -m;
+      m ^= low;
+      const rank = (word << 5) | (31 - Math.clz32(low));
+      const stat = rankScore[rank]!;
+      if (found === k && stat <= kth) break scan;
+      const b = order[rank]!;
+      let buildable = bw[b]! <= spare;
+      if (buildable)
+        for (let r = reqStart[b]!, re = reqStart[b + 1]!; r < re; r++)
+          if (reqCount[r]! > counts[reqType[r]!]!) {
+            buildable = false;
+            break;
+          }
+      if (!buildable) {
+        valid[word] = valid[word]! & ~low;
+        continue;
       }
-    if (!buildable) continue;
-    valid[kept++] = b;
-    const resL = spL - l;
-    const resW = spW - w;
-    const resH = spH - h;
-    const aX = w * h;
-    const aY = l * h;
-    const aZ = l * w;
-    const total = 2 * (aX + aY + aZ);
-    const bx = ax === 0 ? sx1 : sx2 - l;
-    const by = ay === 0 ? sy1 : sy2 - w;
-    const bz = az === 0 ? sz1 : sz2 - h;
-    const ex = bx + l;
-    const ey = by + w;
-    const ez = bz + h;
-    // upper bound of the contact share: the far faces touch nothing beyond the tolerance
-    const tl = p * l;
-    const tw = p * w;
-    const th = p * h;
-    const farX = resL <= tl || (ax === 0 ? ex >= L - tl : bx <= tl);
-    const farY = resW <= tw || (ay === 0 ? ey >= W - tw : by <= tw);
-    const farZ = resH <= th || (az === 0 ? ez >= H - th : bz <= th);
-    let ub = (aX * (farX ? 2 : 1) + aY * (farY ? 2 : 1) + aZ * (farZ ? 2 : 1)) / total;
-    ub *= ub;
-    ub *= ub;
-    if (found === k && stat * ub <= kth) continue;
+      const l = BL[b]!;
+      const w = BW[b]!;
+      const h = BH[b]!;
+      const resL = spL - l;
+      const resW = spW - w;
+      const resH = spH - h;
+      const aX = w * h;
+      const aY = l * h;
+      const aZ = l * w;
+      const total = 2 * (aX + aY + aZ);
+      const bx = ax === 0 ? sx1 : sx2 - l;
+      const by = ay === 0 ? sy1 : sy2 - w;
+      const bz = az === 0 ? sz1 : sz2 - h;
+      const ex = bx + l;
+      const ey = by + w;
+      const ez = bz + h;
+      // upper bound of the contact share: the far faces touch nothing beyond the tolerance
+      const tl = p * l;
+      const tw = p * w;
+      const th = p * h;
+      const farX = resL <= tl || (ax === 0 ? ex >= L - tl : bx <= tl);
+      const farY = resW <= tw || (ay === 0 ? ey >= W - tw : by <= tw);
+      const farZ = resH <= th || (az === 0 ? ez >= H - th : bz <= th);
+      let ub = (aX * (farX ? 2 : 1) + aY * (farY ? 2 : 1) + aZ * (farZ ? 2 : 1)) / total;
+      ub *= ub;
+      ub *= ub;
+      if (found === k && stat * ub <= kth) continue;
 
-    // loss: what the residual lengths can still hold of the boxes left (after this block)
-    const rs = reqStart[b]!;
-    const re = reqStart[b + 1]!;
-    let fill = 1;
-    for (let a = 0; a < 3; a++) {
-      const reach = a === 0 ? rx : a === 1 ? ry : rz;
-      const res = a === 0 ? resL : a === 1 ? resW : resH;
-      let v = reach.best[res]!;
-      const last = reach.last;
-      search: while (v > 0) {
-        for (let slot = v * REACH_TYPES, se = slot + REACH_TYPES; slot < se; slot++) {
-          const t = last[slot]!;
-          if (t < 0) break;
-          let need = 0;
-          for (let r = rs; r < re; r++)
-            if (reqType[r] === t) {
-              need = reqCount[r]!;
-              break;
-            }
-          if (counts[t]! > need) break search;
+      // loss: what the residual lengths can still hold of the boxes left (after this block)
+      const rs = reqStart[b]!;
+      const re = reqStart[b + 1]!;
+      let fill = 1;
+      for (let a = 0; a < 3; a++) {
+        const reach = a === 0 ? rx : a === 1 ? ry : rz;
+        const res = a === 0 ? resL : a === 1 ? resW : resH;
+        let v = reach.best[res]!;
+        const last = reach.last;
+        search: while (v > 0) {
+          for (let slot = v * REACH_TYPES, se = slot + REACH_TYPES; slot < se; slot++) {
+            const t = last[slot]!;
+            if (t < 0) break;
+            let need = 0;
+            for (let r = rs; r < re; r++)
+              if (reqType[r] === t) {
+                need = reqCount[r]!;
+                break;
+              }
+            if (counts[t]! > need) break search;
+          }
+          v = reach.best[v - 1]!;
         }
-        v = reach.best[v - 1]!;
+        fill *= (a === 0 ? l : a === 1 ? w : h) + v;
       }
-      fill *= (a === 0 ? l : a === 1 ? w : h) + v;
-    }
-    let keep = den > 0 ? fill / den : 1;
-    if (keep > 1) keep = 1;
-    if (e.beta !== 1) keep **= e.beta;
-    if (found === k && stat * keep * ub <= kth) continue;
+      let keep = den > 0 ? fill / den : 1;
+      if (keep > 1) keep = 1;
+      if (e.beta !== 1) keep **= e.beta;
+      if (found === k && stat * keep * ub <= kth) continue;
 
-    // contact share, with gap tolerance p × the block's extent
-    let contact = 0;
-    // x-low
-    if (bx <= tl) contact += aX;
-    else {
-      let acc = 0;
-      for (let j = faceStart[0]!; j < faceStart[1]!; j++) {
-        const r = 6 * j;
-        if (ob[r + 3]! < bx - tl) continue;
-        const oy = Math.min(ey, ob[r + 4]!) - Math.max(by, ob[r + 1]!);
-        const oz = Math.min(ez, ob[r + 5]!) - Math.max(bz, ob[r + 2]!);
-        if (oy > 0 && oz > 0) acc += oy * oz;
+      // contact share, with gap tolerance p × the block's extent
+      let contact = 0;
+      // x-low
+      if (bx <= tl) contact += aX;
+      else {
+        let acc = 0;
+        for (let j = faceStart[0]!; j < faceStart[1]!; j++) {
+          const r = 6 * j;
+          if (ob[r + 3]! < bx - tl) continue;
+          const oy = Math.min(ey, ob[r + 4]!) - Math.max(by, ob[r + 1]!);
+          const oz = Math.min(ez, ob[r + 5]!) - Math.max(bz, ob[r + 2]!);
+          if (oy > 0 && oz > 0) acc += oy * oz;
+        }
+        contact += Math.min(acc, aX);
       }
-      contact += Math.min(acc, aX);
-    }
-    // x-high
-    if (ex >= L - tl) contact += aX;
-    else if (resL <= tl || ax === 1) {
-      let acc = 0;
-      for (let j = faceStart[1]!; j < faceStart[2]!; j++) {
-        const r = 6 * j;
-        if (ob[r]! > ex + tl) continue;
-        const oy = Math.min(ey, ob[r + 4]!) - Math.max(by, ob[r + 1]!);
-        const oz = Math.min(ez, ob[r + 5]!) - Math.max(bz, ob[r + 2]!);
-        if (oy > 0 && oz > 0) acc += oy * oz;
+      // x-high
+      if (ex >= L - tl) contact += aX;
+      else if (resL <= tl || ax === 1) {
+        let acc = 0;
+        for (let j = faceStart[1]!; j < faceStart[2]!; j++) {
+          const r = 6 * j;
+          if (ob[r]! > ex + tl) continue;
+          const oy = Math.min(ey, ob[r + 4]!) - Math.max(by, ob[r + 1]!);
+          const oz = Math.min(ez, ob[r + 5]!) - Math.max(bz, ob[r + 2]!);
+          if (oy > 0 && oz > 0) acc += oy * oz;
+        }
+        contact += Math.min(acc, aX);
       }
-      contact += Math.min(acc, aX);
-    }
-    // y-low
-    if (by <= tw) contact += aY;
-    else {
-      let acc = 0;
-      for (let j = faceStart[2]!; j < faceStart[3]!; j++) {
-        const r = 6 * j;
-        if (ob[r + 4]! < by - tw) continue;
-        const ox = Math.min(ex, ob[r + 3]!) - Math.max(bx, ob[r]!);
-        const oz = Math.min(ez, ob[r + 5]!) - Math.max(bz, ob[r + 2]!);
-        if (ox > 0 && oz > 0) acc += ox * oz;
+      // y-low
+      if (by <= tw) contact += aY;
+      else {
+        let acc = 0;
+        for (let j = faceStart[2]!; j < faceStart[3]!; j++) {
+          const r = 6 * j;
+          if (ob[r + 4]! < by - tw) continue;
+          const ox = Math.min(ex, ob[r + 3]!) - Math.max(bx, ob[r]!);
+          const oz = Math.min(ez, ob[r + 5]!) - Math.max(bz, ob[r + 2]!);
+          if (ox > 0 && oz > 0) acc += ox * oz;
+        }
+        contact += Math.min(acc, aY);
       }
-      contact += Math.min(acc, aY);
-    }
-    // y-high
-    if (ey >= W - tw) contact += aY;
-    else {
-      let acc = 0;
-      for (let j = faceStart[3]!; j < faceStart[4]!; j++) {
-        const r = 6 * j;
-        if (ob[r + 1]! > ey + tw) continue;
-        const ox = Math.min(ex, ob[r + 3]!) - Math.max(bx, ob[r]!);
-        const oz = Math.min(ez, ob[r + 5]!) - Math.max(bz, ob[r + 2]!);
-        if (ox > 0 && oz > 0) acc += ox * oz;
+      // y-high
+      if (ey >= W - tw) contact += aY;
+      else {
+        let acc = 0;
+        for (let j = faceStart[3]!; j < faceStart[4]!; j++) {
+          const r = 6 * j;
+          if (ob[r + 1]! > ey + tw) continue;
+          const ox = Math.min(ex, ob[r + 3]!) - Math.max(bx, ob[r]!);
+          const oz = Math.min(ez, ob[r + 5]!) - Math.max(bz, ob[r + 2]!);
+          if (ox > 0 && oz > 0) acc += ox * oz;
+        }
+        contact += Math.min(acc, aY);
       }
-      contact += Math.min(acc, aY);
-    }
-    // z-low
-    if (bz <= th) contact += aZ;
-    else {
-      let acc = 0;
-      for (let j = faceStart[4]!; j < faceStart[5]!; j++) {
-        const r = 6 * j;
-        if (ob[r + 5]! < bz - th) continue;
-        const ox = Math.min(ex, ob[r + 3]!) - Math.max(bx, ob[r]!);
-        const oy = Math.min(ey, ob[r + 4]!) - Math.max(by, ob[r + 1]!);
-        if (ox > 0 && oy > 0) acc += ox * oy;
+      // z-low
+      if (bz <= th) contact += aZ;
+      else {
+        let acc = 0;
+        for (let j = faceStart[4]!; j < faceStart[5]!; j++) {
+          const r = 6 * j;
+          if (ob[r + 5]! < bz - th) continue;
+          const ox = Math.min(ex, ob[r + 3]!) - Math.max(bx, ob[r]!);
+          const oy = Math.min(ey, ob[r + 4]!) - Math.max(by, ob[r + 1]!);
+          if (ox > 0 && oy > 0) acc += ox * oy;
+        }
+        contact += Math.min(acc, aZ);
       }
-      contact += Math.min(acc, aZ);
-    }
-    // z-high
-    if (ez >= H - th) contact += aZ;
-    else {
-      let acc = 0;
-      for (let j = faceStart[5]!; j < faceStart[6]!; j++) {
-        const r = 6 * j;
-        if (ob[r + 2]! > ez + th) continue;
-        const ox = Math.min(ex, ob[r + 3]!) - Math.max(bx, ob[r]!);
-        const oy = Math.min(ey, ob[r + 4]!) - Math.max(by, ob[r + 1]!);
-        if (ox > 0 && oy > 0) acc += ox * oy;
+      // z-high
+      if (ez >= H - th) contact += aZ;
+      else {
+        let acc = 0;
+        for (let j = faceStart[5]!; j < faceStart[6]!; j++) {
+          const r = 6 * j;
+          if (ob[r + 2]! > ez + th) continue;
+          const ox = Math.min(ex, ob[r + 3]!) - Math.max(bx, ob[r]!);
+          const oy = Math.min(ey, ob[r + 4]!) - Math.max(by, ob[r + 1]!);
+          if (ox > 0 && oy > 0) acc += ox * oy;
+        }
+        contact += Math.min(acc, aZ);
       }
-      contact += Math.min(acc, aZ);
+      let cs = contact / total;
+      if (e.alpha === 4) {
+        cs *= cs;
+        cs *= cs;
+      } else cs **= e.alpha;
+      const score = stat * keep * cs;
+      if (score <= 0 || (found === k && score <= kth)) continue;
+      if (useLazy && !st.isFeasible(b, bx, by, bz)) continue;
+      // insert into the top-k list (kept sorted, best first)
+      let at = found < k ? found++ : k - 1;
+      while (at > 0 && outScore[at - 1]! < score) {
+        outScore[at] = outScore[at - 1]!;
+        outBlock[at] = outBlock[at - 1]!;
+        at--;
+      }
+      outScore[at] = score;
+      outBlock[at] = b;
+      if (found === k) kth = outScore[k - 1]!;
     }
-    let cs = contact / total;
-    if (e.alpha === 4) {
-      cs *= cs;
-      cs *= cs;
-    } else cs **= e.alpha;
-    const score = stat * keep * cs;
-    if (score <= 0 || (found === k && score <= kth)) continue;
-    if (useLazy && !st.isFeasible(b, bx, by, bz)) continue;
-    // insert into the top-k list (kept sorted, best first)
-    let at = found < k ? found++ : k - 1;
-    while (at > 0 && outScore[at - 1]! < score) {
-      outScore[at] = outScore[at - 1]!;
-      outBlock[at] = outBlock[at - 1]!;
-      at--;
-    }
-    outScore[at] = score;
-    outBlock[at] = b;
-    if (found === k) kth = outScore[k - 1]!;
   }
-  if (i < n) valid.copyWithin(kept, i, n);
-  st.nValid = kept + (n - i);
   return found;
+}
+
+/** Index of the largest extent in `values` (increasing) not above `v`; −1 when none. */
+function fitRow(values: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 /** Where block `b` goes in space `s` of `st` (its anchor corner), as [x, y, z]. */

@@ -1,6 +1,6 @@
 /**
  * Container loading: 3D load plans for one container or many (orientations, payload, support,
- * stacking), an independent checker, and a reader of the BR benchmark files.
+ * stacking), an independent checker, and a reader of the BR benchmark files (thpack format).
  */
 export {
   checkLoadPlan,
@@ -9,6 +9,7 @@ export {
   type LoadProblem,
   type LoadProblemReason,
 } from './check.ts';
+export { containerOf, loadBoxOf } from './inputs.ts';
 export { DEFAULT_TIME_LIMIT_MS, loadContainer } from './load-container.ts';
 export { fitsContainer, loadContainers, type MultiLoadPlan } from './load-containers.ts';
 export { parseThpack, type ThpackBoxType, type ThpackProblem, thpackToLoadRequest } from './thpack.ts';

@@ -49,7 +49,9 @@ export function loadContainer(
   const clock = options.clock ?? defaultClock;
   const started = clock();
   const deadline = started + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
-  const support: SupportRule = options.support ?? 'full';
+  const asked: SupportRule = options.support ?? 'full';
+  // a ratio of 1 is full support, which full-support blocks and spaces do best
+  const support: SupportRule = typeof asked === 'object' && asked.ratio >= 1 ? 'full' : asked;
   const { container, boxes } = request;
   const types = groupBoxTypes(boxes);
   const ratio = typeof support === 'object' ? support.ratio : 0;
@@ -62,6 +64,8 @@ export function loadContainer(
     minFill: options.minBlockFill ?? (types.n < 30 ? 1 : 0.98),
     fullSupport: support !== 'none',
     gamma: GAMMA,
+    // leave most of the time to the search
+    stop: () => clock() > started + 0.3 * (deadline - started),
   });
   let anyNonStackable = false;
   let anyLoadLimit = false;

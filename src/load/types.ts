@@ -75,7 +75,11 @@ export const LoadOptionsSchema = z.object({
   support: SupportRuleSchema.optional(),
   /** Stop searching after this many milliseconds and return the best plan found (default 5000). */
   timeLimitMs: z.number().int().positive().optional(),
-  /** Seed for tie-breaking; the same request, seed and effort give the same plan (default 1). */
+  /**
+   * Seed of any randomised step. The loader uses none today (ties break by block and space order), so
+   * the same request and effort give the same plan whatever the seed; it is accepted so that requests
+   * stay reproducible if a randomised strategy is added.
+   */
   seed: z.number().int().optional(),
   /**
    * Largest number of beam-search rounds (the beam widens by √2 each round). With a time limit that
