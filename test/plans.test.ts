@@ -79,6 +79,20 @@ describe('plans as jobs', () => {
       'parcel_id,departure_ids,container_ids,gateway,delivery_date,promised_date,late_days,cost_minor,currency',
     );
     expect(csv.body.trim().split('\n')).toHaveLength(1501);
+    const first = csv.body.split('\n')[1]!.split(',')[0]!;
+    const one = await app.inject({
+      method: 'GET',
+      url: `/v1/plans/${id}/parcels/${first}`,
+      headers: auth(operator),
+    });
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).toMatchObject({ planId: id, id: first });
+    const none = await app.inject({
+      method: 'GET',
+      url: `/v1/plans/${id}/parcels/nope`,
+      headers: auth(operator),
+    });
+    expect(none.statusCode).toBe(404);
   });
 
   it('keeps a seller to its own plans and parcels', async () => {

@@ -103,6 +103,30 @@ export function plansRoutes(store: Store): FastifyPluginAsyncZod {
     );
 
     app.get(
+      '/v1/plans/:id/parcels/:parcelId',
+      {
+        schema: {
+          tags: ['plans'],
+          summary:
+            "One parcel's place in a plan: its departures, containers, gateway, dates and cost (or why it was held)",
+          security: [{ apiKey: [] }],
+          params: z.object({ id: z.string().min(1).max(100), parcelId: z.string().min(1).max(100) }),
+        },
+      },
+      async (request) => {
+        const job = await own(request.params.id, principalOf(request));
+        if (job.status !== 'done' || !job.result)
+          throw new LandbridgeError('conflict', `plan ${job.id} is ${job.status}`);
+        const doc = job.result as PlanDocument;
+        const planned = doc.parcels.find((p) => p.id === request.params.parcelId);
+        if (planned) return { planId: job.id, status: 'planned' as const, ...planned };
+        const held = doc.held.find((h) => h.id === request.params.parcelId);
+        if (held) return { planId: job.id, status: 'held' as const, id: held.id, reason: held.reason };
+        throw new LandbridgeError('not-found', `parcel ${request.params.parcelId} is not in plan ${job.id}`);
+      },
+    );
+
+    app.get(
       '/v1/plans/:id/parcels.csv',
       {
         schema: {
