@@ -94,3 +94,29 @@ console.log(
 console.log(
   `  answers     ${(options / (count - failures)).toFixed(2)} options per quote; ${failures} without an option (last-mile limits, no route)`,
 );
+
+// The same requests through the API's answer (local-time views) with landed cost on every option.
+{
+  const { Hub } = await import('../src/api/hub.ts');
+  const { answerQuote } = await import('../src/api/quotes.routes.ts');
+  const { readDutyRules } = await import('../src/files/index.ts');
+  const fxTables = readFxFile(fileURLToPath(new URL('../data/fx/rates.yaml', import.meta.url)));
+  const hub = new Hub(network, settings.fx, () => fromMs, {
+    rules: readDutyRules(fileURLToPath(new URL('../data/duties', import.meta.url))),
+    fx: fxTables,
+  });
+  const n = Math.min(count, 20_000);
+  for (let i = 0; i < 500; i++) answerQuote(hub, requests[i]!);
+  const lat = new Float64Array(n);
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    const a = performance.now();
+    answerQuote(hub, requests[i]!);
+    lat[i] = performance.now() - a;
+  }
+  const wall = performance.now() - t;
+  lat.sort();
+  console.log(
+    `  with landed cost per option and API views (${n.toLocaleString('en')} quotes): ${Math.round(n / (wall / 1000)).toLocaleString('en')} quotes/s, p50 ${(lat[Math.floor(n / 2)]! * 1000).toFixed(0)} µs, p99 ${(lat[Math.floor(n * 0.99)]! * 1000).toFixed(0)} µs`,
+  );
+}
