@@ -57,7 +57,8 @@ export function beamSearch(e: Engine, limits: SearchLimits): SearchResult {
   const root = PackState.initial(e);
   const scratch = new PackState(e);
   scratch.copyFrom(root);
-  greedyFill(scratch, limits);
+  // the first greedy load always finishes: a plan cut short by the clock would leave boxes out for nothing
+  greedyFill(scratch);
   // volume of all boxes that fit alone: loading it all ends the search
   const fits = new Uint8Array(e.types.n);
   for (let b = 0; b < e.blocks.n; b++) if (e.blocks.axis[b]! < 0) fits[e.blocks.childA[b]!] = 1;

@@ -50,6 +50,9 @@ let pieces = new Int32Array(7 * 256);
 let obstacles = new Int32Array(6 * 256);
 let touching = new Int32Array(256);
 const faceStart = new Int32Array(7);
+const faceCount = new Int32Array(7);
+let nearFace = new Int32Array(256);
+let nearBlock = new Int32Array(256);
 const scratchBoxes: BlockBox[] = [];
 
 /**
@@ -552,51 +555,57 @@ export function bestBlocks(
   const tolL = p * spL;
   const tolW = p * spW;
   const tolH = p * spH;
-  let no = 0;
+  // one pass: a placed block is near at most one face (near one, it lies beside the space across the others)
   const pl = st.placed;
-  for (let face = 0; face < 6; face++) {
-    faceStart[face] = no;
-    for (let i = 0; i < st.nPlaced; i++) {
-      const q = 4 * i;
-      const b = pl[q]!;
-      const x1 = pl[q + 1]!;
-      const y1 = pl[q + 2]!;
-      const z1 = pl[q + 3]!;
-      const x2 = x1 + BL[b]!;
-      const y2 = y1 + BW[b]!;
-      const z2 = z1 + BH[b]!;
-      let near: boolean;
-      switch (face) {
-        case 0:
-          near = x2 <= sx1 && x2 >= sx1 - tolL && y1 < sy2 && y2 > sy1 && z1 < sz2 && z2 > sz1;
-          break;
-        case 1:
-          near = x1 >= sx2 && x1 <= sx2 + tolL && y1 < sy2 && y2 > sy1 && z1 < sz2 && z2 > sz1;
-          break;
-        case 2:
-          near = y2 <= sy1 && y2 >= sy1 - tolW && x1 < sx2 && x2 > sx1 && z1 < sz2 && z2 > sz1;
-          break;
-        case 3:
-          near = y1 >= sy2 && y1 <= sy2 + tolW && x1 < sx2 && x2 > sx1 && z1 < sz2 && z2 > sz1;
-          break;
-        case 4:
-          near = z2 <= sz1 && z2 >= sz1 - tolH && x1 < sx2 && x2 > sx1 && y1 < sy2 && y2 > sy1;
-          break;
-        default:
-          near = z1 >= sz2 && z1 <= sz2 + tolH && x1 < sx2 && x2 > sx1 && y1 < sy2 && y2 > sy1;
-      }
-      if (!near) continue;
-      if (6 * no + 6 > obstacles.length) obstacles = growI(obstacles, 6 * no + 6);
-      const r = 6 * no++;
-      obstacles[r] = x1;
-      obstacles[r + 1] = y1;
-      obstacles[r + 2] = z1;
-      obstacles[r + 3] = x2;
-      obstacles[r + 4] = y2;
-      obstacles[r + 5] = z2;
+  faceCount.fill(0);
+  let no = 0;
+  for (let i = 0; i < st.nPlaced; i++) {
+    const q = 4 * i;
+    const b = pl[q]!;
+    const x1 = pl[q + 1]!;
+    const y1 = pl[q + 2]!;
+    const z1 = pl[q + 3]!;
+    const x2 = x1 + BL[b]!;
+    const y2 = y1 + BW[b]!;
+    const z2 = z1 + BH[b]!;
+    const inX = x1 < sx2 && x2 > sx1;
+    const inY = y1 < sy2 && y2 > sy1;
+    const inZ = z1 < sz2 && z2 > sz1;
+    let face = -1;
+    if (inY && inZ) {
+      if (x2 <= sx1 && x2 >= sx1 - tolL) face = 0;
+      else if (x1 >= sx2 && x1 <= sx2 + tolL) face = 1;
+    } else if (inX && inZ) {
+      if (y2 <= sy1 && y2 >= sy1 - tolW) face = 2;
+      else if (y1 >= sy2 && y1 <= sy2 + tolW) face = 3;
+    } else if (inX && inY) {
+      if (z2 <= sz1 && z2 >= sz1 - tolH) face = 4;
+      else if (z1 >= sz2 && z1 <= sz2 + tolH) face = 5;
     }
+    if (face < 0) continue;
+    if (no >= nearFace.length) {
+      nearFace = growI(nearFace, no + 1);
+      nearBlock = growI(nearBlock, no + 1);
+    }
+    nearFace[no] = face;
+    nearBlock[no++] = i;
+    faceCount[face]!++;
   }
-  faceStart[6] = no;
+  faceStart[0] = 0;
+  for (let f = 0; f < 6; f++) faceStart[f + 1] = faceStart[f]! + faceCount[f]!;
+  if (6 * no > obstacles.length) obstacles = growI(obstacles, 6 * no);
+  faceCount.set(faceStart.subarray(0, 6));
+  for (let j = 0; j < no; j++) {
+    const q = 4 * nearBlock[j]!;
+    const b = pl[q]!;
+    const r = 6 * faceCount[nearFace[j]!]!++;
+    obstacles[r] = pl[q + 1]!;
+    obstacles[r + 1] = pl[q + 2]!;
+    obstacles[r + 2] = pl[q + 3]!;
+    obstacles[r + 3] = pl[q + 1]! + BL[b]!;
+    obstacles[r + 4] = pl[q + 2]! + BW[b]!;
+    obstacles[r + 5] = pl[q + 3]! + BH[b]!;
+  }
   const ob = obstacles;
 
   let found = 0;
@@ -685,7 +694,9 @@ export function bestBlocks(
         const res = a === 0 ? resL : a === 1 ? resW : resH;
         let v = reach.best[res]!;
         const last = reach.last;
-        search: while (v > 0) {
+        // walk down to a length some box left can end; after WALK steps take the length as it is
+        // (dense lengths of strongly heterogeneous cargo would make the walk long)
+        search: for (let step = 0; v > 0 && step < WALK; step++) {
           for (let slot = v * REACH_TYPES, se = slot + REACH_TYPES; slot < se; slot++) {
             const t = last[slot]!;
             if (t < 0) break;
@@ -808,6 +819,9 @@ export function bestBlocks(
   }
   return found;
 }
+
+/** Most reachable lengths tried per axis in the loss estimate. */
+const WALK = 16;
 
 /** Index of the largest extent in `values` (increasing) not above `v`; −1 when none. */
 function fitRow(values: Int32Array, v: number): number {

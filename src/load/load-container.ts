@@ -29,9 +29,11 @@ const defaultClock = (): number => globalThis.performance.now();
  * placed into maximal free spaces, chosen by beam search with greedy completion (BSG, Araya & Riff
  * 2014) under the VCS evaluation (Araya, Guerrero & Nuñez 2017). Honours the allowed orientations,
  * "this side up", the payload, the support rule (`full` by default), non-stackable boxes and load
- * limits. Stops at `timeLimitMs` (default 5 s; block generation included) or after `maxRounds`
- * rounds and returns the best plan found. Deterministic for a given effort: with `maxRounds` set and a
- * time limit that does not bind, the same request gives the same plan.
+ * limits. Stops at `timeLimitMs` (default 5 s; block generation included, at most 30 % of it) or
+ * after `maxRounds` rounds and returns the best plan found; the first greedy load always completes,
+ * so thousands of boxes may take a second or two past a very short limit. Deterministic for a given
+ * effort: with `maxRounds` set and a time limit that does not bind, the same request gives the same
+ * plan. Placements come sorted by x, then y, then z (not a loading sequence).
  *
  * @example
  * const plan = loadContainer({ container: { lengthMm: 5898, widthMm: 2352, heightMm: 2393, payloadG: 28_200_000 },

@@ -9,10 +9,17 @@ import {
   ORIENTATIONS,
 } from './types.ts';
 
+/** Least search time given to one container, ms. */
+const MIN_SHARE_MS = 100;
+
 /** Load plans for a set of boxes over as few containers of one type as the loader manages. */
 export interface MultiLoadPlan {
+  /** One plan per container, in loading order; a plan's `unplaced` lists the boxes it was offered but left. */
   readonly plans: readonly LoadPlan[];
-  /** Boxes that fit no container (too big in every allowed orientation, or heavier than the payload). */
+  /**
+   * Boxes in no plan: those that fit no container alone (too big in every allowed orientation, or
+   * heavier than the payload).
+   */
   readonly unplaced: readonly string[];
   /**
    * Lower bound on the number of containers: max(⌈box volume / container volume⌉, ⌈weight / payload⌉)
@@ -68,25 +75,24 @@ export function loadContainers(
       : Math.max(Math.ceil(volume / containerVolume), Math.ceil(weight / container.payloadG));
 
   const byId = new Map(fit.map((b) => [b.id, b]));
-  const run = (left: readonly LoadBox[]): LoadPlan[] => {
-    const plans: LoadPlan[] = [];
-    let rest = left;
-    while (rest.length > 0) {
-      const restVolume = rest.reduce((s, b) => s + volumeOf(b), 0);
-      const expected = Math.max(1, Math.ceil(restVolume / (0.85 * containerVolume)));
-      const share = Math.max(50, Math.floor((deadline - clock()) / expected));
-      const plan = loadContainer({ container, boxes: rest }, { ...options, timeLimitMs: share, clock });
-      if (plan.placements.length === 0) break;
-      plans.push(plan);
-      rest = plan.unplaced.map((id) => byId.get(id)!);
-    }
-    return plans;
-  };
-  let plans = run(fit);
+  const left = (): number => Math.max(MIN_SHARE_MS, Math.floor(deadline - clock()));
+  const plans: LoadPlan[] = [];
+  let rest: readonly LoadBox[] = fit;
+  while (rest.length > 0) {
+    // share the time left over the containers still expected (at 90 % full), plus one for the last try
+    const restVolume = rest.reduce((s, b) => s + volumeOf(b), 0);
+    const expected = Math.max(1, Math.ceil(restVolume / (0.9 * containerVolume))) + 1;
+    const share = Math.max(MIN_SHARE_MS, Math.floor(left() / expected));
+    const plan = loadContainer({ container, boxes: rest }, { ...options, timeLimitMs: share, clock });
+    if (plan.placements.length === 0) break;
+    plans.push(plan);
+    rest = plan.unplaced.map((id) => byId.get(id)!);
+  }
+  for (const b of rest) unplaced.push(b.id);
   if (plans.length > lowerBound && plans.length >= 2) {
     const lastTwo = plans.slice(-2).flatMap((p) => p.placements.map((pl) => byId.get(pl.boxId)!));
-    const merged = loadContainer({ container, boxes: lastTwo }, { ...options, clock });
-    if (merged.unplaced.length === 0) plans = [...plans.slice(0, -2), merged];
+    const merged = loadContainer({ container, boxes: lastTwo }, { ...options, timeLimitMs: left(), clock });
+    if (merged.unplaced.length === 0) plans.splice(-2, 2, merged);
   }
   return { plans, unplaced, lowerBound };
 }
