@@ -61,13 +61,13 @@ for (const n of sizes) {
     `  planner    ${wall.toFixed(1)} s wall, peak RSS ${rss}; stages ${JSON.stringify(Object.fromEntries(Object.entries(outcome.timingsMs).map(([k, v]) => [k, Math.round(v)])))} ms`,
   );
   console.log(
-    `             model ${outcome.layout.model.numCols.toLocaleString('en')} columns × ${outcome.layout.model.numRows.toLocaleString('en')} rows, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities`,
+    `             model ${outcome.layout.model.numCols.toLocaleString('en')} columns × ${outcome.layout.model.numRows.toLocaleString('en')} rows, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities; ${outcome.refinedClasses.toLocaleString('en')} route classes split by volume (full departures)`,
   );
   console.log(
     `             cost ${usd(s.costMinor)}  bound ${usd(s.lowerBoundMinor)} (${s.boundMethod})  gap ${s.gapPercent.toFixed(3)} %  on time ${(s.onTimeRate * 100).toFixed(1)} %  held ${s.held} (for capacity ${doc.held.filter((h) => h.reason === 'no-capacity').length})  containers ${s.containers}`,
   );
   console.log(
-    `             aggregated model (proportional split, pruned itineraries; not a bound on plans) ${usd(outcome.aggregatedBoundMinor)}`,
+    `             aggregated LP (average parcel per commodity, pruned itineraries; not a bound on plans) ${usd(outcome.aggregatedBoundMinor)}`,
   );
   const check = verifyPlan(network, inputs, doc, fx);
   console.log(

@@ -18,6 +18,28 @@ export interface Commodity {
   /** Distinct promised days, ascending, with how many parcels each. */
   readonly promiseDays: Int32Array;
   readonly promiseCounts: Int32Array;
+  /** Running sums of the parcels' weights (g) and volumes (mm³), each sorted ascending, from 0: the lightest n weigh weightPrefixG[n]. */
+  readonly weightPrefixG: Float64Array;
+  readonly volumePrefixMm3: Float64Array;
+}
+
+/** Most parcels of `c` one container of this payload and (filled) volume can hold: the lightest and smallest together. */
+export function mostParcelsIn(c: Commodity, payloadG: number, volumeMm3: number): number {
+  let lo = 0;
+  let hi = c.count;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (c.weightPrefixG[mid]! <= payloadG && c.volumePrefixMm3[mid]! <= volumeMm3) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function prefixSums(values: Float64Array): Float64Array {
+  values.sort();
+  const out = new Float64Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) out[i + 1] = out[i]! + values[i]!;
+  return out;
 }
 
 export type HoldReason = 'no-zone' | 'refused-by-last-mile' | 'ready-after-horizon' | 'no-itinerary';
@@ -33,10 +55,15 @@ export interface Aggregation {
 /**
  * Groups parcels into route classes (ready bucket × zone × dangerous goods × sanctioned HS × size
  * against each route's piece limits), one commodity each, and finds each route class's candidate
- * itineraries. Parcels no zone serves, or too big for the zone's partner, or
+ * itineraries. Classes whose key is in `banded` are split further by volume (bands
+ * `settings.sizeBandOctaves` doublings wide): where capacity is scarce, which sizes ride matters. Parcels no zone serves, or too big for the zone's partner, or
  * with no itinerary at all, are held with the reason.
  */
-export function aggregate(ctx: PlanContext, parcels: PlanParcels): Aggregation {
+export function aggregate(
+  ctx: PlanContext,
+  parcels: PlanParcels,
+  banded: ReadonlySet<string> = new Set(),
+): Aggregation {
   const zones = ctx.network.lastMile;
   const sizeTuples: { w: number; l: number; h: number }[] = [];
   const tupleKeys = new Set<string>();
@@ -81,12 +108,18 @@ export function aggregate(ctx: PlanContext, parcels: PlanParcels): Aggregation {
       const t = sizeTuples[k]!;
       if (w > t.w || l > t.l || h > t.h) size |= 1 << k;
     }
-    const key = `${bucket}|${z}|${parcels.dgBits[i]}|${parcels.hsBits[i]}|${size}`;
+    const base = `${bucket}|${z}|${parcels.dgBits[i]}|${parcels.hsBits[i]}|${size}`;
+    const octaves = ctx.settings.sizeBandOctaves;
+    const key =
+      octaves > 0 && banded.has(base)
+        ? `${base}|${Math.floor(Math.log2(Math.max(1, parcels.volumeMm3[i]!) / 1e6) / octaves)}`
+        : base;
     let rc = classIndex.get(key);
     if (rc === undefined) {
       rc = routeClasses.length;
       classIndex.set(key, rc);
       routeClasses.push({
+        key: base,
         bucket,
         zone: z,
         dgBits: parcels.dgBits[i]!,
@@ -141,9 +174,17 @@ export function aggregate(ctx: PlanContext, parcels: PlanParcels): Aggregation {
         counts.push(1);
       }
     }
+    const ws = new Float64Array(list.length);
+    const vs = new Float64Array(list.length);
+    list.forEach((p, i) => {
+      ws[i] = parcels.weightG[p]!;
+      vs[i] = parcels.volumeMm3[p]!;
+    });
     commodities.push({
       routeClass: rc,
       count: list.length,
+      weightPrefixG: prefixSums(ws),
+      volumePrefixMm3: prefixSums(vs),
       weightG: w,
       volumeMm3: v,
       chargeableKg: ch,
@@ -185,6 +226,8 @@ export function disaggregate(agg: Aggregation, parcels: PlanParcels): Aggregatio
         parcels: Int32Array.of(p),
         promiseDays: Int32Array.of(day),
         promiseCounts: Int32Array.of(1),
+        weightPrefixG: Float64Array.of(0, w),
+        volumePrefixMm3: Float64Array.of(0, v),
       });
     }
   }

@@ -55,8 +55,8 @@ export function assignParcels(
   for (const s of layout.stayCols) stayFlow.set(`${s.commodity}|${s.candidate}`, flows[s.col] ?? 0);
   agg.commodities.forEach((c, ci) => {
     const list = layout.candidates[ci]!;
-    const start = layout.flowStart[ci]!;
-    const want = list.map((_, j) => Math.max(0, (flows[start + j] ?? 0) + (stayFlow.get(`${ci}|${j}`) ?? 0)));
+    const cols = layout.flowCols[ci]!;
+    const want = list.map((_, j) => Math.max(0, (flows[cols[j]!] ?? 0) + (stayFlow.get(`${ci}|${j}`) ?? 0)));
     const total = want.reduce((a, b) => a + b, 0);
     const served = Math.min(c.count, Math.round(total));
     const counts = want.map((x) => Math.floor(x));

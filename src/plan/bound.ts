@@ -1,135 +1,192 @@
 import type { Aggregation } from './aggregate.ts';
-import { parcelCost } from './candidates.ts';
+import type { PlanCandidate } from './candidates.ts';
 import type { PlanContext, PlanDeparture } from './context.ts';
 import type { ModelLayout } from './model.ts';
 import type { PlanParcels } from './parcels.ts';
 
 /**
- * A lower bound on every plan of these parcels over their candidate itineraries, whatever the
- * aggregation: Lagrangian relaxation of the departures' capacities. For multipliers μ ≥ 0 per departure
- * (per kg and per filled m³),
+ * Prices on the departures' capacities, in plan-currency minor units: per kg and per filled m³ of each
+ * departure, and per parcel of a commodity riding a departure (the linking rows).
+ */
+export interface CapacityPrices {
+  readonly perKg: Map<number, number>;
+  readonly perM3: Map<number, number>;
+  /** Key: commodity × 2^20 + departure index in `departures` (see `boundDepartures`). */
+  readonly perParcel: Map<number, number>;
+}
+
+/** The prices the LP's duals put on capacity (minimisation: ≤ rows have duals ≤ 0). */
+export function pricesFromDuals(layout: ModelLayout, rowDual: Float64Array): CapacityPrices {
+  const perKg = new Map<number, number>();
+  const perM3 = new Map<number, number>();
+  const perParcel = new Map<number, number>();
+  for (const [key, rows] of layout.departureRows) {
+    if (rows.weight >= 0) perKg.set(key, Math.max(0, -(rowDual[rows.weight] ?? 0)));
+    if (rows.volume >= 0) perM3.set(key, Math.max(0, -(rowDual[rows.volume] ?? 0)));
+  }
+  for (const l of layout.links) {
+    const price = Math.max(0, -(rowDual[l.row] ?? 0));
+    if (price > 0) perParcel.set(linkKey(l.commodity, l.departure), price);
+  }
+  return { perKg, perM3, perParcel };
+}
+
+export const linkKey = (commodity: number, departure: number) => commodity * 4_294_967_296 + departure;
+
+/**
+ * A lower bound on the cost of every plan of these parcels over the given itineraries (per commodity),
+ * whatever prices are given: Lagrangian relaxation of the departures' capacities and of the linking
+ * rows. For prices μ ≥ 0 per departure (kg, m³) and λ ≥ 0 per commodity and departure,
  *
- *   L(μ) = Σ_parcels min( hold penalty, min_k [ own cost on k (charges, lateness) + Σ_rides μ_d·(kg, m³) ] )
- *        + Σ_container departures, types min(0, rate − μ_d·(payload kg, filled m³)) × slots
- *        − Σ_loose departures μ_d·(capacity kg, m³)
+ *   L(μ, λ) = Σ_parcels min( hold penalty, min_k [ own cost on k (charges rounded as plans round them,
+ *                            lateness) + Σ_rides μ_d·(kg, m³) + Σ_container rides λ_cd ] )
+ *           + Σ_departures, container types min(0, rate − μ_d·(payload, filled m³) − Σ_c λ_cd·a_ct) × slots
+ *           − Σ_loose departures μ_d·(capacity kg, m³)
  *
- * is at most the cost of any plan (it relaxes whole containers to fractions, and capacities into
- * prices). μ comes from the LP's duals; a departure the model has no row for takes the mean μ of the
- * same service's departures that have one, else the price of its cheapest container per filled m³.
+ * where a_ct is the most parcels of c one container of type t holds (so the linking rows hold for every
+ * plan). Each term relaxes only capacities and whole containers, so L ≤ the cost of any plan; it is
+ * largest at the LP's optimal prices when the LP has a row for every departure and link.
  */
 export function lagrangianBound(
   ctx: PlanContext,
   parcels: PlanParcels,
   agg: Aggregation,
-  layout: ModelLayout,
-  rowDual: Float64Array,
-): number {
+  lists: readonly (readonly PlanCandidate[])[],
+  prices: CapacityPrices,
+  links: ModelLayout['links'],
+): { bound: number; usage: BoundUsage } {
   const penalty = ctx.settings.latePenaltyMinorPerDay;
   const hold = ctx.settings.holdPenaltyMinor;
-  // Departures any candidate rides, indexed.
-  const index = new Map<number, number>();
-  const deps: { d: PlanDeparture; containerised: boolean }[] = [];
-  for (const c of agg.commodities) {
-    for (const k of agg.candidates[c.routeClass]!) {
-      for (const r of k.rides) {
-        if (index.has(r.departure)) continue;
-        index.set(r.departure, deps.length);
-        deps.push({ d: ctx.departures.get(r.departure)!, containerised: r.containerised });
-      }
-    }
-  }
+  const { index, deps } = boundDepartures(ctx, lists);
   const m = deps.length;
   const muW = new Float64Array(m);
   const muV = new Float64Array(m);
-  const byService = new Map<number, { w: number; v: number; n: number }>();
-  deps.forEach(({ d }, i) => {
-    const rows = layout.departureRows.get(d.key);
-    if (!rows) return;
-    muW[i] = rows.weight >= 0 ? Math.max(0, -(rowDual[rows.weight] ?? 0)) : 0;
-    muV[i] = rows.volume >= 0 ? Math.max(0, -(rowDual[rows.volume] ?? 0)) : 0;
-    const s = byService.get(d.service) ?? { w: 0, v: 0, n: 0 };
-    s.w += muW[i]!;
-    s.v += muV[i]!;
-    s.n++;
-    byService.set(d.service, s);
+  deps.forEach((d, i) => {
+    muW[i] = prices.perKg.get(d.key) ?? 0;
+    muV[i] = prices.perM3.get(d.key) ?? 0;
   });
-  deps.forEach(({ d }, i) => {
-    if (layout.departureRows.has(d.key)) return;
-    const s = byService.get(d.service);
-    if (s && s.n > 0) {
-      muW[i] = s.w / s.n;
-      muV[i] = s.v / s.n;
-    } else if (d.containers.length > 0) {
-      muV[i] = Math.min(...d.containers.map((t) => t.costMinor / (t.volumeMm3 / 1e9)));
-    }
-  });
-  // Ride departures of each candidate as indices, per route class.
-  const rideIdx = agg.candidates.map((list) =>
-    list.map((k) => Int32Array.from(k.rides.map((r) => index.get(r.departure)!))),
+  // Container reduced costs: rate − μ·capacity − Σ_c λ_cd·a_ct.
+  const reduced = deps.map((d, i) =>
+    d.containers.map(
+      (t) => Math.round(t.costMinor) - muW[i]! * (t.payloadG / 1000) - muV[i]! * (t.volumeMm3 / 1e9),
+    ),
   );
+  for (const l of links) {
+    const i = index.get(l.departure);
+    if (i === undefined) continue;
+    const lambda = prices.perParcel.get(linkKey(l.commodity, l.departure)) ?? 0;
+    if (lambda === 0) continue;
+    l.coefficients.forEach((a, t) => {
+      reduced[i]![t]! -= lambda * a;
+    });
+  }
 
-  const usageW = new Float64Array(m);
-  const usageV = new Float64Array(m);
-  const evaluate = (): number => {
-    usageW.fill(0);
-    usageV.fill(0);
-    let total = 0;
-    for (const c of agg.commodities) {
-      const list = agg.candidates[c.routeClass]!;
-      const rides = rideIdx[c.routeClass]!;
-      for (const p of c.parcels) {
-        const w = parcels.weightG[p]!;
-        const v = parcels.volumeMm3[p]!;
-        const kg = w / 1000;
-        const m3 = v / 1e9;
-        const promise = parcels.promiseDay[p]!;
-        let best = hold;
-        let bestK = -1;
-        for (let k = 0; k < list.length; k++) {
-          let cost = parcelCost(list[k]!, w, v, penalty, promise);
-          const r = rides[k]!;
-          for (let q = 0; q < r.length; q++) cost += muW[r[q]!]! * kg + muV[r[q]!]! * m3;
-          if (cost < best) {
-            best = cost;
-            bestK = k;
-          }
-        }
-        total += best;
-        if (bestK >= 0) {
-          const r = rides[bestK]!;
-          for (let q = 0; q < r.length; q++) {
-            usageW[r[q]!]! += kg;
-            usageV[r[q]!]! += m3;
-          }
-        }
-      }
-    }
-    for (let i = 0; i < m; i++) {
-      const { d, containerised } = deps[i]!;
-      if (containerised) {
-        let capW = 0;
-        let capV = 0;
-        for (const t of d.containers) {
-          const reduced = t.costMinor - muW[i]! * (t.payloadG / 1000) - muV[i]! * (t.volumeMm3 / 1e9);
-          if (reduced < 0) {
-            total += reduced * t.slots;
-            capW += (t.payloadG / 1000) * t.slots;
-            capV += (t.volumeMm3 / 1e9) * t.slots;
-          }
-        }
-        usageW[i]! -= capW;
-        usageV[i]! -= capV;
-      } else {
-        const capW = Number.isFinite(d.weightCapG) ? d.weightCapG / 1000 : Number.POSITIVE_INFINITY;
-        const capV = Number.isFinite(d.volumeCapMm3) ? d.volumeCapMm3 / 1e9 : Number.POSITIVE_INFINITY;
-        if (Number.isFinite(capW)) total -= muW[i]! * capW;
-        if (Number.isFinite(capV)) total -= muV[i]! * capV;
-        usageW[i]! = Number.isFinite(capW) ? usageW[i]! - capW : 0;
-        usageV[i]! = Number.isFinite(capV) ? usageV[i]! - capV : 0;
-      }
-    }
-    return total;
+  const usage: BoundUsage = {
+    kg: new Float64Array(m),
+    m3: new Float64Array(m),
+    parcels: new Map(),
   };
+  let total = 0;
+  agg.commodities.forEach((c, ci) => {
+    const list = lists[ci]!;
+    const rides = list.map((k) => dedupedRides(k, index));
+    const containerised = list.map((k) => dedupedContainerised(k, index));
+    const lambda = rides.map((r) => r.map((i) => prices.perParcel.get(linkKey(ci, deps[i]!.key)) ?? 0));
+    for (const p of c.parcels) {
+      const w = parcels.weightG[p]!;
+      const v = parcels.volumeMm3[p]!;
+      const kg = w / 1000;
+      const m3 = v / 1e9;
+      const chargeable = Math.max(kg, v / 6e6);
+      const promise = parcels.promiseDay[p]!;
+      let best = hold;
+      let bestK = -1;
+      for (let k = 0; k < list.length; k++) {
+        const cand = list[k]!;
+        let cost =
+          Math.round(cand.perParcel + cand.perKg * kg + cand.perM3 * m3 + cand.perChargeableKg * chargeable) +
+          Math.max(0, cand.deliveryDay - promise) * penalty;
+        const r = rides[k]!;
+        const lam = lambda[k]!;
+        const box = containerised[k]!;
+        for (let q = 0; q < r.length; q++) {
+          cost += muW[r[q]!]! * kg + muV[r[q]!]! * m3;
+          if (box[q]) cost += lam[q]!;
+        }
+        if (cost < best) {
+          best = cost;
+          bestK = k;
+        }
+      }
+      total += best;
+      if (bestK >= 0) {
+        const r = rides[bestK]!;
+        const box = containerised[bestK]!;
+        for (let q = 0; q < r.length; q++) {
+          usage.kg[r[q]!]! += kg;
+          usage.m3[r[q]!]! += m3;
+          if (box[q]) {
+            const key = linkKey(ci, deps[r[q]!]!.key);
+            usage.parcels.set(key, (usage.parcels.get(key) ?? 0) + 1);
+          }
+        }
+      }
+    }
+  });
+  deps.forEach((d, i) => {
+    if (d.containers.length > 0) {
+      d.containers.forEach((t, ti) => {
+        if (reduced[i]![ti]! < 0) total += reduced[i]![ti]! * t.slots;
+      });
+    } else {
+      if (Number.isFinite(d.weightCapG)) total -= muW[i]! * (d.weightCapG / 1000);
+      if (Number.isFinite(d.volumeCapMm3)) total -= muV[i]! * (d.volumeCapMm3 / 1e9);
+    }
+  });
+  return { bound: total, usage };
+}
 
-  return evaluate();
+/** What the parcels' choices in a Lagrangian bound use of each departure (to move the prices). */
+export interface BoundUsage {
+  readonly kg: Float64Array;
+  readonly m3: Float64Array;
+  readonly parcels: Map<number, number>;
+}
+
+/** Departures the itineraries ride, indexed. */
+export function boundDepartures(
+  ctx: PlanContext,
+  lists: readonly (readonly PlanCandidate[])[],
+): { index: Map<number, number>; deps: PlanDeparture[] } {
+  const index = new Map<number, number>();
+  const deps: PlanDeparture[] = [];
+  for (const list of lists)
+    for (const k of list)
+      for (const r of k.rides) {
+        if (index.has(r.departure)) continue;
+        index.set(r.departure, deps.length);
+        deps.push(ctx.departures.get(r.departure)!);
+      }
+  return { index, deps };
+}
+
+function dedupedRides(k: PlanCandidate, index: Map<number, number>): number[] {
+  const out: number[] = [];
+  for (const r of k.rides) {
+    const i = index.get(r.departure)!;
+    if (!out.includes(i)) out.push(i);
+  }
+  return out;
+}
+
+function dedupedContainerised(k: PlanCandidate, index: Map<number, number>): boolean[] {
+  const seen: number[] = [];
+  const out: boolean[] = [];
+  for (const r of k.rides) {
+    const i = index.get(r.departure)!;
+    if (seen.includes(i)) continue;
+    seen.push(i);
+    out.push(r.containerised);
+  }
+  return out;
 }

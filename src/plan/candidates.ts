@@ -36,6 +36,8 @@ export interface PlanCandidate {
 
 /** Route class of parcels: what decides which itineraries they may take. */
 export interface RouteClass {
+  /** Ready bucket, zone, restrictions and size against route limits: the same for all its volume bands. */
+  readonly key: string;
   readonly bucket: number;
   readonly zone: number;
   readonly dgBits: number;

@@ -4,7 +4,7 @@
  */
 export { type Aggregation, aggregate, type Commodity, disaggregate, type HoldReason } from './aggregate.ts';
 export { type Assignment, assignParcels, candidateKey } from './assign.ts';
-export { lagrangianBound } from './bound.ts';
+export { type CapacityPrices, lagrangianBound, pricesFromDuals } from './bound.ts';
 export { candidatesFor, type PlanCandidate, type PlanRide, type RouteClass } from './candidates.ts';
 export {
   DEFAULT_PLAN_SETTINGS,
@@ -32,6 +32,8 @@ export { evaluatePlan, type PlanCosts, type PlanStats } from './evaluate.ts';
 export { planGreedy } from './greedy.ts';
 export {
   buildModel,
+  ConsolidationModel,
+  type ModelChange,
   type ModelLayout,
   pruneCandidates,
   unitCostEstimate,
@@ -39,5 +41,5 @@ export {
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export { type PlanOutcome, type PlanRunOptions, planConsolidation } from './plan.ts';
 export { type Replan, replanConsolidation } from './replan.ts';
-export type { MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';
+export type { LpSession, MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';
 export { type PlanVerification, type PlanViolation, verifyPlan } from './verify.ts';

@@ -1,13 +1,15 @@
 import { type Aggregation, aggregate } from './aggregate.ts';
 import { type Assignment, assignParcels } from './assign.ts';
-import { lagrangianBound } from './bound.ts';
+import { lagrangianBound, pricesFromDuals } from './bound.ts';
 import type { PlanContext } from './context.ts';
 import { evaluatePlan, type PlanStats } from './evaluate.ts';
-import { buildModel, type ModelLayout } from './model.ts';
+import { buildModel, type ConsolidationModel } from './model.ts';
 import type { PlanParcels } from './parcels.ts';
 import type { MipResult, MipSolver } from './solver.ts';
 
 export interface PlanRunOptions {
+  /** Rounds of column generation after the first LP (candidates join when they would lower its cost). Default 0. */
+  readonly generationRounds?: number;
   /** Seconds the MIP may take after the LP; 0 for the LP bound alone. Default 0. */
   readonly mipSeconds?: number;
   /** Called at each stage with a fraction 0–1 of the way. */
@@ -19,7 +21,11 @@ export interface PlanRunOptions {
 /** A solved consolidation plan with its lower bound and how it was reached. */
 export interface PlanOutcome {
   readonly aggregation: Aggregation;
-  readonly layout: ModelLayout;
+  readonly layout: ConsolidationModel;
+  /** Rounds of column generation the LP took. */
+  readonly generationRounds: number;
+  /** Route classes split by volume because they could ride a full departure (0 when none was full). */
+  readonly refinedClasses: number;
   readonly assignment: Assignment;
   readonly stats: PlanStats;
   /**
@@ -62,19 +68,29 @@ export function planConsolidation(
     t = t2;
     options.onProgress?.(name, fraction);
   };
-  const aggregation = aggregate(ctx, parcels);
+  const maxRounds = options.generationRounds ?? 0;
+  let aggregation = aggregate(ctx, parcels);
   stage('aggregate', 0.1);
-  const layout = buildModel(ctx, aggregation);
+  let layout = buildModel(ctx, aggregation);
   stage('model', 0.15);
-  const lp = solver.solve(layout.model, {
-    timeLimitSeconds: 600,
-    relativeGap: 1e-6,
-    relaxed: true,
-    // Presolve costs more than it saves on these LPs (measured: 2.4 s with, 1.3 s without at 100k parcels).
-    highsOptions: { presolve: 'off' },
-  });
+  let { lp, rounds } = solveRelaxation(layout, solver, maxRounds, (round, of) =>
+    options.onProgress?.('lp', 0.15 + (0.2 * round) / of),
+  );
   if (lp.status !== 'optimal') throw new Error(`planner: the LP relaxation ended ${lp.status}`);
-  stage('lp', 0.5);
+  stage('lp', 0.35);
+  // Where departures are full, which parcels ride them matters: split the route classes that could
+  // ride a full departure by volume, and solve again, so that the model can carry the smaller parcels.
+  const scarce = scarceClasses(ctx, layout, aggregation, lp.x);
+  if (ctx.settings.sizeBandOctaves > 0 && scarce.size > 0) {
+    aggregation = aggregate(ctx, parcels, scarce);
+    layout = buildModel(ctx, aggregation);
+    stage('refine', 0.4);
+    ({ lp, rounds } = solveRelaxation(layout, solver, maxRounds, (round, of) =>
+      options.onProgress?.('lp', 0.4 + (0.1 * round) / of),
+    ));
+    if (lp.status !== 'optimal') throw new Error(`planner: the LP relaxation ended ${lp.status}`);
+    stage('lp-refined', 0.5);
+  }
   let flows = lp.x;
   let lowerBound = lp.objective;
   let boundMethod: 'lp' | 'mip' = 'lp';
@@ -94,12 +110,26 @@ export function planConsolidation(
   stage('evaluate', 1);
   const total = stats.costs.totalMinor;
   const lowerBoundMinor = lp.rowDual
-    ? Math.min(total, Math.floor(lagrangianBound(ctx, parcels, aggregation, layout, lp.rowDual)))
+    ? Math.min(
+        total,
+        Math.floor(
+          lagrangianBound(
+            ctx,
+            parcels,
+            aggregation,
+            assignment.candidates,
+            pricesFromDuals(layout, lp.rowDual),
+            layout.links,
+          ).bound,
+        ),
+      )
     : 0;
   stage('bound', 1);
   return {
     aggregation,
     layout,
+    generationRounds: rounds,
+    refinedClasses: ctx.settings.sizeBandOctaves > 0 ? scarce.size : 0,
     assignment,
     stats,
     lowerBoundMinor,
@@ -111,4 +141,79 @@ export function planConsolidation(
     ...(mip ? { mip } : {}),
     timingsMs: timings,
   };
+}
+
+/**
+ * Solves the model's LP relaxation by column generation: the candidates it holds first, then any
+ * candidate whose reduced cost is negative joins, until none is or `maxRounds` run out (rounds, not
+ * time, so that plans are reproducible). One solver session, each solve from the last basis.
+ */
+export function solveRelaxation(
+  layout: ConsolidationModel,
+  solver: MipSolver,
+  maxRounds: number,
+  onRound?: (round: number, of: number) => void,
+): { lp: MipResult; rounds: number } {
+  const session = solver.openRelaxation(layout.model, {
+    timeLimitSeconds: 600,
+    relativeGap: 1e-6,
+    relaxed: true,
+    // Presolve costs more than it saves on these LPs (measured: 2.4 s with, 1.3 s without at 100k parcels).
+    highsOptions: { presolve: 'off' },
+  });
+  layout.commit();
+  let rounds = 0;
+  try {
+    let lp = session.solve();
+    while (lp.status === 'optimal' && lp.rowDual && rounds < maxRounds) {
+      if (layout.price(lp.rowDual) === 0) break;
+      rounds++;
+      session.add(layout.change());
+      layout.commit();
+      lp = session.solve();
+      onRound?.(rounds, maxRounds);
+    }
+    return { lp, rounds };
+  } finally {
+    session.dispose();
+  }
+}
+
+/**
+ * Route classes (keys) with a candidate in the model that rides a full departure: every slot of a
+ * container type taken, or loose capacity used up, in the LP solution `x`.
+ */
+export function scarceClasses(
+  ctx: PlanContext,
+  layout: ConsolidationModel,
+  agg: Aggregation,
+  x: Float64Array,
+): Set<string> {
+  const full = new Set<number>();
+  for (const c of layout.containerCols)
+    if ((x[c.col] ?? 0) >= c.departure.containers[c.type]!.slots - 1e-6) full.add(c.departure.key);
+  const looseG = new Map<number, number>();
+  const looseMm3 = new Map<number, number>();
+  agg.commodities.forEach((c, ci) => {
+    layout.candidates[ci]!.forEach((k, j) => {
+      const flow = x[layout.flowCols[ci]![j]!] ?? 0;
+      if (flow <= 0) return;
+      for (const r of k.rides) {
+        if (r.containerised) continue;
+        looseG.set(r.departure, (looseG.get(r.departure) ?? 0) + (flow * c.weightG) / c.count);
+        looseMm3.set(r.departure, (looseMm3.get(r.departure) ?? 0) + (flow * c.volumeMm3) / c.count);
+      }
+    });
+  });
+  for (const [key, g] of looseG) {
+    const d = ctx.departures.get(key)!;
+    if (g >= d.weightCapG * (1 - 1e-6) || (looseMm3.get(key) ?? 0) >= d.volumeCapMm3 * (1 - 1e-6))
+      full.add(key);
+  }
+  const out = new Set<string>();
+  agg.commodities.forEach((c, ci) => {
+    if (layout.candidates[ci]!.some((k) => k.rides.some((r) => full.has(r.departure))))
+      out.add(agg.routeClasses[c.routeClass]!.key);
+  });
+  return out;
 }

@@ -1,12 +1,12 @@
 import { aggregate } from './aggregate.ts';
 import { assignParcels, candidateKey } from './assign.ts';
-import { lagrangianBound } from './bound.ts';
+import { lagrangianBound, pricesFromDuals } from './bound.ts';
 import type { PlanContext } from './context.ts';
 import { type PlanDocument, planDocument } from './document.ts';
 import { evaluatePlan } from './evaluate.ts';
 import { buildModel } from './model.ts';
 import type { PlanParcels } from './parcels.ts';
-import type { PlanOutcome } from './plan.ts';
+import { type PlanOutcome, solveRelaxation } from './plan.ts';
 import type { MipSolver } from './solver.ts';
 
 /** What a re-plan changed. */
@@ -49,22 +49,31 @@ export function replanConsolidation(
     return counts;
   });
   const layout = buildModel(ctx, aggregation, 1, true, (ci, k) => keyed[ci]!.get(candidateKey(ctx, k)) ?? 0);
-  const lp = solver.solve(layout.model, {
-    timeLimitSeconds: 600,
-    relativeGap: 1e-6,
-    relaxed: true,
-    highsOptions: { presolve: 'off' },
-  });
+  const { lp, rounds } = solveRelaxation(layout, solver, 8);
   if (lp.status !== 'optimal') throw new Error(`re-plan: the LP relaxation ended ${lp.status}`);
   const assignment = assignParcels(ctx, parcels, aggregation, layout, lp.x, previousKey);
   const stats = evaluatePlan(ctx, parcels, aggregation, assignment);
   const total = stats.costs.totalMinor;
   const bound = lp.rowDual
-    ? Math.min(total, Math.floor(lagrangianBound(ctx, parcels, aggregation, layout, lp.rowDual)))
+    ? Math.min(
+        total,
+        Math.floor(
+          lagrangianBound(
+            ctx,
+            parcels,
+            aggregation,
+            assignment.candidates,
+            pricesFromDuals(layout, lp.rowDual),
+            layout.links,
+          ).bound,
+        ),
+      )
     : 0;
   const outcome: PlanOutcome = {
     aggregation,
     layout,
+    generationRounds: rounds,
+    refinedClasses: 0,
     assignment,
     stats,
     lowerBoundMinor: bound,

@@ -1,3 +1,5 @@
+import type { ModelChange } from './model.ts';
+
 /**
  * A mixed-integer linear program in column-compressed form, and the small interface a solver
  * implements. The planner builds the model; the shell supplies the solver (HiGHS), so the core stays
@@ -52,4 +54,16 @@ export interface MipSolveOptions {
 /** What the planner needs of a MIP solver. A fresh native instance per call. */
 export interface MipSolver {
   solve(model: MipModel, options: MipSolveOptions): MipResult;
+  /**
+   * An LP relaxation the solver keeps between solves, so that rows and columns can join it and the
+   * next solve starts from the last basis (column generation). Dispose of it when done.
+   */
+  openRelaxation(model: MipModel, options: MipSolveOptions): LpSession;
+}
+
+/** A relaxation held by the solver: solve, add, solve again from where it was. */
+export interface LpSession {
+  solve(): MipResult;
+  add(change: ModelChange): void;
+  dispose(): void;
 }

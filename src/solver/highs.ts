@@ -1,6 +1,14 @@
 import type { Highs } from 'highs';
 import * as highsPackage from 'highs';
-import type { MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from '../plan/index.ts';
+import type {
+  LpSession,
+  MipModel,
+  MipResult,
+  MipSolveOptions,
+  MipSolver,
+  MipStatus,
+  ModelChange,
+} from '../plan/index.ts';
 
 type Loader = () => Promise<Highs>;
 // The package is typed as CommonJS; under ESM its loader is the default export.
@@ -13,66 +21,126 @@ let runtime: Promise<Highs> | undefined;
 export async function createHighsSolver(): Promise<MipSolver> {
   runtime ??= loadHighs();
   const highs = await runtime;
+  const pass = (m: ReturnType<Highs['createModel']>, model: MipModel, options: MipSolveOptions) => {
+    m.passModel({
+      numCols: model.numCols,
+      numRows: model.numRows,
+      offset: model.offset,
+      colCost: model.colCost,
+      colLower: model.colLower,
+      colUpper: model.colUpper,
+      rowLower: model.rowLower,
+      rowUpper: model.rowUpper,
+      matrix: {
+        format: 'csc',
+        numRows: model.numRows,
+        numCols: model.numCols,
+        starts: model.start,
+        indices: model.index,
+        values: model.value,
+      },
+      ...(options.relaxed ? {} : { integrality: model.integrality as unknown as Int32Array }),
+    } as never);
+    m.options.set('output_flag', false);
+    m.options.set('time_limit', options.timeLimitSeconds);
+    m.options.set('mip_rel_gap', options.relativeGap);
+    for (const [name, value] of Object.entries(options.highsOptions ?? {}))
+      m.options.set(name, value as never);
+  };
+  const run = (
+    m: ReturnType<Highs['createModel']>,
+    relaxed: boolean,
+    integrality: Int32Array | undefined,
+    started: number,
+  ): MipResult => {
+    const result = m.run();
+    const status = result.modelStatus as unknown as number;
+    const name = statusName(highs, status);
+    const info = m.info;
+    const get = (key: string): number | undefined => {
+      try {
+        const v = info.get(key);
+        return typeof v === 'bigint' ? Number(v) : (v as number);
+      } catch {
+        return undefined;
+      }
+    };
+    const hasSolution = (get('primal_solution_status') ?? 0) === 2;
+    const solution = hasSolution ? m.getSolution() : undefined;
+    const x = solution ? solution.colValue : new Float64Array(0);
+    const objective = hasSolution ? m.getObjectiveValue() : Number.POSITIVE_INFINITY;
+    const isMip = !relaxed && (integrality?.some((v) => v === 1) ?? false);
+    const bound = isMip ? (get('mip_dual_bound') ?? Number.NEGATIVE_INFINITY) : objective;
+    return {
+      status: name,
+      x,
+      ...(solution && !isMip ? { rowDual: solution.rowDual } : {}),
+      objective,
+      dualBound: bound,
+      nodes: get('mip_node_count') ?? 0,
+      seconds: (performance.now() - started) / 1000,
+    };
+  };
   return {
     solve(model: MipModel, options: MipSolveOptions): MipResult {
       const started = performance.now();
       const m = highs.createModel();
       try {
-        m.passModel({
-          numCols: model.numCols,
-          numRows: model.numRows,
-          offset: model.offset,
-          colCost: model.colCost,
-          colLower: model.colLower,
-          colUpper: model.colUpper,
-          rowLower: model.rowLower,
-          rowUpper: model.rowUpper,
-          matrix: {
-            format: 'csc',
-            numRows: model.numRows,
-            numCols: model.numCols,
-            starts: model.start,
-            indices: model.index,
-            values: model.value,
-          },
-          ...(options.relaxed ? {} : { integrality: model.integrality as unknown as Int32Array }),
-        } as never);
-        m.options.set('output_flag', false);
-        m.options.set('time_limit', options.timeLimitSeconds);
-        m.options.set('mip_rel_gap', options.relativeGap);
-        for (const [name, value] of Object.entries(options.highsOptions ?? {}))
-          m.options.set(name, value as never);
-
-        const run = m.run();
-        const status = run.modelStatus as unknown as number;
-        const name = statusName(highs, status);
-        const info = m.info;
-        const get = (key: string): number | undefined => {
-          try {
-            const v = info.get(key);
-            return typeof v === 'bigint' ? Number(v) : (v as number);
-          } catch {
-            return undefined;
-          }
-        };
-        const hasSolution = (get('primal_solution_status') ?? 0) === 2;
-        const solution = hasSolution ? m.getSolution() : undefined;
-        const x = solution ? solution.colValue : new Float64Array(0);
-        const objective = hasSolution ? m.getObjectiveValue() : Number.POSITIVE_INFINITY;
-        const isMip = !options.relaxed && model.integrality.some((v) => v === 1);
-        const bound = isMip ? (get('mip_dual_bound') ?? Number.NEGATIVE_INFINITY) : objective;
-        return {
-          status: name,
-          x,
-          ...(solution && !isMip ? { rowDual: solution.rowDual } : {}),
-          objective,
-          dualBound: bound,
-          nodes: get('mip_node_count') ?? 0,
-          seconds: (performance.now() - started) / 1000,
-        };
+        pass(m, model, options);
+        return run(m, options.relaxed ?? false, model.integrality, started);
       } finally {
         m.dispose();
       }
+    },
+    openRelaxation(model: MipModel, options: MipSolveOptions): LpSession {
+      const m = highs.createModel();
+      pass(m, model, { ...options, relaxed: true });
+      let numRows = model.numRows;
+      let numCols = model.numCols;
+      return {
+        solve: () => run(m, true, undefined, performance.now()),
+        add(change: ModelChange) {
+          // From the last optimal basis with new columns, primal simplex goes on where it stopped
+          // (measured at 100k parcels: 4 s a round against 20 s for the default dual simplex).
+          m.options.set('simplex_strategy', 4);
+          const r = change.rows;
+          const newRows = r.lower.length;
+          if (newRows > 0) {
+            m.addRows({
+              lower: r.lower,
+              upper: r.upper,
+              matrix: {
+                format: 'csr',
+                numRows: newRows,
+                numCols,
+                starts: r.start,
+                indices: r.index,
+                values: r.value,
+              },
+            } as never);
+            numRows += newRows;
+          }
+          const c = change.cols;
+          const newCols = c.cost.length;
+          if (newCols > 0) {
+            m.addCols({
+              cost: c.cost,
+              lower: c.lower,
+              upper: c.upper,
+              matrix: {
+                format: 'csc',
+                numRows,
+                numCols: newCols,
+                starts: c.start,
+                indices: c.index,
+                values: c.value,
+              },
+            } as never);
+            numCols += newCols;
+          }
+        },
+        dispose: () => m.dispose(),
+      };
     },
   };
 }
