@@ -2,7 +2,14 @@
  * The consolidation planner: each parcel on an itinerary and in a container, at least cost under
  * capacities, cut-offs and promises, with a lower bound from an exact solver on the aggregated model.
  */
-export { type Aggregation, aggregate, type Commodity, disaggregate, type HoldReason } from './aggregate.ts';
+export {
+  type Aggregation,
+  aggregate,
+  type Commodity,
+  disaggregate,
+  type HoldReason,
+  mostParcelsIn,
+} from './aggregate.ts';
 export { type Assignment, assignParcels, candidateKey } from './assign.ts';
 export { type CapacityPrices, lagrangianBound, pricesFromDuals } from './bound.ts';
 export { candidatesFor, type PlanCandidate, type PlanRide, type RouteClass } from './candidates.ts';
@@ -39,7 +46,13 @@ export {
   unitCostEstimate,
 } from './model.ts';
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
-export { type PlanOutcome, type PlanRunOptions, planConsolidation } from './plan.ts';
+export {
+  type PlanOutcome,
+  type PlanRunOptions,
+  planConsolidation,
+  scarceClasses,
+  solveRelaxation,
+} from './plan.ts';
 export { type Replan, replanConsolidation } from './replan.ts';
 export type { LpSession, MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';
 export { type PlanVerification, type PlanViolation, verifyPlan } from './verify.ts';

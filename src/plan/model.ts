@@ -165,6 +165,9 @@ export class ConsolidationModel implements ModelLayout {
     private readonly ctx: PlanContext,
     private readonly agg: Aggregation,
     private readonly linking = true,
+    /** Candidates whose delivery days are the lateness breakpoints (default: every one of the route class). */
+    breakpoints: (ci: number) => readonly PlanCandidate[] = (ci) =>
+      agg.candidates[agg.commodities[ci]!.routeClass]!,
   ) {
     const n = agg.commodities.length;
     this.candidates = agg.commodities.map(() => []);
@@ -180,10 +183,10 @@ export class ConsolidationModel implements ModelLayout {
       this.unservedCol[ci] = this.addCol(ctx.settings.holdPenaltyMinor, 0, c.count);
       this.put(this.unservedCol[ci]!, this.demandRow[ci]!, 1);
 
-      // Lateness by breakpoints over every candidate of the route class, so that candidates can join
-      // later. Promises before the earliest delivery are late by a constant extra (every route delivers
+      // Lateness by breakpoints at the candidates' delivery days (every candidate of the route class when
+      // candidates may join later; one that joins with a day between breakpoints counts from the next). Promises before the earliest delivery are late by a constant extra (every route delivers
       // at or after that day): counted in the offset, promise clamped.
-      const all = agg.candidates[c.routeClass]!;
+      const all = breakpoints(ci);
       const minDay = Math.min(...all.map((k) => k.deliveryDay));
       const maxDay = Math.max(...all.map((k) => k.deliveryDay));
       const promiseDays: number[] = [];
@@ -494,7 +497,8 @@ export class ConsolidationModel implements ModelLayout {
 /**
  * Builds the aggregated model with each commodity's candidates in the first `layers` Pareto layers
  * (see `pruneCandidates`); in a re-plan, `previous` says how many of a commodity's parcels had each
- * candidate, and those may stay on it at a hair less cost.
+ * candidate, and those may stay on it at a hair less cost. With `generation`, lateness is broken at
+ * every candidate's delivery day, ready for candidates to join by column generation.
  */
 export function buildModel(
   ctx: PlanContext,
@@ -502,10 +506,17 @@ export function buildModel(
   layers = 1,
   linking = true,
   previous?: (commodity: number, candidate: PlanCandidate) => number,
+  generation = false,
 ): ConsolidationModel {
-  const model = new ConsolidationModel(ctx, agg, linking);
-  agg.commodities.forEach((c, ci) => {
-    for (const k of pruneCandidates(ctx, c, agg.candidates[c.routeClass]!, layers)) model.addCandidate(ci, k);
+  const pruned = agg.commodities.map((c) => pruneCandidates(ctx, c, agg.candidates[c.routeClass]!, layers));
+  const model = new ConsolidationModel(
+    ctx,
+    agg,
+    linking,
+    generation ? (ci) => agg.candidates[agg.commodities[ci]!.routeClass]! : (ci) => pruned[ci]!,
+  );
+  pruned.forEach((list, ci) => {
+    for (const k of list) model.addCandidate(ci, k);
   });
   if (previous)
     agg.commodities.forEach((_, ci) => {

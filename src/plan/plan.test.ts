@@ -6,8 +6,11 @@ import { convert, parseFxTables } from '../duties/index.ts';
 import { generateParcels } from '../generate/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import {
+  aggregate,
+  buildModel,
   evaluatePlan,
   type MipSolver,
+  mostParcelsIn,
   type PlanDocument,
   planConsolidation,
   planDocument,
@@ -15,6 +18,7 @@ import {
   planParcels,
   preparePlanContext,
   replanConsolidation,
+  solveRelaxation,
   verifyPlan,
 } from './index.ts';
 
@@ -177,5 +181,60 @@ describe('consolidation planner', () => {
     expect(r.document.parcels.some((p) => p.rides.some((x) => inWindow(x.departureId)))).toBe(false);
     // Unaffected parcels mostly stay where they were.
     expect(r.moved.length).toBeLessThan(r.affected.length + doc.parcels.length * 0.2);
+  });
+
+  it('reaches by column generation the LP that holds every candidate from the start', () => {
+    const ctx = preparePlanContext(network, FROM, 7, fx);
+    const parcels = planParcels(network, list, list.length);
+    const agg = aggregate(ctx, parcels);
+    const grown = buildModel(ctx, agg, 1, true, undefined, true);
+    const before = grown.numCols;
+    const { lp, rounds } = solveRelaxation(grown, solver, 100);
+    const whole = solver.solve(buildModel(ctx, agg, 99).model, {
+      timeLimitSeconds: 120,
+      relativeGap: 1e-9,
+      relaxed: true,
+    });
+    expect(rounds).toBeGreaterThan(0);
+    expect(grown.numCols).toBeGreaterThan(before);
+    expect(Math.abs(lp.objective - whole.objective)).toBeLessThan(1e-6 * whole.objective);
+  });
+
+  it('counts how many parcels of a commodity one box holds from its lightest and smallest', () => {
+    const ctx = preparePlanContext(network, FROM, 7, fx);
+    const parcels = planParcels(network, list, list.length);
+    const c = aggregate(ctx, parcels).commodities.find((x) => x.count >= 5)!;
+    const w = [...c.parcels].map((p) => parcels.weightG[p]!).sort((a, b) => a - b);
+    const threeLightest = w[0]! + w[1]! + w[2]!;
+    expect(mostParcelsIn(c, threeLightest, Number.POSITIVE_INFINITY)).toBe(3);
+    expect(mostParcelsIn(c, threeLightest - 1, Number.POSITIVE_INFINITY)).toBe(2);
+    expect(mostParcelsIn(c, Number.POSITIVE_INFINITY, 0)).toBe(0);
+    expect(mostParcelsIn(c, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY)).toBe(c.count);
+  });
+
+  it('where departures are full, splits classes by volume and carries the smaller parcels', () => {
+    // One container a departure and little loose space: far more parcels than room.
+    const scarce: Network = {
+      ...network,
+      services: network.services.map((s) => ({
+        ...s,
+        capacity: {
+          ...s.capacity,
+          containers: s.capacity.containers.map((c) => ({ ...c, count: 1 })),
+          ...(s.capacity.weightKg !== undefined ? { weightKg: 200 } : {}),
+          ...(s.capacity.volumeL !== undefined ? { volumeL: 1_500 } : {}),
+        },
+      })),
+    };
+    const { parcels, outcome, doc } = run(scarce, list, solver);
+    expect(outcome.refinedClasses).toBeGreaterThan(0);
+    const check = verifyPlan(scarce, new Map(list.map((p) => [p.id, p])), doc, fx);
+    expect(check.violations).toEqual([]);
+    const held = outcome.assignment.heldForCapacity;
+    expect(held.length).toBeGreaterThan(0);
+    const mean = (ps: readonly number[]) => ps.reduce((a, p) => a + parcels.volumeMm3[p]!, 0) / ps.length;
+    const planned = [...Array(parcels.count).keys()].filter((p) => outcome.assignment.candidate[p]! >= 0);
+    expect(mean(held)).toBeGreaterThan(mean(planned));
+    expect(outcome.lowerBoundMinor).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
   });
 });

@@ -71,7 +71,7 @@ export function planConsolidation(
   const maxRounds = options.generationRounds ?? 0;
   let aggregation = aggregate(ctx, parcels);
   stage('aggregate', 0.1);
-  let layout = buildModel(ctx, aggregation);
+  let layout = buildModel(ctx, aggregation, 1, true, undefined, maxRounds > 0);
   stage('model', 0.15);
   let { lp, rounds } = solveRelaxation(layout, solver, maxRounds, (round, of) =>
     options.onProgress?.('lp', 0.15 + (0.2 * round) / of),
@@ -83,7 +83,7 @@ export function planConsolidation(
   const scarce = scarceClasses(ctx, layout, aggregation, lp.x);
   if (ctx.settings.sizeBandOctaves > 0 && scarce.size > 0) {
     aggregation = aggregate(ctx, parcels, scarce);
-    layout = buildModel(ctx, aggregation);
+    layout = buildModel(ctx, aggregation, 1, true, undefined, maxRounds > 0);
     stage('refine', 0.4);
     ({ lp, rounds } = solveRelaxation(layout, solver, maxRounds, (round, of) =>
       options.onProgress?.('lp', 0.4 + (0.1 * round) / of),

@@ -49,7 +49,7 @@ export function replanConsolidation(
     return counts;
   });
   const layout = buildModel(ctx, aggregation, 1, true, (ci, k) => keyed[ci]!.get(candidateKey(ctx, k)) ?? 0);
-  const { lp, rounds } = solveRelaxation(layout, solver, 8);
+  const { lp, rounds } = solveRelaxation(layout, solver, 0);
   if (lp.status !== 'optimal') throw new Error(`re-plan: the LP relaxation ended ${lp.status}`);
   const assignment = assignParcels(ctx, parcels, aggregation, layout, lp.x, previousKey);
   const stats = evaluatePlan(ctx, parcels, aggregation, assignment);

@@ -88,8 +88,15 @@ export async function createHighsSolver(): Promise<MipSolver> {
       try {
         pass(m, model, options);
         return run(m, options.relaxed ?? false, model.integrality, started);
+      } catch (e) {
+        forgetIfAborted(e);
+        throw e;
       } finally {
-        m.dispose();
+        try {
+          m.dispose();
+        } catch {
+          // An aborted runtime cannot free; it is dropped whole.
+        }
       }
     },
     openRelaxation(model: MipModel, options: MipSolveOptions): LpSession {
@@ -98,7 +105,14 @@ export async function createHighsSolver(): Promise<MipSolver> {
       let numRows = model.numRows;
       let numCols = model.numCols;
       return {
-        solve: () => run(m, true, undefined, performance.now()),
+        solve: () => {
+          try {
+            return run(m, true, undefined, performance.now());
+          } catch (e) {
+            forgetIfAborted(e);
+            throw e;
+          }
+        },
         add(change: ModelChange) {
           // From the last optimal basis with new columns, primal simplex goes on where it stopped
           // (measured at 100k parcels: 4 s a round against 20 s for the default dual simplex).
@@ -143,6 +157,14 @@ export async function createHighsSolver(): Promise<MipSolver> {
       };
     },
   };
+}
+
+/**
+ * A WebAssembly abort (out of memory in a large branch and bound, say) leaves that runtime unusable:
+ * the next `createHighsSolver` loads a fresh one.
+ */
+function forgetIfAborted(e: unknown): void {
+  if (e instanceof Error && /Aborted/.test(e.message)) runtime = undefined;
 }
 
 function statusName(highs: Highs, status: number): MipStatus {
