@@ -54,7 +54,7 @@ export function lagrangianBound(
   lists: readonly (readonly PlanCandidate[])[],
   prices: CapacityPrices,
   links: ModelLayout['links'],
-): { bound: number; usage: BoundUsage } {
+): { bound: number; subgradient: BoundUsage; departures: readonly PlanDeparture[] } {
   const penalty = ctx.settings.latePenaltyMinorPerDay;
   const hold = ctx.settings.holdPenaltyMinor;
   const { index, deps } = boundDepartures(ctx, lists);
@@ -65,6 +65,7 @@ export function lagrangianBound(
     muW[i] = prices.perKg.get(d.key) ?? 0;
     muV[i] = prices.perM3.get(d.key) ?? 0;
   });
+  const linked = new Set(links.map((l) => linkKey(l.commodity, l.departure)));
   // Container reduced costs: rate − μ·capacity − Σ_c λ_cd·a_ct.
   const reduced = deps.map((d, i) =>
     d.containers.map(
@@ -91,7 +92,13 @@ export function lagrangianBound(
     const list = lists[ci]!;
     const rides = list.map((k) => dedupedRides(k, index));
     const containerised = list.map((k) => dedupedContainerised(k, index));
-    const lambda = rides.map((r) => r.map((i) => prices.perParcel.get(linkKey(ci, deps[i]!.key)) ?? 0));
+    // Only rows that exist (and so enter the containers' reduced costs) may charge parcels.
+    const lambda = rides.map((r) =>
+      r.map((i) => {
+        const key = linkKey(ci, deps[i]!.key);
+        return linked.has(key) ? (prices.perParcel.get(key) ?? 0) : 0;
+      }),
+    );
     for (const p of c.parcels) {
       const w = parcels.weightG[p]!;
       const v = parcels.volumeMm3[p]!;
@@ -133,20 +140,45 @@ export function lagrangianBound(
       }
     }
   });
+  // The relaxed containers: every slot of a type whose reduced cost is negative is opened.
+  const subgradient: BoundUsage = { kg: usage.kg, m3: usage.m3, parcels: usage.parcels };
+  const opened: number[][] = deps.map((d, i) =>
+    d.containers.map((t, ti) => (reduced[i]![ti]! < 0 ? t.slots : 0)),
+  );
   deps.forEach((d, i) => {
     if (d.containers.length > 0) {
       d.containers.forEach((t, ti) => {
-        if (reduced[i]![ti]! < 0) total += reduced[i]![ti]! * t.slots;
+        const y = opened[i]![ti]!;
+        if (y === 0) return;
+        total += reduced[i]![ti]! * y;
+        subgradient.kg[i]! -= (t.payloadG / 1000) * y;
+        subgradient.m3[i]! -= (t.volumeMm3 / 1e9) * y;
       });
     } else {
-      if (Number.isFinite(d.weightCapG)) total -= muW[i]! * (d.weightCapG / 1000);
-      if (Number.isFinite(d.volumeCapMm3)) total -= muV[i]! * (d.volumeCapMm3 / 1e9);
+      if (Number.isFinite(d.weightCapG)) {
+        total -= muW[i]! * (d.weightCapG / 1000);
+        subgradient.kg[i]! -= d.weightCapG / 1000;
+      } else subgradient.kg[i] = 0;
+      if (Number.isFinite(d.volumeCapMm3)) {
+        total -= muV[i]! * (d.volumeCapMm3 / 1e9);
+        subgradient.m3[i]! -= d.volumeCapMm3 / 1e9;
+      } else subgradient.m3[i] = 0;
     }
   });
-  return { bound: total, usage };
+  for (const l of links) {
+    const i = index.get(l.departure);
+    if (i === undefined) continue;
+    const key = linkKey(l.commodity, l.departure);
+    let room = 0;
+    l.coefficients.forEach((a, ti) => {
+      room += a * opened[i]![ti]!;
+    });
+    subgradient.parcels.set(key, (subgradient.parcels.get(key) ?? 0) - room);
+  }
+  return { bound: total, subgradient, departures: deps };
 }
 
-/** What the parcels' choices in a Lagrangian bound use of each departure (to move the prices). */
+/** What the parcels' choices in a Lagrangian bound use of each departure, less the capacity the relaxation opens: a subgradient of the bound in the prices. */
 export interface BoundUsage {
   readonly kg: Float64Array;
   readonly m3: Float64Array;
