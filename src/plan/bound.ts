@@ -222,3 +222,160 @@ function dedupedContainerised(k: PlanCandidate, index: Map<number, number>): boo
   }
   return out;
 }
+
+/**
+ * Raises the bound's prices by coordinate ascent: for each departure in turn, and for its price per m³
+ * then per kg, the price that maximises the bound with every other price held. Along one price the
+ * bound is concave and piecewise linear (each parcel rides the departure below its own break-even
+ * price; each container type opens above its own), so the best price is where the volume (or weight)
+ * the parcels would ride meets the capacity the relaxation opens: found by sorting the break-evens.
+ * The bound at the prices returned is computed afresh by `lagrangianBound`, so it stays valid whatever
+ * this does.
+ */
+export function raisePrices(
+  ctx: PlanContext,
+  parcels: PlanParcels,
+  agg: Aggregation,
+  lists: readonly (readonly PlanCandidate[])[],
+  prices: CapacityPrices,
+  links: ModelLayout['links'],
+  sweeps: number,
+  /** Departures (keys) whose prices may move; all when absent. */
+  only?: ReadonlySet<number>,
+): CapacityPrices {
+  const penalty = ctx.settings.latePenaltyMinorPerDay;
+  const hold = ctx.settings.holdPenaltyMinor;
+  const { index, deps } = boundDepartures(ctx, lists);
+  const m = deps.length;
+  const muW = Float64Array.from(deps, (d) => prices.perKg.get(d.key) ?? 0);
+  const muV = Float64Array.from(deps, (d) => prices.perM3.get(d.key) ?? 0);
+  const linked = new Set(links.map((l) => linkKey(l.commodity, l.departure)));
+  // Rate less the linking prices, per departure and container type.
+  const rateLessLinks = deps.map((d) => d.containers.map((t) => Math.round(t.costMinor)));
+  for (const l of links) {
+    const i = index.get(l.departure);
+    if (i === undefined) continue;
+    const lambda = prices.perParcel.get(linkKey(l.commodity, l.departure)) ?? 0;
+    l.coefficients.forEach((a, t) => {
+      rateLessLinks[i]![t]! -= lambda * a;
+    });
+  }
+  // Per commodity: each candidate's departures and its linking prices summed; who uses each departure.
+  const users: number[][] = deps.map(() => []);
+  const rides = agg.commodities.map((_, ci) => lists[ci]!.map((k) => dedupedRides(k, index)));
+  const lamSum = agg.commodities.map((_, ci) =>
+    lists[ci]!.map((k) => {
+      let sum = 0;
+      const r = dedupedRides(k, index);
+      const box = dedupedContainerised(k, index);
+      r.forEach((i, q) => {
+        const key = linkKey(ci, deps[i]!.key);
+        if (box[q] && linked.has(key)) sum += prices.perParcel.get(key) ?? 0;
+      });
+      return sum;
+    }),
+  );
+  agg.commodities.forEach((_, ci) => {
+    const seen = new Set<number>();
+    for (const r of rides[ci]!) for (const i of r) seen.add(i);
+    for (const i of seen) users[i]!.push(ci);
+  });
+
+  const breakEven: number[] = [];
+  const mass: number[] = [];
+  for (let sweep = 0; sweep < sweeps; sweep++) {
+    for (let i = 0; i < m; i++) {
+      const d = deps[i]!;
+      if (only && !only.has(d.key)) continue;
+      for (const byVolume of [true, false]) {
+        const mu = byVolume ? muV : muW;
+        const loose = d.containers.length === 0;
+        const looseCap = loose ? (byVolume ? d.volumeCapMm3 / 1e9 : d.weightCapG / 1000) : 0;
+        if (loose && !Number.isFinite(looseCap)) continue;
+        breakEven.length = 0;
+        mass.length = 0;
+        for (const ci of users[i]!) {
+          const list = lists[ci]!;
+          const r = rides[ci]!;
+          const lam = lamSum[ci]!;
+          for (const p of agg.commodities[ci]!.parcels) {
+            const kg = parcels.weightG[p]! / 1000;
+            const m3 = parcels.volumeMm3[p]! / 1e9;
+            const u = byVolume ? m3 : kg;
+            if (u <= 0) continue;
+            const chargeable = Math.max(kg, parcels.volumeMm3[p]! / 6e6);
+            const promise = parcels.promiseDay[p]!;
+            let a = Number.POSITIVE_INFINITY;
+            let b = hold;
+            for (let k = 0; k < list.length; k++) {
+              const cand = list[k]!;
+              let cost =
+                Math.round(
+                  cand.perParcel + cand.perKg * kg + cand.perM3 * m3 + cand.perChargeableKg * chargeable,
+                ) +
+                Math.max(0, cand.deliveryDay - promise) * penalty +
+                lam[k]!;
+              let rides_i = false;
+              const rk = r[k]!;
+              for (let q = 0; q < rk.length; q++) {
+                const j = rk[q]!;
+                if (j === i) {
+                  rides_i = true;
+                  cost += byVolume ? muW[j]! * kg : muV[j]! * m3;
+                } else cost += muW[j]! * kg + muV[j]! * m3;
+              }
+              if (rides_i) {
+                if (cost < a) a = cost;
+              } else if (cost < b) b = cost;
+            }
+            if (a < b) {
+              breakEven.push((b - a) / u);
+              mass.push(u);
+            }
+          }
+        }
+        // Capacity the relaxation opens as the price rises: each container type above its break-even.
+        const events: { at: number; cap: number }[] = [];
+        let capAtZero = 0;
+        if (loose) capAtZero = looseCap;
+        else
+          d.containers.forEach((t, ti) => {
+            const own = byVolume ? t.volumeMm3 / 1e9 : t.payloadG / 1000;
+            const other = byVolume ? muW[i]! * (t.payloadG / 1000) : muV[i]! * (t.volumeMm3 / 1e9);
+            const at = (rateLessLinks[i]![ti]! - other) / own;
+            if (at <= 0) capAtZero += own * t.slots;
+            else events.push({ at, cap: own * t.slots });
+          });
+        const order = breakEven.map((_, j) => j).sort((x, y) => breakEven[x]! - breakEven[y]!);
+        events.sort((x, y) => x.at - y.at);
+        let riding = 0;
+        for (const u of mass) riding += u;
+        let capacity = capAtZero;
+        let best = 0;
+        let pj = 0;
+        let ej = 0;
+        // Walk up the price while the parcels riding outweigh the capacity opened (slope > 0).
+        while (riding > capacity) {
+          const nextP = pj < order.length ? breakEven[order[pj]!]! : Number.POSITIVE_INFINITY;
+          const nextE = ej < events.length ? events[ej]!.at : Number.POSITIVE_INFINITY;
+          if (!Number.isFinite(nextP) && !Number.isFinite(nextE)) break;
+          if (nextP <= nextE) {
+            best = nextP;
+            riding -= mass[order[pj++]!]!;
+          } else {
+            best = nextE;
+            capacity += events[ej++]!.cap;
+          }
+        }
+        mu[i] = best;
+      }
+    }
+  }
+  const perKg = new Map(prices.perKg);
+  const perM3 = new Map(prices.perM3);
+  deps.forEach((d, i) => {
+    perKg.set(d.key, muW[i]!);
+    perM3.set(d.key, muV[i]!);
+  });
+  return { perKg, perM3, perParcel: prices.perParcel };
+}

@@ -47,6 +47,7 @@ export {
 } from './model.ts';
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export {
+  fullDepartures,
   type PlanOutcome,
   type PlanRunOptions,
   planConsolidation,

@@ -9,6 +9,7 @@ import {
   aggregate,
   buildModel,
   evaluatePlan,
+  lagrangianBound,
   type MipSolver,
   mostParcelsIn,
   type PlanDocument,
@@ -17,6 +18,7 @@ import {
   planGreedy,
   planParcels,
   preparePlanContext,
+  pricesFromDuals,
   replanConsolidation,
   solveRelaxation,
   verifyPlan,
@@ -226,8 +228,20 @@ describe('consolidation planner', () => {
         },
       })),
     };
-    const { parcels, outcome, doc } = run(scarce, list, solver);
+    const { ctx, parcels, outcome, doc } = run(scarce, list, solver);
     expect(outcome.refinedClasses).toBeGreaterThan(0);
+    // The bound raised on the full departures is at least the bound at the LP's duals.
+    const atDuals = lagrangianBound(
+      ctx,
+      parcels,
+      outcome.aggregation,
+      outcome.assignment.candidates,
+      pricesFromDuals(outcome.layout, outcome.lp.rowDual!),
+      outcome.layout.links,
+    ).bound;
+    expect(outcome.lowerBoundMinor).toBeGreaterThanOrEqual(
+      Math.floor(Math.min(atDuals, outcome.stats.costs.totalMinor)),
+    );
     const check = verifyPlan(scarce, new Map(list.map((p) => [p.id, p])), doc, fx);
     expect(check.violations).toEqual([]);
     const held = outcome.assignment.heldForCapacity;
@@ -236,5 +250,32 @@ describe('consolidation planner', () => {
     const planned = [...Array(parcels.count).keys()].filter((p) => outcome.assignment.candidate[p]! >= 0);
     expect(mean(held)).toBeGreaterThan(mean(planned));
     expect(outcome.lowerBoundMinor).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
+  });
+
+  it('keeps the Lagrangian bound below the plan at any prices, not only the LP’s', () => {
+    const { ctx, parcels, outcome } = run(network, list, solver);
+    const base = pricesFromDuals(outcome.layout, outcome.lp.rowDual!);
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    for (let trial = 0; trial < 5; trial++) {
+      const scale = (m: Map<number, number>) => new Map([...m].map(([k, v]) => [k, v * 3 * random()]));
+      const prices = {
+        perKg: scale(base.perKg),
+        perM3: new Map([...base.perM3].map(([k, v]) => [k, v * 3 * random() + 200 * random()])),
+        perParcel: scale(base.perParcel),
+      };
+      const { bound } = lagrangianBound(
+        ctx,
+        parcels,
+        outcome.aggregation,
+        outcome.assignment.candidates,
+        prices,
+        outcome.layout.links,
+      );
+      expect(bound).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { type Aggregation, aggregate } from './aggregate.ts';
 import { type Assignment, assignParcels } from './assign.ts';
-import { lagrangianBound, pricesFromDuals } from './bound.ts';
+import { lagrangianBound, pricesFromDuals, raisePrices } from './bound.ts';
 import type { PlanContext } from './context.ts';
 import { evaluatePlan, type PlanStats } from './evaluate.ts';
 import { buildModel, type ConsolidationModel } from './model.ts';
@@ -110,19 +110,7 @@ export function planConsolidation(
   stage('evaluate', 1);
   const total = stats.costs.totalMinor;
   const lowerBoundMinor = lp.rowDual
-    ? Math.min(
-        total,
-        Math.floor(
-          lagrangianBound(
-            ctx,
-            parcels,
-            aggregation,
-            assignment.candidates,
-            pricesFromDuals(layout, lp.rowDual),
-            layout.links,
-          ).bound,
-        ),
-      )
+    ? Math.min(total, Math.floor(planBound(ctx, parcels, layout, aggregation, assignment, lp)))
     : 0;
   stage('bound', 1);
   return {
@@ -189,6 +177,22 @@ export function scarceClasses(
   agg: Aggregation,
   x: Float64Array,
 ): Set<string> {
+  const full = fullDepartures(ctx, layout, agg, x);
+  const out = new Set<string>();
+  agg.commodities.forEach((c, ci) => {
+    if (layout.candidates[ci]!.some((k) => k.rides.some((r) => full.has(r.departure))))
+      out.add(agg.routeClasses[c.routeClass]!.key);
+  });
+  return out;
+}
+
+/** Departures (keys) the LP solution `x` fills: every slot of a container type, or the loose capacity. */
+export function fullDepartures(
+  ctx: PlanContext,
+  layout: ConsolidationModel,
+  agg: Aggregation,
+  x: Float64Array,
+): Set<number> {
   const full = new Set<number>();
   for (const c of layout.containerCols)
     if ((x[c.col] ?? 0) >= c.departure.containers[c.type]!.slots - 1e-6) full.add(c.departure.key);
@@ -210,10 +214,26 @@ export function scarceClasses(
     if (g >= d.weightCapG * (1 - 1e-6) || (looseMm3.get(key) ?? 0) >= d.volumeCapMm3 * (1 - 1e-6))
       full.add(key);
   }
-  const out = new Set<string>();
-  agg.commodities.forEach((c, ci) => {
-    if (layout.candidates[ci]!.some((k) => k.rides.some((r) => full.has(r.departure))))
-      out.add(agg.routeClasses[c.routeClass]!.key);
-  });
-  return out;
+  return full;
+}
+
+/**
+ * The plan's lower bound: the Lagrangian bound at the LP's duals, and, where the LP fills departures,
+ * at prices raised from them on the full departures (one sweep of `raisePrices`); the larger.
+ */
+function planBound(
+  ctx: PlanContext,
+  parcels: PlanParcels,
+  layout: ConsolidationModel,
+  aggregation: Aggregation,
+  assignment: Assignment,
+  lp: MipResult,
+): number {
+  const prices = pricesFromDuals(layout, lp.rowDual!);
+  const lists = assignment.candidates;
+  const atDuals = lagrangianBound(ctx, parcels, aggregation, lists, prices, layout.links).bound;
+  const full = fullDepartures(ctx, layout, aggregation, lp.x);
+  if (full.size === 0) return atDuals;
+  const raised = raisePrices(ctx, parcels, aggregation, lists, prices, layout.links, 1, full);
+  return Math.max(atDuals, lagrangianBound(ctx, parcels, aggregation, lists, raised, layout.links).bound);
 }
