@@ -123,6 +123,78 @@ describe('plans as jobs', () => {
     expect(peek.statusCode).toBe(404);
   });
 
+  it('plans in a worker thread while the server keeps answering, and re-plans there too', async () => {
+    const fxTables = readFxFile(new URL('../data/fx/rates.yaml', import.meta.url).pathname);
+    const post = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: { from: '2026-12-01', days: 3 },
+    });
+    const runner = new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+      250,
+      undefined,
+      { fxTables },
+    );
+    // The event loop turns while the worker solves: timers fire and the API answers.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const draining = runner.drain();
+    const health = await app.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(200);
+    await draining;
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(5);
+    const job = (
+      await app.inject({ method: 'GET', url: `/v1/plans/${post.json().id}`, headers: auth(operator) })
+    ).json();
+    expect(job.error).toBeUndefined();
+    expect(job.status).toBe('done');
+    expect(job.result.summary.parcels).toBe(1500);
+    // The same plan as in this thread, byte for byte.
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: { from: '2026-12-01', days: 3 },
+    });
+    await new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+    ).drain();
+    const here = (
+      await app.inject({ method: 'GET', url: `/v1/plans/${again.json().id}`, headers: auth(operator) })
+    ).json();
+    expect(JSON.stringify(here.result)).toBe(JSON.stringify(job.result));
+    const replan = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: {
+        basePlanId: post.json().id,
+        disruption: {
+          nodeId: 'brest',
+          from: '2026-11-25T00:00:00Z',
+          to: '2027-01-31T00:00:00Z',
+          effect: 'closed',
+          reason: 'crossing closed',
+        },
+      },
+    });
+    await runner.drain();
+    const r = (
+      await app.inject({ method: 'GET', url: `/v1/plans/${replan.json().id}`, headers: auth(operator) })
+    ).json();
+    expect(r.status).toBe('done');
+    expect(r.result.replan.basePlanId).toBe(post.json().id);
+  });
+
   it('picks up a job left running when the server stopped', async () => {
     const job = await store.plans.create({ from: '2026-12-01', days: 1 });
     await store.plans.claimNext();

@@ -51,7 +51,9 @@ export function serveCommand(program: Command): void {
         const fx = converterFromFiles();
         const landed = landedFromFiles();
         const app = await buildServer({ store, network, fx, landed, logger: !opts.quiet });
-        const runner = new PlanRunner(store, () => network, fx, Date.now, 250, landed);
+        const runner = new PlanRunner(store, () => network, fx, Date.now, 250, landed, {
+          fxTables: landed.fx,
+        });
         await runner.start();
         if (opts.sample && (await store.plans.list()).every((p) => p.status === 'failed')) {
           const job = await store.plans.create({ days: 14 });

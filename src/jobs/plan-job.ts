@@ -56,10 +56,6 @@ export const PlanParamsSchema = z.object({
 export type PlanParams = z.output<typeof PlanParamsSchema>;
 
 /**
- * Plans the stored parcels ready in the job's window (one seller's when `sellerId` is given): the
- * planner, the greedy baseline for comparison, and the plan document.
- */
-/**
  * The sellers' import charges on a plan's DDP parcels, from the landed-cost rules: with each parcel's
  * freight as the shipping charge (it matters where duty is on a CIF basis), and at zero freight.
  */
@@ -145,18 +141,19 @@ function withDisruption(network: Network, params: PlanParams): Network {
   return { ...network, disruptions: [...network.disruptions, parsed.data] };
 }
 
-/**
- * Re-plans an earlier plan's parcels with the job's disruption in force: parcels keep their
- * itineraries unless the disruption breaks them or moving lowers the cost.
- */
-export async function runReplan(
+/** The parcels a re-plan weighs: the earlier plan's window, with the job's disruption in force. */
+export interface ReplanInputs {
+  readonly network: Network;
+  readonly stored: readonly Parcel[];
+}
+
+export async function loadReplanInputs(
   store: Store,
   network: Network,
-  fx: CurrencyConverter,
   params: PlanParams,
   previous: PlanDocument,
-  options: { sellerId?: string; onProgress?: (fraction: number) => void },
-): Promise<PlanDocument & { replan: ReplanResult; moved: ReplanResult['moved']; disruption: string }> {
+  options: { sellerId?: string },
+): Promise<ReplanInputs> {
   const disrupted = withDisruption(network, params);
   const fromMs = Date.parse(previous.horizon.from);
   const stored = await store.parcels.listForPlanning({
@@ -164,6 +161,28 @@ export async function runReplan(
     toMs: fromMs + previous.horizon.days * 86_400_000,
     ...(options.sellerId ? { sellerId: options.sellerId } : {}),
   });
+  return { network: disrupted, stored };
+}
+
+export type ReplanDocument = PlanDocument & {
+  replan: ReplanResult;
+  moved: ReplanResult['moved'];
+  disruption: string;
+};
+
+/**
+ * Re-plans an earlier plan's parcels with the job's disruption in force: parcels keep their
+ * itineraries unless the disruption breaks them or moving lowers the cost. No I/O: runs in a worker.
+ */
+export async function computeReplan(
+  inputs: ReplanInputs,
+  fx: CurrencyConverter,
+  params: PlanParams,
+  previous: PlanDocument,
+  options: { onProgress?: (fraction: number) => void } = {},
+): Promise<ReplanDocument> {
+  const { network: disrupted, stored } = inputs;
+  const fromMs = Date.parse(previous.horizon.from);
   options.onProgress?.(0.1);
   const ctx = preparePlanContext(disrupted, fromMs, previous.horizon.days, fx, previous.settings);
   const parcels = planParcels(disrupted, stored, stored.length);
@@ -189,6 +208,45 @@ export async function runReplan(
   return { ...r.document, replan, moved, disruption: reason };
 }
 
+/** Loads and re-plans in this thread. */
+export async function runReplan(
+  store: Store,
+  network: Network,
+  fx: CurrencyConverter,
+  params: PlanParams,
+  previous: PlanDocument,
+  options: { sellerId?: string; onProgress?: (fraction: number) => void },
+): Promise<ReplanDocument> {
+  const inputs = await loadReplanInputs(store, network, params, previous, options);
+  return computeReplan(inputs, fx, params, previous, options);
+}
+
+/** The parcels a plan weighs: those ready in the job's window, and the network with its disruption. */
+export interface PlanInputs {
+  readonly network: Network;
+  readonly fromMs: number;
+  readonly stored: readonly Parcel[];
+}
+
+export async function loadPlanInputs(
+  store: Store,
+  network: Network,
+  params: PlanParams,
+  options: { sellerId?: string; nowMs: number },
+): Promise<PlanInputs> {
+  const disrupted = withDisruption(network, params);
+  const hubZone = disrupted.nodes.find((n) => n.id === disrupted.hub)?.zone ?? 'UTC';
+  const from = params.from ?? localDate(options.nowMs, hubZone);
+  const fromMs = zonedToUtcMs(from, '00:00', hubZone);
+  const stored = await store.parcels.listForPlanning({
+    fromMs,
+    toMs: fromMs + params.days * 86_400_000,
+    ...(options.sellerId ? { sellerId: options.sellerId } : {}),
+  });
+  return { network: disrupted, fromMs, stored };
+}
+
+/** Loads and plans in this thread. */
 export async function runPlan(
   store: Store,
   network: Network,
@@ -202,17 +260,26 @@ export async function runPlan(
     landed?: { readonly rules: DutyRules; readonly fx: FxTables };
   },
 ): Promise<PlanDocument> {
-  network = withDisruption(network, params);
-  const hubZone = network.nodes.find((n) => n.id === network.hub)?.zone ?? 'UTC';
-  const from = params.from ?? localDate(options.nowMs, hubZone);
-  const fromMs = zonedToUtcMs(from, '00:00', hubZone);
-  const toMs = fromMs + params.days * 86_400_000;
   options.onProgress?.(0.02);
-  const stored = await store.parcels.listForPlanning({
-    fromMs,
-    toMs,
-    ...(options.sellerId ? { sellerId: options.sellerId } : {}),
-  });
+  const inputs = await loadPlanInputs(store, network, params, options);
+  return computePlan(inputs, fx, params, options);
+}
+
+/**
+ * Plans the parcels: the planner, the greedy baseline for comparison, the plan document, and the DDP
+ * parcels' import charges when landed-cost rules are given. No I/O: runs in a worker.
+ */
+export async function computePlan(
+  inputs: PlanInputs,
+  fx: CurrencyConverter,
+  params: PlanParams,
+  options: {
+    onProgress?: (fraction: number) => void;
+    /** Landed-cost rules: DDP parcels' import charges join the plan's cost. */
+    landed?: { readonly rules: DutyRules; readonly fx: FxTables };
+  } = {},
+): Promise<PlanDocument> {
+  const { network, fromMs, stored } = inputs;
   options.onProgress?.(0.1);
   const ctx = preparePlanContext(network, fromMs, params.days, fx, {
     currency: params.currency,
