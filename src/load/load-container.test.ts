@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readBrClass } from '../../bench/br.ts';
+
+// The classes the tests use, copied into the repository (test/fixtures/br/README.md).
+const FIXTURES = new URL('../../test/fixtures/br/', import.meta.url).pathname;
+
 import { checkLoadPlan } from './check.ts';
 import { loadContainer } from './load-container.ts';
 import { thpackToLoadRequest } from './thpack.ts';
 import type { LoadBox, LoadRequest, SupportRule } from './types.ts';
 
-const br = (cls: number, index: number): LoadRequest => thpackToLoadRequest(readBrClass(cls)[index]!);
+const br = (cls: number, index: number): LoadRequest =>
+  thpackToLoadRequest(readBrClass(cls, FIXTURES)[index]!);
 
 /** A 20' box-van sized space with boxes of a few kinds. */
 const space = { lengthMm: 3000, widthMm: 2000, heightMm: 1500, payloadG: 2_000_000 };

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readBrClass } from '../../bench/br.ts';
+
+// The classes the tests use, copied into the repository (test/fixtures/br/README.md).
+const FIXTURES = new URL('../../test/fixtures/br/', import.meta.url).pathname;
+
 import { parseThpack, thpackToLoadRequest } from './thpack.ts';
 
 describe('parseThpack', () => {
-  const problems = readBrClass(1);
+  const problems = readBrClass(1, FIXTURES);
 
   it('reads the 100 problems of BR1', () => {
     expect(problems).toHaveLength(100);
@@ -24,7 +28,7 @@ describe('parseThpack', () => {
   });
 
   it('reads the tab-separated, CRLF files of BR8–BR15', () => {
-    const br10 = readBrClass(10);
+    const br10 = readBrClass(10, FIXTURES);
     expect(br10).toHaveLength(100);
     expect(br10[0]!.boxTypes).toHaveLength(50);
   });

@@ -31,6 +31,10 @@ export function pricesFromDuals(layout: ModelLayout, rowDual: Float64Array): Cap
   return { perKg, perM3, perParcel };
 }
 
+/** A parcel's own charges on a candidate, rounded to a minor unit as plans round them. */
+const ownMinor = (cand: PlanCandidate, kg: number, m3: number, chargeable: number) =>
+  Math.round(cand.perParcel + cand.perKg * kg + cand.perM3 * m3 + cand.perChargeableKg * chargeable);
+
 export const linkKey = (commodity: number, departure: number) => commodity * 4_294_967_296 + departure;
 
 /**
@@ -110,9 +114,7 @@ export function lagrangianBound(
       let bestK = -1;
       for (let k = 0; k < list.length; k++) {
         const cand = list[k]!;
-        let cost =
-          Math.round(cand.perParcel + cand.perKg * kg + cand.perM3 * m3 + cand.perChargeableKg * chargeable) +
-          Math.max(0, cand.deliveryDay - promise) * penalty;
+        let cost = ownMinor(cand, kg, m3, chargeable) + Math.max(0, cand.deliveryDay - promise) * penalty;
         const r = rides[k]!;
         const lam = lambda[k]!;
         const box = containerised[k]!;
@@ -310,9 +312,7 @@ export function raisePrices(
             for (let k = 0; k < list.length; k++) {
               const cand = list[k]!;
               let cost =
-                Math.round(
-                  cand.perParcel + cand.perKg * kg + cand.perM3 * m3 + cand.perChargeableKg * chargeable,
-                ) +
+                ownMinor(cand, kg, m3, chargeable) +
                 Math.max(0, cand.deliveryDay - promise) * penalty +
                 lam[k]!;
               let rides_i = false;
