@@ -250,6 +250,27 @@ describe('consolidation planner', () => {
     const planned = [...Array(parcels.count).keys()].filter((p) => outcome.assignment.candidate[p]! >= 0);
     expect(mean(held)).toBeGreaterThan(mean(planned));
     expect(outcome.lowerBoundMinor).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
+    // A re-plan on the same scarce network splits the classes as the plan did, and holds.
+    const busiest = [...doc.departures].sort(
+      (a, b) => b.containers.length - a.containers.length || (a.id < b.id ? -1 : 1),
+    )[0]!;
+    const disrupted: Network = {
+      ...scarce,
+      disruptions: [
+        {
+          id: 'closed',
+          serviceId: busiest.serviceId,
+          from: '2026-11-25T00:00:00Z',
+          to: '2026-12-31T00:00:00Z',
+          effect: 'closed',
+          reason: 'test',
+          sources: [],
+        },
+      ],
+    };
+    const r = replanConsolidation(preparePlanContext(disrupted, FROM, 7, fx), parcels, doc, solver);
+    expect(r.outcome.refinedClasses).toBeGreaterThan(0);
+    expect(verifyPlan(disrupted, new Map(list.map((p) => [p.id, p])), r.document, fx).violations).toEqual([]);
   });
 
   it('keeps the Lagrangian bound below the plan at any prices, not only the LP’s', () => {

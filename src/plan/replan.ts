@@ -6,7 +6,7 @@ import { type PlanDocument, planDocument } from './document.ts';
 import { evaluatePlan } from './evaluate.ts';
 import { buildModel } from './model.ts';
 import type { PlanParcels } from './parcels.ts';
-import { type PlanOutcome, solveRelaxation } from './plan.ts';
+import { type PlanOutcome, scarceClasses, solveRelaxation } from './plan.ts';
 import type { MipSolver } from './solver.ts';
 
 /** What a re-plan changed. */
@@ -39,18 +39,32 @@ export function replanConsolidation(
   const t0 = nowMs();
   const before = new Map(previous.parcels.map((p) => [p.id, keyOf(p.rides, p.gateway)]));
   const previousKey = (p: number) => before.get(parcels.ids[p]!);
-  const aggregation = aggregate(ctx, parcels);
-  const keyed = aggregation.commodities.map((c) => {
-    const counts = new Map<string, number>();
-    for (const p of c.parcels) {
-      const key = previousKey(p);
-      if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    return counts;
-  });
-  const layout = buildModel(ctx, aggregation, 1, true, (ci, k) => keyed[ci]!.get(candidateKey(ctx, k)) ?? 0);
-  const { lp, rounds } = solveRelaxation(layout, solver, 0);
-  if (lp.status !== 'optimal') throw new Error(`re-plan: the LP relaxation ended ${lp.status}`);
+  const model = (banded?: ReadonlySet<string>) => {
+    const aggregation = aggregate(ctx, parcels, banded);
+    const keyed = aggregation.commodities.map((c) => {
+      const counts = new Map<string, number>();
+      for (const p of c.parcels) {
+        const key = previousKey(p);
+        if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
+    });
+    const layout = buildModel(
+      ctx,
+      aggregation,
+      1,
+      true,
+      (ci, k) => keyed[ci]!.get(candidateKey(ctx, k)) ?? 0,
+    );
+    const { lp, rounds } = solveRelaxation(layout, solver, 0);
+    if (lp.status !== 'optimal') throw new Error(`re-plan: the LP relaxation ended ${lp.status}`);
+    return { aggregation, layout, lp, rounds };
+  };
+  // As a plan does: where departures fill, split the route classes that could ride them by volume.
+  let { aggregation, layout, lp, rounds } = model();
+  const scarce = scarceClasses(ctx, layout, aggregation, lp.x);
+  if (ctx.settings.sizeBandOctaves > 0 && scarce.size > 0)
+    ({ aggregation, layout, lp, rounds } = model(scarce));
   const assignment = assignParcels(ctx, parcels, aggregation, layout, lp.x, previousKey);
   const stats = evaluatePlan(ctx, parcels, aggregation, assignment);
   const total = stats.costs.totalMinor;
@@ -73,7 +87,7 @@ export function replanConsolidation(
     aggregation,
     layout,
     generationRounds: rounds,
-    refinedClasses: 0,
+    refinedClasses: ctx.settings.sizeBandOctaves > 0 ? scarce.size : 0,
     assignment,
     stats,
     lowerBoundMinor: bound,
