@@ -219,7 +219,8 @@ export function fullDepartures(
 
 /**
  * The plan's lower bound: the Lagrangian bound at the LP's duals, and, where the LP fills departures,
- * at prices raised from them on the full departures (one sweep of `raisePrices`); the larger.
+ * at prices raised from them on the full departures and on those the model has no row for (one
+ * sweep of `raisePrices`); the larger.
  */
 function planBound(
   ctx: PlanContext,
@@ -232,8 +233,12 @@ function planBound(
   const prices = pricesFromDuals(layout, lp.rowDual!);
   const lists = assignment.candidates;
   const atDuals = lagrangianBound(ctx, parcels, aggregation, lists, prices, layout.links).bound;
-  const full = fullDepartures(ctx, layout, aggregation, lp.x);
-  if (full.size === 0) return atDuals;
-  const raised = raisePrices(ctx, parcels, aggregation, lists, prices, layout.links, 1, full);
+  const moving = fullDepartures(ctx, layout, aggregation, lp.x);
+  if (moving.size === 0) return atDuals;
+  // Departures no candidate in the model rides have no dual (a price of 0): let them clear too.
+  for (const list of lists)
+    for (const k of list)
+      for (const r of k.rides) if (!layout.departureRows.has(r.departure)) moving.add(r.departure);
+  const raised = raisePrices(ctx, parcels, aggregation, lists, prices, layout.links, 1, moving);
   return Math.max(atDuals, lagrangianBound(ctx, parcels, aggregation, lists, raised, layout.links).bound);
 }
