@@ -304,5 +304,35 @@ describe('plans as jobs', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().problems[0].where.field).toBe('days');
+    const bands = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: { sizeBandOctaves: 9 },
+    });
+    expect(bands.statusCode).toBe(422);
+    expect(bands.json().problems[0].where.field).toBe('sizeBandOctaves');
+  });
+
+  it('takes the planner’s effort settings: volume bands and column generation', async () => {
+    const post = await app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: auth(operator),
+      payload: { from: '2026-12-01', days: 3, sizeBandOctaves: 0, generationRounds: 2 },
+    });
+    expect(post.statusCode).toBe(202);
+    await new PlanRunner(
+      store,
+      () => network,
+      fx,
+      () => NOW,
+    ).drain();
+    const job = (
+      await app.inject({ method: 'GET', url: `/v1/plans/${post.json().id}`, headers: auth(operator) })
+    ).json();
+    expect(job.status).toBe('done');
+    expect(job.result.settings.sizeBandOctaves).toBe(0);
+    expect(job.result.summary.lowerBoundMinor).toBeLessThanOrEqual(job.result.summary.costMinor);
   });
 });

@@ -37,6 +37,13 @@ export const PlanParamsSchema = z.object({
   currency: CurrencySchema.default('USD'),
   latePenaltyMinorPerDay: z.number().int().min(0).max(10_000_000).default(500),
   carbonPriceMinorPerTonne: z.number().int().min(0).max(100_000_000).default(0),
+  /**
+   * Where departures fill, route classes split by volume in bands this many doublings wide (3: ×8);
+   * 0 for no split. Narrower bands plan scarce capacity better and solve slower.
+   */
+  sizeBandOctaves: z.number().int().min(0).max(6).default(3),
+  /** Rounds of column generation after the first LP (each adds candidates that would lower its cost). */
+  generationRounds: z.number().int().min(0).max(20).default(0),
   /** A disruption to plan around (a node or service closed or slowed over a window). */
   disruption: z
     .object({
@@ -285,10 +292,12 @@ export async function computePlan(
     currency: params.currency,
     latePenaltyMinorPerDay: params.latePenaltyMinorPerDay,
     carbonPriceMinorPerTonne: params.carbonPriceMinorPerTonne,
+    sizeBandOctaves: params.sizeBandOctaves,
   });
   const parcels = planParcels(network, stored, stored.length);
   const solver = await createHighsSolver();
   const outcome = planConsolidation(ctx, parcels, solver, {
+    generationRounds: params.generationRounds,
     onProgress: (_stage, f) => options.onProgress?.(0.1 + 0.8 * f),
   });
   const greedy = planGreedy(ctx, parcels, outcome.aggregation);
