@@ -79,11 +79,20 @@ export function assignParcels(
         }
       }
     }
+    // Parcels the model leaves unserved: the largest (they free the most room for the others).
+    const skip = new Set<number>();
+    if (served < c.count) {
+      const open = [...c.parcels]
+        .filter((p) => candidate[p]! < 0)
+        .sort((a, b) => parcels.volumeMm3[b]! - parcels.volumeMm3[a]! || a - b);
+      for (let q = 0; q < c.count - served && q < open.length; q++) skip.add(open[q]!);
+    }
     const byDay = list.map((k, j) => ({ j, day: k.deliveryDay })).sort((a, b) => a.day - b.day || a.j - b.j);
     let next = 0;
     for (const { j } of byDay) {
       for (let q = 0; q < counts[j]!; q++) {
-        while (next < c.parcels.length && candidate[c.parcels[next]!]! >= 0) next++;
+        while (next < c.parcels.length && (candidate[c.parcels[next]!]! >= 0 || skip.has(c.parcels[next]!)))
+          next++;
         if (next >= c.parcels.length) break;
         candidate[c.parcels[next++]!] = j;
       }
