@@ -42,24 +42,25 @@ describe('plans as jobs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-
-  it('queues a plan (202), runs it, and serves its summary, departures and CSV', async () => {
-    const post = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: { from: '2026-12-01', days: 3 },
-    });
-    expect(post.statusCode).toBe(202);
-    const { id, status } = post.json();
-    expect(status).toBe('queued');
-    expect(post.headers.location).toBe(`/v1/plans/${id}`);
-    await new PlanRunner(
+  const queuePlan = (payload: object, key: string) =>
+    app.inject({ method: 'POST', url: '/v1/plans', headers: auth(key), payload });
+  const runQueued = () =>
+    new PlanRunner(
       store,
       () => network,
       fx,
       () => NOW,
     ).drain();
+  const planJson = async (id: string, key: string) =>
+    (await app.inject({ method: 'GET', url: `/v1/plans/${id}`, headers: auth(key) })).json();
+
+  it('queues a plan (202), runs it, and serves its summary, departures and CSV', async () => {
+    const post = await queuePlan({ from: '2026-12-01', days: 3 }, operator);
+    expect(post.statusCode).toBe(202);
+    const { id, status } = post.json();
+    expect(status).toBe('queued');
+    expect(post.headers.location).toBe(`/v1/plans/${id}`);
+    await runQueued();
     const res = await app.inject({ method: 'GET', url: `/v1/plans/${id}`, headers: auth(operator) });
     const job = res.json();
     expect(job.status).toBe('done');
@@ -96,19 +97,9 @@ describe('plans as jobs', () => {
   });
 
   it('keeps a seller to its own plans and parcels', async () => {
-    const own = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(seller),
-      payload: { from: '2026-12-01', days: 3 },
-    });
+    const own = await queuePlan({ from: '2026-12-01', days: 3 }, seller);
     expect(own.statusCode).toBe(202);
-    await new PlanRunner(
-      store,
-      () => network,
-      fx,
-      () => NOW,
-    ).drain();
+    await runQueued();
     const list = await app.inject({ method: 'GET', url: '/v1/plans', headers: auth(seller) });
     expect(list.json().plans.map((p: { id: string }) => p.id)).toEqual([own.json().id]);
     const done = await app.inject({
@@ -125,12 +116,7 @@ describe('plans as jobs', () => {
 
   it('plans in a worker thread while the server keeps answering, and re-plans there too', async () => {
     const fxTables = readFxFile(new URL('../data/fx/rates.yaml', import.meta.url).pathname);
-    const post = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: { from: '2026-12-01', days: 3 },
-    });
+    const post = await queuePlan({ from: '2026-12-01', days: 3 }, operator);
     const runner = new PlanRunner(
       store,
       () => network,
@@ -149,34 +135,17 @@ describe('plans as jobs', () => {
     await draining;
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(5);
-    const job = (
-      await app.inject({ method: 'GET', url: `/v1/plans/${post.json().id}`, headers: auth(operator) })
-    ).json();
+    const job = await planJson(post.json().id, operator);
     expect(job.error).toBeUndefined();
     expect(job.status).toBe('done');
     expect(job.result.summary.parcels).toBe(1500);
     // The same plan as in this thread, byte for byte.
-    const again = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: { from: '2026-12-01', days: 3 },
-    });
-    await new PlanRunner(
-      store,
-      () => network,
-      fx,
-      () => NOW,
-    ).drain();
-    const here = (
-      await app.inject({ method: 'GET', url: `/v1/plans/${again.json().id}`, headers: auth(operator) })
-    ).json();
+    const again = await queuePlan({ from: '2026-12-01', days: 3 }, operator);
+    await runQueued();
+    const here = await planJson(again.json().id, operator);
     expect(JSON.stringify(here.result)).toBe(JSON.stringify(job.result));
-    const replan = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: {
+    const replan = await queuePlan(
+      {
         basePlanId: post.json().id,
         disruption: {
           nodeId: 'brest',
@@ -186,11 +155,10 @@ describe('plans as jobs', () => {
           reason: 'crossing closed',
         },
       },
-    });
+      operator,
+    );
     await runner.drain();
-    const r = (
-      await app.inject({ method: 'GET', url: `/v1/plans/${replan.json().id}`, headers: auth(operator) })
-    ).json();
+    const r = await planJson(replan.json().id, operator);
     expect(r.status).toBe('done');
     expect(r.result.replan.basePlanId).toBe(post.json().id);
   });
@@ -213,27 +181,12 @@ describe('plans as jobs', () => {
   });
 
   it('re-plans a finished plan around a disruption, listing what moved', async () => {
-    const base = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: { from: '2026-12-01', days: 3 },
-    });
-    await new PlanRunner(
-      store,
-      () => network,
-      fx,
-      () => NOW,
-    ).drain();
-    const done = (
-      await app.inject({ method: 'GET', url: `/v1/plans/${base.json().id}`, headers: auth(operator) })
-    ).json();
+    const base = await queuePlan({ from: '2026-12-01', days: 3 }, operator);
+    await runQueued();
+    const done = await planJson(base.json().id, operator);
     const busiest = [...done.result.departures].sort((a, b) => b.containers.length - a.containers.length)[0];
-    const post = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: {
+    const post = await queuePlan(
+      {
         basePlanId: base.json().id,
         disruption: {
           serviceId: busiest.serviceId,
@@ -243,17 +196,11 @@ describe('plans as jobs', () => {
           reason: 'service suspended',
         },
       },
-    });
+      operator,
+    );
     expect(post.statusCode).toBe(202);
-    await new PlanRunner(
-      store,
-      () => network,
-      fx,
-      () => NOW,
-    ).drain();
-    const re = (
-      await app.inject({ method: 'GET', url: `/v1/plans/${post.json().id}`, headers: auth(operator) })
-    ).json();
+    await runQueued();
+    const re = await planJson(post.json().id, operator);
     expect(re.status).toBe('done');
     expect(re.result.replan.affected).toBeGreaterThan(0);
     expect(re.result.replan.movedCount).toBeGreaterThanOrEqual(re.result.replan.affected);
@@ -273,12 +220,7 @@ describe('plans as jobs', () => {
       rules: readDutyRules(fileURLToPath(new URL('../data/duties', import.meta.url))),
       fx: readFxFile(fileURLToPath(new URL('../data/fx/rates.yaml', import.meta.url))),
     };
-    const post = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: { from: '2026-12-01', days: 3 },
-    });
+    const post = await queuePlan({ from: '2026-12-01', days: 3 }, operator);
     await new PlanRunner(
       store,
       () => network,
@@ -287,50 +229,29 @@ describe('plans as jobs', () => {
       250,
       landed,
     ).drain();
-    const s = (
-      await app.inject({ method: 'GET', url: `/v1/plans/${post.json().id}`, headers: auth(operator) })
-    ).json().result.summary;
+    const s = (await planJson(post.json().id, operator)).result.summary;
     expect(s.components.landedCostMinor).toBeGreaterThan(0);
     expect(s.costMinor).toBe(s.components.totalMinor);
     expect(s.lowerBoundMinor).toBeLessThanOrEqual(s.costMinor);
   });
 
   it('refuses bad plan parameters with the field named', async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: { days: 90 },
-    });
+    const res = await queuePlan({ days: 90 }, operator);
     expect(res.statusCode).toBe(422);
     expect(res.json().problems[0].where.field).toBe('days');
-    const bands = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: { sizeBandOctaves: 9 },
-    });
+    const bands = await queuePlan({ sizeBandOctaves: 9 }, operator);
     expect(bands.statusCode).toBe(422);
     expect(bands.json().problems[0].where.field).toBe('sizeBandOctaves');
   });
 
   it('takes the planner’s effort settings: volume bands and column generation', async () => {
-    const post = await app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: auth(operator),
-      payload: { from: '2026-12-01', days: 3, sizeBandOctaves: 0, generationRounds: 2 },
-    });
+    const post = await queuePlan(
+      { from: '2026-12-01', days: 3, sizeBandOctaves: 0, generationRounds: 2 },
+      operator,
+    );
     expect(post.statusCode).toBe(202);
-    await new PlanRunner(
-      store,
-      () => network,
-      fx,
-      () => NOW,
-    ).drain();
-    const job = (
-      await app.inject({ method: 'GET', url: `/v1/plans/${post.json().id}`, headers: auth(operator) })
-    ).json();
+    await runQueued();
+    const job = await planJson(post.json().id, operator);
     expect(job.status).toBe('done');
     expect(job.result.settings.sizeBandOctaves).toBe(0);
     expect(job.result.summary.lowerBoundMinor).toBeLessThanOrEqual(job.result.summary.costMinor);
