@@ -12,9 +12,9 @@ import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts'
 import { generateParcelStream } from '../src/generate/index.ts';
 import {
   assignParcels,
-  buildModel,
   disaggregate,
   evaluatePlan,
+  parcelLevelModel,
   planConsolidation,
   planDocument,
   planGreedy,
@@ -68,14 +68,15 @@ for (const n of sizes) {
   console.log(
     `  planner    ${wall.toFixed(1)} s wall, peak RSS ${rss}; stages ${JSON.stringify(Object.fromEntries(Object.entries(outcome.timingsMs).map(([k, v]) => [k, Math.round(v)])))} ms`,
   );
+  const rx = outcome.relaxation;
   console.log(
-    `             model ${outcome.layout.model.numCols.toLocaleString('en')} columns × ${outcome.layout.model.numRows.toLocaleString('en')} rows, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities; ${outcome.refinedClasses.toLocaleString('en')} route classes split by volume (full departures)`,
+    `             relaxation ${rx.rounds} rounds (+${rx.wholeRounds} with whole containers${rx.wholeMinor !== undefined ? `: ${usd(rx.wholeMinor)}` : ''}), ${rx.columns.toLocaleString('en')} columns, ${rx.links.length.toLocaleString('en')} linking rows, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities; master LP ${usd(rx.masterMinor)}`,
   );
   console.log(
     `             cost ${usd(s.costMinor)}  bound ${usd(s.lowerBoundMinor)} (${s.boundMethod})  gap ${s.gapPercent.toFixed(3)} %  on time ${(s.onTimeRate * 100).toFixed(1)} %  held ${s.held} (for capacity ${doc.held.filter((h) => h.reason === 'no-capacity').length})  containers ${s.containers}`,
   );
   console.log(
-    `             aggregated LP (average parcel per commodity, pruned itineraries; not a bound on plans) ${usd(outcome.aggregatedBoundMinor)}`,
+    `             components ${JSON.stringify(Object.fromEntries(Object.entries(s.components).map(([k, v]) => [k, Math.round(v / 100)])))} (USD)`,
   );
   const check = verifyPlan(network, inputs, doc, fx);
   console.log(
@@ -103,21 +104,39 @@ for (const { n, ctx, parcels, aggregation, costMinor } of parcelLevel) {
   const p0 = performance.now();
   try {
     const single = disaggregate(outcome.aggregation, parcels);
-    const layout = buildModel(ctx, single, 1, false);
-    const mip = solver.solve(layout.model, {
+    const settings = {
+      latePenaltyMinorPerDay: ctx.settings.latePenaltyMinorPerDay,
+      holdPenaltyMinor: ctx.settings.holdPenaltyMinor,
+    };
+    const level = parcelLevelModel(ctx, parcels, single, settings);
+    const mip = solver.solve(level.model, {
       timeLimitSeconds: parcelLevelSeconds,
       relativeGap: 1e-4,
       highsOptions: { presolve: 'off' },
     });
     if (mip.x.length === 0) {
       console.log(
-        `  parcel-level HiGHS  ${layout.model.numCols.toLocaleString('en')} columns; ${mip.status} after ${mip.seconds.toFixed(0)} s with no solution; bound ${usd(mip.dualBound)}`,
+        `  parcel-level HiGHS  ${level.model.numCols.toLocaleString('en')} columns; ${mip.status} after ${mip.seconds.toFixed(0)} s with no solution; bound ${usd(mip.dualBound)}`,
       );
     } else {
-      const a = assignParcels(ctx, parcels, single, layout, mip.x);
+      const a = assignParcels(
+        ctx,
+        parcels,
+        single,
+        {
+          table: level.table,
+          mixes: level.mixes(mip.x),
+          masterPrices: {
+            perKg: new Float64Array(level.table.departures.length),
+            perM3: new Float64Array(level.table.departures.length),
+            perParcel: [],
+          },
+        },
+        settings,
+      );
       const st = evaluatePlan(ctx, parcels, single, a);
       console.log(
-        `  parcel-level HiGHS  ${layout.model.numCols.toLocaleString('en')} columns, ${mip.status} in ${((performance.now() - p0) / 1000).toFixed(0)} s: cost ${usd(st.costs.totalMinor)} (solver objective ${usd(mip.objective)}, bound ${usd(mip.dualBound)}) → planner ${st.costs.totalMinor >= s.costMinor ? 'not above it' : 'ABOVE it'} by ${usd(Math.abs(st.costs.totalMinor - s.costMinor))}`,
+        `  parcel-level HiGHS  components ${JSON.stringify(Object.fromEntries(Object.entries(st.costs).map(([k, v]) => [k, Math.round(v / 100)])))} containers ${st.containers} on time ${((st.onTime / st.planned) * 100).toFixed(1)} %\n  parcel-level HiGHS  ${level.model.numCols.toLocaleString('en')} columns, ${mip.status} in ${((performance.now() - p0) / 1000).toFixed(0)} s: cost ${usd(st.costs.totalMinor)} (solver objective ${usd(mip.objective)}, bound ${usd(mip.dualBound)}) → planner ${st.costs.totalMinor >= s.costMinor ? 'not above it' : 'ABOVE it'} by ${usd(Math.abs(st.costs.totalMinor - s.costMinor))}`,
       );
     }
   } catch (e) {

@@ -239,21 +239,18 @@ describe('plans as jobs', () => {
     const res = await queuePlan({ days: 90 }, operator);
     expect(res.statusCode).toBe(422);
     expect(res.json().problems[0].where.field).toBe('days');
-    const bands = await queuePlan({ sizeBandOctaves: 9 }, operator);
-    expect(bands.statusCode).toBe(422);
-    expect(bands.json().problems[0].where.field).toBe('sizeBandOctaves');
+    const rounds = await queuePlan({ maxRounds: 0 }, operator);
+    expect(rounds.statusCode).toBe(422);
+    expect(rounds.json().problems[0].where.field).toBe('maxRounds');
   });
 
-  it('takes the planner’s effort settings: volume bands and column generation', async () => {
-    const post = await queuePlan(
-      { from: '2026-12-01', days: 3, sizeBandOctaves: 0, generationRounds: 2 },
-      operator,
-    );
+  it('takes the planner’s effort settings: rounds of the relaxation and linking rows', async () => {
+    const post = await queuePlan({ from: '2026-12-01', days: 3, maxRounds: 2, linking: false }, operator);
     expect(post.statusCode).toBe(202);
     await runQueued();
     const job = await planJson(post.json().id, operator);
     expect(job.status).toBe('done');
-    expect(job.result.settings.sizeBandOctaves).toBe(0);
+    expect(job.result.summary.relaxationRounds).toBeLessThanOrEqual(2);
     expect(job.result.summary.lowerBoundMinor).toBeLessThanOrEqual(job.result.summary.costMinor);
   });
 });

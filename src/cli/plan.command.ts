@@ -27,12 +27,8 @@ export function planCommands(program: Command): void {
     .option('--late-penalty <minor>', 'penalty per parcel-day late, minor units', '500')
     .option('--carbon-price <minor>', 'price per tonne CO2e, minor units', '0')
     .option('--seller <id>', 'only this seller’s parcels')
-    .option(
-      '--size-bands <octaves>',
-      'where departures fill, split classes by volume, bands this many doublings wide (0: off)',
-      '3',
-    )
-    .option('--generation-rounds <n>', 'rounds of column generation after the first LP', '0')
+    .option('--rounds <n>', 'most rounds of the relaxation (master LP solves)', '60')
+    .option('--no-linking', 'leave the linking rows out of the relaxation (faster, weaker bound)')
     .option('--out <file>', 'plan document (JSON)', 'plan.json')
     .option('--csv <file>', 'a row a parcel (CSV)')
     .action(
@@ -44,8 +40,8 @@ export function planCommands(program: Command): void {
           latePenalty: string;
           carbonPrice: string;
           seller?: string;
-          sizeBands: string;
-          generationRounds: string;
+          rounds: string;
+          linking: boolean;
           out: string;
           csv?: string;
         }) => {
@@ -55,8 +51,8 @@ export function planCommands(program: Command): void {
             currency: opts.currency,
             latePenaltyMinorPerDay: intOption(opts.latePenalty, '--late-penalty'),
             carbonPriceMinorPerTonne: intOption(opts.carbonPrice, '--carbon-price'),
-            sizeBandOctaves: intOption(opts.sizeBands, '--size-bands'),
-            generationRounds: intOption(opts.generationRounds, '--generation-rounds'),
+            maxRounds: intOption(opts.rounds, '--rounds', 1),
+            linking: opts.linking,
           });
           if (!parsed.success)
             throw new LandbridgeError(

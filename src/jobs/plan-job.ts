@@ -38,12 +38,12 @@ export const PlanParamsSchema = z.object({
   latePenaltyMinorPerDay: z.number().int().min(0).max(10_000_000).default(500),
   carbonPriceMinorPerTonne: z.number().int().min(0).max(100_000_000).default(0),
   /**
-   * Where departures fill, route classes split by volume in bands this many doublings wide (3: ×8);
-   * 0 for no split. Narrower bands plan scarce capacity better and solve slower.
+   * Most rounds of the planner's relaxation (each solves its master LP and prices every parcel); it
+   * stops earlier once the master is within 0.02 % of the bound. Fewer rounds: a faster, weaker plan.
    */
-  sizeBandOctaves: z.number().int().min(0).max(6).default(3),
-  /** Rounds of column generation after the first LP (each adds candidates that would lower its cost). */
-  generationRounds: z.number().int().min(0).max(20).default(0),
+  maxRounds: z.number().int().min(1).max(200).default(60),
+  /** Linking rows in the relaxation: a tighter bound where departures carry few containers, slower. */
+  linking: z.boolean().default(true),
   /** A disruption to plan around (a node or service closed or slowed over a window). */
   disruption: z
     .object({
@@ -193,7 +193,10 @@ export async function computeReplan(
   options.onProgress?.(0.1);
   const ctx = preparePlanContext(disrupted, fromMs, previous.horizon.days, fx, previous.settings);
   const parcels = planParcels(disrupted, stored, stored.length);
-  const r = replanConsolidation(ctx, parcels, previous, await createHighsSolver());
+  const r = replanConsolidation(ctx, parcels, previous, await createHighsSolver(), undefined, {
+    maxRounds: params.maxRounds,
+    linking: params.linking,
+  });
   options.onProgress?.(0.95);
   const firstBefore = new Map(previous.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
   const firstAfter = new Map(r.document.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
@@ -292,12 +295,12 @@ export async function computePlan(
     currency: params.currency,
     latePenaltyMinorPerDay: params.latePenaltyMinorPerDay,
     carbonPriceMinorPerTonne: params.carbonPriceMinorPerTonne,
-    sizeBandOctaves: params.sizeBandOctaves,
   });
   const parcels = planParcels(network, stored, stored.length);
   const solver = await createHighsSolver();
   const outcome = planConsolidation(ctx, parcels, solver, {
-    generationRounds: params.generationRounds,
+    maxRounds: params.maxRounds,
+    linking: params.linking,
     onProgress: (_stage, f) => options.onProgress?.(0.1 + 0.8 * f),
   });
   const greedy = planGreedy(ctx, parcels, outcome.aggregation);

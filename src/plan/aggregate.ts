@@ -9,15 +9,8 @@ import type { PlanParcels } from './parcels.ts';
 export interface Commodity {
   readonly routeClass: number;
   readonly count: number;
-  readonly weightG: number;
-  readonly volumeMm3: number;
-  /** Σ max(kg, dm³ / 6) over the parcels. */
-  readonly chargeableKg: number;
   /** Indices of the parcels, sorted by promised day (then index). */
   readonly parcels: Int32Array;
-  /** Distinct promised days, ascending, with how many parcels each. */
-  readonly promiseDays: Int32Array;
-  readonly promiseCounts: Int32Array;
   /** Running sums of the parcels' weights (g) and volumes (mm³), each sorted ascending, from 0: the lightest n weigh weightPrefixG[n]. */
   readonly weightPrefixG: Float64Array;
   readonly volumePrefixMm3: Float64Array;
@@ -55,15 +48,10 @@ export interface Aggregation {
 /**
  * Groups parcels into route classes (ready bucket × zone × dangerous goods × sanctioned HS × size
  * against each route's piece limits), one commodity each, and finds each route class's candidate
- * itineraries. Classes whose key is in `banded` are split further by volume (bands
- * `settings.sizeBandOctaves` doublings wide): where capacity is scarce, which sizes ride matters. Parcels no zone serves, or too big for the zone's partner, or
- * with no itinerary at all, are held with the reason.
+ * itineraries. Parcels no zone serves, or too big for the zone's partner, or with no itinerary at
+ * all, are held with the reason.
  */
-export function aggregate(
-  ctx: PlanContext,
-  parcels: PlanParcels,
-  banded: ReadonlySet<string> = new Set(),
-): Aggregation {
+export function aggregate(ctx: PlanContext, parcels: PlanParcels): Aggregation {
   const zones = ctx.network.lastMile;
   const sizeTuples: { w: number; l: number; h: number }[] = [];
   const tupleKeys = new Set<string>();
@@ -108,18 +96,13 @@ export function aggregate(
       const t = sizeTuples[k]!;
       if (w > t.w || l > t.l || h > t.h) size |= 1 << k;
     }
-    const base = `${bucket}|${z}|${parcels.dgBits[i]}|${parcels.hsBits[i]}|${size}`;
-    const octaves = ctx.settings.sizeBandOctaves;
-    const key =
-      octaves > 0 && banded.has(base)
-        ? `${base}|${Math.floor(Math.log2(Math.max(1, parcels.volumeMm3[i]!) / 1e6) / octaves)}`
-        : base;
+    const key = `${bucket}|${z}|${parcels.dgBits[i]}|${parcels.hsBits[i]}|${size}`;
     let rc = classIndex.get(key);
     if (rc === undefined) {
       rc = routeClasses.length;
       classIndex.set(key, rc);
       routeClasses.push({
-        key: base,
+        key,
         bucket,
         zone: z,
         dgBits: parcels.dgBits[i]!,
@@ -154,82 +137,54 @@ export function aggregate(
   }
   const commodities: Commodity[] = [];
   members.forEach((list, rc) => {
-    if (list.length === 0) return;
-    list.sort((a, b) => parcels.promiseDay[a]! - parcels.promiseDay[b]! || a - b);
-    let w = 0;
-    let v = 0;
-    let ch = 0;
-    const days: number[] = [];
-    const counts: number[] = [];
-    for (const i of list) {
-      const pw = parcels.weightG[i]!;
-      const pv = parcels.volumeMm3[i]!;
-      w += pw;
-      v += pv;
-      ch += Math.max(pw / 1000, pv / 6e6);
-      const day = parcels.promiseDay[i]!;
-      if (days.length > 0 && days[days.length - 1] === day) counts[counts.length - 1]!++;
-      else {
-        days.push(day);
-        counts.push(1);
-      }
-    }
-    const ws = new Float64Array(list.length);
-    const vs = new Float64Array(list.length);
-    list.forEach((p, i) => {
-      ws[i] = parcels.weightG[p]!;
-      vs[i] = parcels.volumeMm3[p]!;
-    });
-    commodities.push({
-      routeClass: rc,
-      count: list.length,
-      weightPrefixG: prefixSums(ws),
-      volumePrefixMm3: prefixSums(vs),
-      weightG: w,
-      volumeMm3: v,
-      chargeableKg: ch,
-      parcels: Int32Array.from(list),
-      promiseDays: Int32Array.from(days),
-      promiseCounts: Int32Array.from(counts),
-    });
+    if (list.length > 0) commodities.push(commodityOf(rc, list, parcels));
   });
   held.sort((a, b) => a.parcel - b.parcel);
   return { routeClasses: classes, candidates, commodities, held };
 }
 
+/** The commodity of route class `rc` with these parcels: sorted by promised day (then index). */
+function commodityOf(rc: number, list: number[], parcels: PlanParcels): Commodity {
+  list.sort((a, b) => parcels.promiseDay[a]! - parcels.promiseDay[b]! || a - b);
+  return {
+    routeClass: rc,
+    count: list.length,
+    parcels: Int32Array.from(list),
+    weightPrefixG: prefixSums(Float64Array.from(list, (p) => parcels.weightG[p]!)),
+    volumePrefixMm3: prefixSums(Float64Array.from(list, (p) => parcels.volumeMm3[p]!)),
+  };
+}
+
 /**
- * The same parcels with one commodity per parcel: the parcel-level model, for comparison with the
- * aggregated one (much larger; the benchmark solves it under a time limit).
+ * The same parcels with one commodity per parcel: the parcel-level model, for comparison (much
+ * larger; the benchmark solves it under a time limit).
  */
 export function disaggregate(agg: Aggregation, parcels: PlanParcels): Aggregation {
   const commodities: Commodity[] = [];
-  for (const c of agg.commodities) {
-    for (let i = 0; i < c.parcels.length; i++) {
-      const p = c.parcels[i]!;
-      const w = parcels.weightG[p]!;
-      const v = parcels.volumeMm3[p]!;
-      let day = c.promiseDays[0]!;
-      let seen = 0;
-      for (let k = 0; k < c.promiseDays.length; k++) {
-        seen += c.promiseCounts[k]!;
-        if (i < seen) {
-          day = c.promiseDays[k]!;
-          break;
-        }
-      }
-      commodities.push({
-        routeClass: c.routeClass,
-        count: 1,
-        weightG: w,
-        volumeMm3: v,
-        chargeableKg: Math.max(w / 1000, v / 6e6),
-        parcels: Int32Array.of(p),
-        promiseDays: Int32Array.of(day),
-        promiseCounts: Int32Array.of(1),
-        weightPrefixG: Float64Array.of(0, w),
-        volumePrefixMm3: Float64Array.of(0, v),
-      });
-    }
-  }
+  for (const c of agg.commodities)
+    for (const p of c.parcels) commodities.push(commodityOf(c.routeClass, [p], parcels));
   return { ...agg, commodities };
+}
+
+/**
+ * Every `every`-th parcel (by index) of the aggregation, in the same route classes: a sample whose
+ * relaxation, with capacities scaled by `share`, prices capacity much as the whole does.
+ */
+export function sampleAggregation(
+  agg: Aggregation,
+  parcels: PlanParcels,
+  every: number,
+): { aggregation: Aggregation; share: number } {
+  const commodities: Commodity[] = [];
+  let total = 0;
+  let kept = 0;
+  for (const c of agg.commodities) {
+    total += c.count;
+    const list: number[] = [];
+    for (const p of c.parcels) if (p % every === 0) list.push(p);
+    if (list.length === 0) continue;
+    kept += list.length;
+    commodities.push(commodityOf(c.routeClass, list, parcels));
+  }
+  return { aggregation: { ...agg, commodities }, share: total > 0 ? kept / total : 0 };
 }

@@ -2,287 +2,504 @@ import type { Aggregation } from './aggregate.ts';
 import { type PlanCandidate, parcelCost } from './candidates.ts';
 import { Loading, type OpenContainer } from './containers.ts';
 import type { PlanContext } from './context.ts';
-import type { ModelLayout } from './model.ts';
 import type { PlanParcels } from './parcels.ts';
+import { commodityCosts, type PricingSettings } from './pricing.ts';
+import type { Relaxation } from './relaxation.ts';
 
 const MAX_RIDES = 4;
+/** Fractional part of the golden ratio: consecutive multiples spread evenly over [0, 1). */
+const GOLDEN = 0.6180339887498949;
 
 /** Which itinerary and containers each parcel got. */
 export interface Assignment {
   /** Commodity of each parcel, or -1 for parcels held before planning. */
   readonly commodity: Int32Array;
-  /** Candidate (index into the commodity's kept candidates) of each parcel, or -1 when held. */
+  /** Candidate (index into the commodity's candidates) of each parcel, or -1 when held. */
   readonly candidate: Int32Array;
   /** Container id per parcel and ride (parcel × 4 + ride), -1 for loose rides and unused slots. */
   readonly rideContainer: Int32Array;
   readonly loading: Loading;
   /** Parcels held for want of capacity (none of their candidates had room). */
   readonly heldForCapacity: readonly number[];
-  /** The candidates `candidate` indexes, per commodity: the model's, then the route class's others. */
+  /** The candidates `candidate` indexes, per commodity: its route class's. */
   readonly candidates: readonly (readonly PlanCandidate[])[];
 }
 
+/** How hard the assignment works on whole containers after loading. */
+export interface AssignOptions {
+  /** Rounds of container moves (close one, open one) and parcel moves. Default 2. */
+  readonly improvementRounds?: number;
+}
+
 /**
- * Turns the model's flows into whole parcels: per commodity, counts per candidate by largest
- * remainder; the earliest promises take the earliest deliveries; then parcels go into containers
- * (first fit, largest first) and loose space; what does not fit tries the commodity's other
- * candidates, cheapest first; then containers whose parcels fit elsewhere more cheaply are closed.
+ * Turns the relaxation's fractional plan into whole parcels in containers.
+ *
+ * 1. Each parcel takes a candidate from its commodity's mix (where the mix has several assignments,
+ *    parcels follow each in proportion to its weight).
+ * 2. Parcels are loaded (first fit into the departure's containers, or loose space) in order of how
+ *    much they value their candidate's capacity against what the master's prices charge for it, so
+ *    that where rounding overfills a departure, those who value it least move.
+ * 3. What does not fit tries the commodity's other candidates, existing room before new containers,
+ *    cheapest first; parcels that fit nowhere for less than the hold penalty are held.
+ * 4. Whole containers: the relaxation paid for containers by the m³, the plan pays for whole ones.
+ *    Rounds of moves, each kept only when it lowers the cost: a parcel onto a cheaper itinerary with
+ *    room; a container closed, its parcels into room elsewhere; a container opened where the parcels
+ *    that would move into it save more than it costs.
  */
 export function assignParcels(
   ctx: PlanContext,
   parcels: PlanParcels,
   agg: Aggregation,
-  layout: ModelLayout,
-  flows: Float64Array,
-  previousKey?: (parcel: number) => string | undefined,
+  relaxation: Pick<Relaxation, 'table' | 'mixes' | 'masterPrices'>,
+  settings: PricingSettings,
+  options: AssignOptions = {},
 ): Assignment {
   const n = parcels.count;
-  const commodity = new Int32Array(n).fill(-1);
-  const candidate = new Int32Array(n).fill(-1);
-  const rideContainer = new Int32Array(n * MAX_RIDES).fill(-1);
-  const loading = new Loading(ctx.departures);
-  const penalty = ctx.settings.latePenaltyMinorPerDay;
-  // The model's candidates first (their indices match its columns), then the rest of the route class's.
-  const lists = agg.commodities.map((c, ci) => {
-    const kept = layout.candidates[ci]!;
-    const inModel = new Set(kept);
-    return [...kept, ...agg.candidates[c.routeClass]!.filter((k) => !inModel.has(k))];
-  });
-  const cand = (p: number): PlanCandidate => lists[commodity[p]!]![candidate[p]!]!;
+  const { table, mixes, masterPrices } = relaxation;
+  const draft = new DraftPlan(
+    ctx,
+    parcels,
+    table.commodities.map((t) => t.candidates),
+    settings.holdPenaltyMinor,
+  );
 
-  // 1. Counts per candidate, then promises matched to delivery days.
-  const stayFlow = new Map<string, number>();
-  for (const s of layout.stayCols) stayFlow.set(`${s.commodity}|${s.candidate}`, flows[s.col] ?? 0);
+  // 1. Each parcel's candidate from its commodity's mix, and how much it values that candidate's
+  //    capacity: what it would pay for it (the best alternative at the master's prices, less its own
+  //    cost there) over what the prices charge it there.
+  const wanted = new Int32Array(n).fill(-1);
+  const priority = new Float64Array(n);
   agg.commodities.forEach((c, ci) => {
-    const list = layout.candidates[ci]!;
-    const cols = layout.flowCols[ci]!;
-    const want = list.map((_, j) => Math.max(0, (flows[cols[j]!] ?? 0) + (stayFlow.get(`${ci}|${j}`) ?? 0)));
-    const total = want.reduce((a, b) => a + b, 0);
-    const served = Math.min(c.count, Math.round(total));
-    const counts = want.map((x) => Math.floor(x));
-    let left = served - counts.reduce((a, b) => a + b, 0);
-    const order = want
-      .map((x, j) => ({ j, frac: x - Math.floor(x) }))
-      .sort((a, b) => b.frac - a.frac || a.j - b.j);
-    for (let k = 0; left > 0 && order.length > 0; k = (k + 1) % order.length, left--) counts[order[k]!.j]!++;
-    for (const p of c.parcels) commodity[p] = ci;
-    // Re-planning: parcels keep their previous itinerary while its count lasts.
-    if (previousKey) {
-      const keys = list.map((k) => candidateKey(ctx, k));
-      for (const p of c.parcels) {
-        const key = previousKey(p);
-        if (key === undefined) continue;
-        const j = keys.indexOf(key);
-        if (j >= 0 && counts[j]! > 0) {
-          candidate[p] = j;
-          counts[j]!--;
+    const mix = mixes[ci]!;
+    const t = table.commodities[ci]!;
+    const K = t.candidates.length;
+    const costs = commodityCosts(
+      parcels,
+      t,
+      masterPrices.perKg,
+      masterPrices.perM3,
+      masterPrices.perParcel[ci],
+      settings.latePenaltyMinorPerDay,
+    );
+    for (let i = 0; i < c.parcels.length; i++) {
+      const p = c.parcels[i]!;
+      draft.commodity[p] = ci;
+      // Low-discrepancy split of the commodity over the mix: the loads the mix puts on each departure
+      // hold on average, where following its heaviest assignment would pile onto that one's departures.
+      let choice = mix[0]?.choice[i] ?? -1;
+      if (mix.length > 1) {
+        const u = (i * GOLDEN + 0.5) % 1;
+        let sum = 0;
+        for (const m of mix) {
+          sum += m.weight;
+          choice = m.choice[i]!;
+          if (u < sum) break;
         }
       }
-    }
-    // Parcels the model leaves unserved: the largest (they free the most room for the others).
-    const skip = new Set<number>();
-    if (served < c.count) {
-      const open = [...c.parcels]
-        .filter((p) => candidate[p]! < 0)
-        .sort((a, b) => parcels.volumeMm3[b]! - parcels.volumeMm3[a]! || a - b);
-      for (let q = 0; q < c.count - served && q < open.length; q++) skip.add(open[q]!);
-    }
-    const byDay = list.map((k, j) => ({ j, day: k.deliveryDay })).sort((a, b) => a.day - b.day || a.j - b.j);
-    let next = 0;
-    for (const { j } of byDay) {
-      for (let q = 0; q < counts[j]!; q++) {
-        while (next < c.parcels.length && (candidate[c.parcels[next]!]! >= 0 || skip.has(c.parcels[next]!)))
-          next++;
-        if (next >= c.parcels.length) break;
-        candidate[c.parcels[next++]!] = j;
-      }
+      wanted[p] = choice;
+      if (choice < 0) continue;
+      let alternative = settings.holdPenaltyMinor;
+      for (let k = 0; k < K; k++)
+        if (k !== choice) alternative = Math.min(alternative, costs.raw(p, k) + costs.capacity(p, k));
+      const charged = costs.capacity(p, choice);
+      const willing = alternative - costs.raw(p, choice);
+      priority[p] = charged > 0 ? willing / charged : Number.POSITIVE_INFINITY;
     }
   });
 
-  const load = (p: number, k: PlanCandidate, mayOpen: boolean): boolean => {
-    const w = parcels.weightG[p]!;
-    const v = parcels.volumeMm3[p]!;
+  // 2. Load, those who value their capacity most first.
+  const order: number[] = [];
+  for (let p = 0; p < n; p++) if (wanted[p]! >= 0) order.push(p);
+  order.sort((a, b) => priority[b]! - priority[a]! || a - b);
+  for (const p of order) draft.load(p, wanted[p]!, true);
+
+  // 3. Parcels the relaxation held, or that did not fit, look for room: earliest promises first.
+  const overflow: number[] = [];
+  for (let p = 0; p < n; p++) if (draft.commodity[p]! >= 0 && draft.candidate[p]! < 0) overflow.push(p);
+  overflow.sort((a, b) => parcels.promiseDay[a]! - parcels.promiseDay[b]! || a - b);
+  for (const p of overflow) {
+    if (!draft.placeCheapest(p, false, settings.holdPenaltyMinor))
+      draft.placeCheapest(p, true, settings.holdPenaltyMinor);
+  }
+
+  // 4. Whole containers.
+  const rounds = options.improvementRounds ?? 2;
+  for (let round = 0; round < rounds; round++) {
+    // The cheapest type that holds each container's load, so that moves weigh the rate it will have.
+    draft.loading.rightSize();
+    let changed = draft.moveToCheaper();
+    changed += draft.closeContainers();
+    changed += draft.openContainers();
+    if (changed === 0) break;
+  }
+  draft.moveToCheaper();
+  return draft.finish();
+}
+
+/** A plan being built: each parcel's candidate and containers, with moves that keep it consistent. */
+class DraftPlan {
+  readonly commodity: Int32Array;
+  readonly candidate: Int32Array;
+  readonly rideContainer: Int32Array;
+  readonly loading: Loading;
+  private readonly penalty: number;
+
+  constructor(
+    private readonly ctx: PlanContext,
+    private readonly parcels: PlanParcels,
+    readonly lists: readonly (readonly PlanCandidate[])[],
+    private readonly hold: number,
+  ) {
+    const n = parcels.count;
+    this.commodity = new Int32Array(n).fill(-1);
+    this.candidate = new Int32Array(n).fill(-1);
+    this.rideContainer = new Int32Array(n * MAX_RIDES).fill(-1);
+    this.loading = new Loading(ctx.departures);
+    this.penalty = ctx.settings.latePenaltyMinorPerDay;
+  }
+
+  /** Parcel p's own charges and lateness on candidate j of its commodity; the hold penalty for −1. */
+  cost(p: number, j: number): number {
+    if (j < 0) return this.hold;
+    const ps = this.parcels;
+    return parcelCost(
+      this.lists[this.commodity[p]!]![j]!,
+      ps.weightG[p]!,
+      ps.volumeMm3[p]!,
+      this.penalty,
+      ps.promiseDay[p]!,
+    );
+  }
+
+  /**
+   * Puts parcel p on candidate j: into the first container with room on each containerised ride
+   * (opening one when `mayOpen`), or loose space. On success the parcel's candidate is j; otherwise
+   * nothing changes.
+   */
+  load(p: number, j: number, mayOpen: boolean, into?: OpenContainer): boolean {
+    const k = this.lists[this.commodity[p]!]![j]!;
+    const w = this.parcels.weightG[p]!;
+    const v = this.parcels.volumeMm3[p]!;
     const placed: OpenContainer[] = [];
     const loose: number[] = [];
     let ok = true;
     for (let r = 0; r < k.rides.length && ok; r++) {
       const ride = k.rides[r]!;
       if (ride.containerised) {
-        const c = loading.place(ride.departure, p, w, v, mayOpen);
+        const c =
+          into && into.departure === ride.departure && this.loading.placeIn(into, p, w, v)
+            ? into
+            : this.loading.place(ride.departure, p, w, v, mayOpen);
         if (c) {
           placed.push(c);
-          rideContainer[p * MAX_RIDES + r] = c.id;
+          this.rideContainer[p * MAX_RIDES + r] = c.id;
         } else ok = false;
-      } else if (loading.fitsLoose(ride.departure, w, v)) {
-        loading.addLoose(ride.departure, w, v);
+      } else if (this.loading.fitsLoose(ride.departure, w, v)) {
+        this.loading.addLoose(ride.departure, w, v);
         loose.push(ride.departure);
       } else ok = false;
     }
     if (!ok) {
       for (const c of placed) {
-        loading.unplace(c, w, v);
+        this.loading.unplace(c, w, v);
         c.parcels.pop();
       }
-      for (const d of loose) loading.removeLoose(d, w, v);
-      rideContainer.fill(-1, p * MAX_RIDES, p * MAX_RIDES + MAX_RIDES);
+      for (const d of loose) this.loading.removeLoose(d, w, v);
+      this.rideContainer.fill(-1, p * MAX_RIDES, p * MAX_RIDES + MAX_RIDES);
+      return false;
     }
-    return ok;
-  };
-  const unload = (p: number) => {
-    const k = cand(p);
-    const w = parcels.weightG[p]!;
-    const v = parcels.volumeMm3[p]!;
+    this.candidate[p] = j;
+    return true;
+  }
+
+  /** Takes parcel p off its itinerary (it is held until loaded again). */
+  unload(p: number): void {
+    const j = this.candidate[p]!;
+    if (j < 0) return;
+    const k = this.lists[this.commodity[p]!]![j]!;
+    const w = this.parcels.weightG[p]!;
+    const v = this.parcels.volumeMm3[p]!;
     k.rides.forEach((ride, r) => {
       if (ride.containerised) {
-        const id = rideContainer[p * MAX_RIDES + r]!;
-        if (id >= 0) loading.unplace(loading.all[id]!, w, v);
-      } else loading.removeLoose(ride.departure, w, v);
+        const id = this.rideContainer[p * MAX_RIDES + r]!;
+        if (id >= 0) this.loading.unplace(this.loading.all[id]!, w, v);
+      } else this.loading.removeLoose(ride.departure, w, v);
     });
-    rideContainer.fill(-1, p * MAX_RIDES, p * MAX_RIDES + MAX_RIDES);
-    candidate[p] = -1;
-  };
-
-  // 2. Load, largest parcels first.
-  const order: number[] = [];
-  for (let p = 0; p < n; p++) if (candidate[p]! >= 0) order.push(p);
-  order.sort((a, b) => parcels.volumeMm3[b]! - parcels.volumeMm3[a]! || a - b);
-  const overflow: number[] = [];
-  for (const p of order) {
-    if (!load(p, cand(p), true)) candidate[p] = -1;
+    this.rideContainer.fill(-1, p * MAX_RIDES, p * MAX_RIDES + MAX_RIDES);
+    this.candidate[p] = -1;
   }
-  for (let p = 0; p < n; p++) if (commodity[p]! >= 0 && candidate[p]! < 0) overflow.push(p);
 
-  // 3. Overflow: the commodity's other candidates, cheapest first; existing room before new containers.
-  const heldForCapacity: number[] = [];
-  const alternatives = (p: number) => {
-    const list = lists[commodity[p]!]!;
-    return list
-      .map((k, j) => ({
-        j,
-        cost: parcelCost(k, parcels.weightG[p]!, parcels.volumeMm3[p]!, penalty, parcels.promiseDay[p]!),
-      }))
-      .sort((a, b) => a.cost - b.cost || a.j - b.j);
-  };
-  overflow.sort((a, b) => parcels.promiseDay[a]! - parcels.promiseDay[b]! || a - b);
-  for (const p of overflow) {
-    const list = lists[commodity[p]!]!;
-    const alts = alternatives(p);
-    let done = false;
-    for (const mayOpen of [false, true]) {
-      for (const { j } of alts) {
-        if (load(p, list[j]!, mayOpen)) {
-          candidate[p] = j;
-          done = true;
+  /** The containers p rides in, per ride (undefined for loose rides). */
+  containersOf(p: number): (OpenContainer | undefined)[] {
+    const out: (OpenContainer | undefined)[] = [];
+    for (let r = 0; r < MAX_RIDES; r++) {
+      const id = this.rideContainer[p * MAX_RIDES + r]!;
+      out.push(id >= 0 ? this.loading.all[id] : undefined);
+    }
+    return out;
+  }
+
+  /**
+   * Puts p back on candidate j into the containers it rode (`was`, from `containersOf`), or, where one
+   * has no room left, wherever it fits (opening a container if need be).
+   */
+  restore(p: number, j: number, was: readonly (OpenContainer | undefined)[]): void {
+    const k = this.lists[this.commodity[p]!]![j]!;
+    const w = this.parcels.weightG[p]!;
+    const v = this.parcels.volumeMm3[p]!;
+    const back: OpenContainer[] = [];
+    let exact = true;
+    for (let r = 0; r < k.rides.length && exact; r++) {
+      if (!k.rides[r]!.containerised) continue;
+      const c = was[r];
+      if (c && this.loading.placeIn(c, p, w, v)) {
+        back.push(c);
+        this.rideContainer[p * MAX_RIDES + r] = c.id;
+      } else exact = false;
+    }
+    for (const ride of k.rides)
+      if (exact && !ride.containerised && !this.loading.fitsLoose(ride.departure, w, v)) exact = false;
+    if (exact) {
+      for (const ride of k.rides) if (!ride.containerised) this.loading.addLoose(ride.departure, w, v);
+      this.candidate[p] = j;
+      return;
+    }
+    for (const c of back) {
+      this.loading.unplace(c, w, v);
+      c.parcels.pop();
+    }
+    this.rideContainer.fill(-1, p * MAX_RIDES, p * MAX_RIDES + MAX_RIDES);
+    if (!this.load(p, j, true)) throw new Error('planner: could not restore a parcel');
+  }
+
+  /** Candidates of p cheaper than `limit`, cheapest first (ties: lower index). */
+  private ranked(p: number, limit: number): { j: number; cost: number }[] {
+    const out: { j: number; cost: number }[] = [];
+    const list = this.lists[this.commodity[p]!]!;
+    for (let j = 0; j < list.length; j++) {
+      const cost = this.cost(p, j);
+      if (cost < limit) out.push({ j, cost });
+    }
+    return out.sort((a, b) => a.cost - b.cost || a.j - b.j);
+  }
+
+  /** The cost of p's cheapest candidate, room or not. */
+  private cheapest(p: number): number {
+    const n = this.lists[this.commodity[p]!]!.length;
+    let best = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < n; j++) best = Math.min(best, this.cost(p, j));
+    return best;
+  }
+
+  /** Loads p on its cheapest candidate (below `limit`) with room; returns the cost, or undefined. */
+  placeCheapest(p: number, mayOpen: boolean, limit: number): number | undefined {
+    for (const { j, cost } of this.ranked(p, limit)) if (this.load(p, j, mayOpen)) return cost;
+    return undefined;
+  }
+
+  /** Each parcel onto a cheaper candidate where open containers or loose space have room. Returns moves. */
+  moveToCheaper(): number {
+    let moves = 0;
+    for (let p = 0; p < this.parcels.count; p++) {
+      const j0 = this.candidate[p]!;
+      if (j0 < 0) continue;
+      const current = this.cost(p, j0);
+      if (this.cheapest(p) >= current - 0.5) continue;
+      const better = this.ranked(p, current - 0.5);
+      const was = this.containersOf(p);
+      this.unload(p);
+      let moved = false;
+      for (const { j } of better)
+        if (this.load(p, j, false)) {
+          moved = true;
           break;
         }
-      }
-      if (done) break;
+      if (moved) moves++;
+      else this.restore(p, j0, was);
     }
-    if (!done) heldForCapacity.push(p);
+    return moves;
   }
 
-  // 4. Each parcel onto a cheaper itinerary of its route class where containers already open (or
-  //    loose space) have room: parcels differ, and the model saw their class's average.
-  for (let pass = 0; pass < 2; pass++) {
-    let moves = 0;
-    for (let p = 0; p < n; p++) {
-      const j0 = candidate[p]!;
-      if (j0 < 0) continue;
-      const list = lists[commodity[p]!]!;
-      const w = parcels.weightG[p]!;
-      const v = parcels.volumeMm3[p]!;
-      const promise = parcels.promiseDay[p]!;
-      const current = parcelCost(list[j0]!, w, v, penalty, promise);
-      let bestJ = -1;
-      let best = current - 0.5;
-      for (let j = 0; j < list.length; j++) {
-        if (j === j0) continue;
-        const c = parcelCost(list[j]!, w, v, penalty, promise);
-        if (c < best) {
-          best = c;
-          bestJ = j;
-        }
-      }
-      if (bestJ < 0) continue;
-      unload(p);
-      if (load(p, list[bestJ]!, false)) {
-        candidate[p] = bestJ;
-        moves++;
-      } else if (!load(p, list[j0]!, true)) throw new Error('planner: could not restore a parcel');
-      else candidate[p] = j0;
-    }
-    if (moves === 0) break;
+  private isIn(p: number, id: number): boolean {
+    for (let r = 0; r < MAX_RIDES; r++) if (this.rideContainer[p * MAX_RIDES + r] === id) return true;
+    return false;
   }
 
-  // 5. Close containers whose parcels fit elsewhere for less than the container costs.
-  for (let pass = 0; pass < 2; pass++) {
-    const open = loading.all
-      .filter((c) => {
-        if (c.weightG <= 0) return false;
+  private membersOf(c: OpenContainer): number[] {
+    return [...new Set(c.parcels)].filter((p) => this.candidate[p]! >= 0 && this.isIn(p, c.id));
+  }
+
+  /**
+   * Closes containers whose parcels all fit into room elsewhere (other open containers, loose space)
+   * for less extra cost than the container's rate; emptiest first. Returns containers closed.
+   */
+  closeContainers(): number {
+    const ctx = this.ctx;
+    const open = this.loading.all
+      .filter((c) => c.volumeMm3 > 0 || c.weightG > 0)
+      .map((c) => {
         const t = ctx.departures.get(c.departure)!.containers[c.type]!;
-        return c.weightG < t.payloadG * 0.5 && c.volumeMm3 < t.volumeMm3 * 0.5;
+        return { c, fill: Math.max(c.volumeMm3 / t.volumeMm3, c.weightG / t.payloadG) };
       })
-      .sort((a, b) => a.volumeMm3 - b.volumeMm3 || a.id - b.id);
-    for (const c of open) {
-      const d = ctx.departures.get(c.departure)!;
-      const saving = d.containers[c.type]!.costMinor;
-      const members = [...new Set(c.parcels)].filter((p) => candidate[p]! >= 0 && isInContainer(p, c.id));
+      .sort((a, b) => a.fill - b.fill || a.c.id - b.c.id);
+    let closed = 0;
+    for (const { c } of open) {
+      if (c.volumeMm3 <= 0 && c.weightG <= 0) continue;
+      const rate = ctx.departures.get(c.departure)!.containers[c.type]!.costMinor;
+      const members = this.membersOf(c).sort(
+        (a, b) => this.parcels.volumeMm3[b]! - this.parcels.volumeMm3[a]! || a - b,
+      );
       if (members.length === 0) continue;
-      const before = members.map((p) => ({ p, j: candidate[p]! }));
+      const before = members.map((p) => ({
+        p,
+        j: this.candidate[p]!,
+        cost: this.cost(p, this.candidate[p]!),
+        was: this.containersOf(p),
+      }));
+      // Not worth trying when even the cheapest ways, room or not, cost the members more than the rate.
+      let floor = 0;
+      for (const { p, cost } of before) {
+        floor += this.cheapest(p) - cost;
+        if (floor >= rate) break;
+      }
+      if (floor >= rate) continue;
+      // Emptied, the container takes no parcels while its own look for room elsewhere.
+      for (const p of members) this.unload(p);
       let extra = 0;
-      for (const p of members)
-        extra -= parcelCost(
-          cand(p),
-          parcels.weightG[p]!,
-          parcels.volumeMm3[p]!,
-          penalty,
-          parcels.promiseDay[p]!,
-        );
-      for (const p of members) unload(p);
-      // Block the container while its parcels look for other room.
-      const blocked = c.weightG;
-      c.weightG = Number.POSITIVE_INFINITY;
-      let ok = true;
       const moved: number[] = [];
-      for (const p of members) {
-        const list = lists[commodity[p]!]!;
-        let placed = false;
-        for (const { j, cost } of alternatives(p)) {
-          if (load(p, list[j]!, false)) {
-            candidate[p] = j;
-            extra += cost;
-            placed = true;
-            moved.push(p);
-            break;
-          }
+      let ok = true;
+      for (const { p, cost } of before) {
+        const now = this.placeCheapest(p, false, cost + rate - extra);
+        if (now === undefined) {
+          ok = false;
+          break;
         }
-        if (!placed || extra >= saving) {
+        moved.push(p);
+        extra += now - cost;
+        if (extra >= rate) {
           ok = false;
           break;
         }
       }
-      c.weightG = blocked;
-      if (ok && extra < saving) {
-        c.weightG = 0;
-        c.volumeMm3 = 0;
+      if (ok) {
+        closed++;
         continue;
       }
-      // Undo: back where they were.
-      for (const p of moved) unload(p);
-      for (const { p, j } of before) {
-        candidate[p] = j;
-        if (!load(p, lists[commodity[p]!]![j]!, true)) throw new Error('planner: could not restore a parcel');
-      }
+      for (const p of moved) this.unload(p);
+      for (const { p, j, was } of before) this.restore(p, j, was);
     }
+    return closed;
   }
 
-  function isInContainer(p: number, id: number): boolean {
-    for (let r = 0; r < MAX_RIDES; r++) if (rideContainer[p * MAX_RIDES + r] === id) return true;
-    return false;
+  /**
+   * Opens a container on a departure with a free slot where the parcels that would move into it
+   * (from wherever they are, or held) save more than its rate: per departure and container type, the
+   * movers with the most saving per share of the container first. Returns containers opened.
+   */
+  openContainers(): number {
+    const ctx = this.ctx;
+    // Per containerised departure: (commodity, candidate) pairs that ride it.
+    const riders = new Map<number, { ci: number; j: number }[]>();
+    this.lists.forEach((list, ci) => {
+      list.forEach((k, j) => {
+        for (const r of k.rides) {
+          if (!r.containerised) continue;
+          let e = riders.get(r.departure);
+          if (!e) {
+            e = [];
+            riders.set(r.departure, e);
+          }
+          e.push({ ci, j });
+        }
+      });
+    });
+    const members: number[][] = this.lists.map(() => []);
+    for (let p = 0; p < this.parcels.count; p++)
+      if (this.commodity[p]! >= 0) members[this.commodity[p]!]!.push(p);
+    let opened = 0;
+    const keys = [...riders.keys()].sort((a, b) => a - b);
+    for (const key of keys) {
+      const d = ctx.departures.get(key)!;
+      const movers: { p: number; j: number; gain: number }[] = [];
+      const seen = new Map<number, number>();
+      for (const { ci, j } of riders.get(key)!) {
+        for (const p of members[ci]!) {
+          if (this.candidate[p] === j) continue;
+          const gain = this.cost(p, this.candidate[p]!) - this.cost(p, j);
+          if (gain <= 0) continue;
+          const at = seen.get(p);
+          if (at === undefined) {
+            seen.set(p, movers.length);
+            movers.push({ p, j, gain });
+          } else if (gain > movers[at]!.gain) movers[at] = { p, j, gain };
+        }
+      }
+      if (movers.length === 0) continue;
+      let best: { type: number; net: number; chosen: typeof movers } | undefined;
+      d.containers.forEach((t, ti) => {
+        if (this.loading.freeSlots(key, ti) <= 0) return;
+        const share = (m: { p: number }) =>
+          Math.max(this.parcels.volumeMm3[m.p]! / t.volumeMm3, this.parcels.weightG[m.p]! / t.payloadG);
+        const sorted = [...movers].sort((a, b) => b.gain / share(b) - a.gain / share(a) || a.p - b.p);
+        let w = 0;
+        let v = 0;
+        let gain = 0;
+        const chosen: typeof movers = [];
+        for (const m of sorted) {
+          const mw = this.parcels.weightG[m.p]!;
+          const mv = this.parcels.volumeMm3[m.p]!;
+          if (w + mw > t.payloadG || v + mv > t.volumeMm3) continue;
+          w += mw;
+          v += mv;
+          gain += m.gain;
+          chosen.push(m);
+        }
+        const net = gain - t.costMinor;
+        if (net > 0 && (!best || net > best.net)) best = { type: ti, net, chosen };
+      });
+      if (!best) continue;
+      // Open it and move the chosen parcels in; keep it only if the plan is cheaper for it.
+      const pick = best as { type: number; net: number; chosen: typeof movers };
+      const container = this.loading.open(key, pick.type);
+      if (!container) continue;
+      const rate = d.containers[pick.type]!.costMinor;
+      const before: { p: number; j: number; was: (OpenContainer | undefined)[] }[] = [];
+      let saved = 0;
+      for (const m of pick.chosen) {
+        const j0 = this.candidate[m.p]!;
+        const cost = this.cost(m.p, j0);
+        const was = this.containersOf(m.p);
+        this.unload(m.p);
+        if (this.load(m.p, m.j, false, container)) {
+          before.push({ p: m.p, j: j0, was });
+          saved += cost - this.cost(m.p, m.j);
+        } else if (j0 >= 0) this.restore(m.p, j0, was);
+      }
+      if (saved > rate) {
+        opened++;
+        continue;
+      }
+      for (const { p } of before) this.unload(p);
+      for (const { p, j, was } of before) if (j >= 0) this.restore(p, j, was);
+    }
+    return opened;
   }
-  loading.compact((c, p) => candidate[p]! >= 0 && isInContainer(p, c.id));
-  loading.rightSize();
-  return { commodity, candidate, rideContainer, loading, heldForCapacity, candidates: lists };
+
+  /** Closes empty containers, gives the rest the cheapest type that holds them, and hands the assignment over. */
+  finish(): Assignment {
+    const heldForCapacity: number[] = [];
+    for (let p = 0; p < this.parcels.count; p++)
+      if (this.commodity[p]! >= 0 && this.candidate[p]! < 0) heldForCapacity.push(p);
+    this.loading.compact((c, p) => this.candidate[p]! >= 0 && this.isIn(p, c.id));
+    this.loading.rightSize();
+    return {
+      commodity: this.commodity,
+      candidate: this.candidate,
+      rideContainer: this.rideContainer,
+      loading: this.loading,
+      heldForCapacity,
+      candidates: this.lists,
+    };
+  }
 }
 
 export { MAX_RIDES };

@@ -36,7 +36,7 @@ export interface PlanCandidate {
 
 /** Route class of parcels: what decides which itineraries they may take. */
 export interface RouteClass {
-  /** Ready bucket, zone, restrictions and size against route limits: the same for all its volume bands. */
+  /** Ready bucket, zone, restrictions and size against route limits. */
   readonly key: string;
   readonly bucket: number;
   readonly zone: number;
@@ -200,6 +200,22 @@ function dedupe(list: PlanCandidate[]): PlanCandidate[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * A parcel's own charges on a candidate (handling, road transfers, loose line-haul, last mile, carbon;
+ * no containers, no lateness), rounded to a minor unit: the one expression plans are costed with, so
+ * that a bound computed from it holds to the minor unit.
+ */
+export function ownChargesMinor(c: PlanCandidate, weightG: number, volumeMm3: number): number {
+  const kg = weightG / 1000;
+  // The same expression, operation for operation, as `priceCommodity`'s inner loop.
+  return Math.round(
+    c.perParcel +
+      c.perKg * kg +
+      (c.perM3 * volumeMm3) / 1e9 +
+      c.perChargeableKg * Math.max(kg, volumeMm3 / 6e6),
+  );
 }
 
 /** Per-parcel weighing cost of a candidate for a parcel (without containers), plan-currency minor units. */

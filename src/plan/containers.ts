@@ -8,6 +8,8 @@ export interface OpenContainer {
   type: number;
   weightG: number;
   volumeMm3: number;
+  /** Parcels in it now (the `parcels` list may still hold some that left, until `compact`). */
+  size: number;
   parcels: number[];
 }
 
@@ -31,10 +33,11 @@ export class Loading {
     return list;
   }
 
-  /** Slots still free on a departure, per container type. */
+  /** Slots still free on a departure, per container type (emptied containers free theirs). */
   freeSlots(departure: number, type: number): number {
     const d = this.departures.get(departure)!;
-    const used = this.of(departure).filter((c) => c.type === type).length;
+    let used = 0;
+    for (const c of this.of(departure)) if (c.type === type && c.size > 0) used++;
     return d.containers[type]!.slots - used;
   }
 
@@ -55,7 +58,8 @@ export class Loading {
 
   /**
    * Puts a parcel in the first container of the departure with room (weight and filled volume), or
-   * opens a container when `mayOpen`. Returns the container, or undefined when it does not fit.
+   * opens a container when `mayOpen` (an emptied one first). Returns the container, or undefined when
+   * it does not fit.
    */
   place(
     departure: number,
@@ -66,11 +70,10 @@ export class Loading {
   ): OpenContainer | undefined {
     const d = this.departures.get(departure)!;
     for (const c of this.of(departure)) {
+      if (c.size === 0) continue;
       const t = d.containers[c.type]!;
       if (c.weightG + weightG <= t.payloadG && c.volumeMm3 + volumeMm3 <= t.volumeMm3) {
-        c.weightG += weightG;
-        c.volumeMm3 += volumeMm3;
-        c.parcels.push(parcel);
+        this.put(c, parcel, weightG, volumeMm3);
         return c;
       }
     }
@@ -79,16 +82,58 @@ export class Loading {
     if (type < 0) return undefined;
     const t = d.containers[type]!;
     if (weightG > t.payloadG || volumeMm3 > t.volumeMm3) return undefined;
-    const c: OpenContainer = { id: this.all.length, departure, type, weightG, volumeMm3, parcels: [parcel] };
+    const c = this.open(departure, type)!;
+    this.put(c, parcel, weightG, volumeMm3);
+    return c;
+  }
+
+  private put(c: OpenContainer, parcel: number, weightG: number, volumeMm3: number): void {
+    c.weightG += weightG;
+    c.volumeMm3 += volumeMm3;
+    c.size++;
+    c.parcels.push(parcel);
+  }
+
+  /**
+   * Opens a container of type `type` on a departure (an emptied one of that type first), or returns
+   * undefined when no slot of the type is free. It stays empty, and free to be taken back, until a
+   * parcel is put in it.
+   */
+  open(departure: number, type: number): OpenContainer | undefined {
+    for (const c of this.of(departure)) if (c.type === type && c.size === 0) return c;
+    if (this.freeSlots(departure, type) <= 0) return undefined;
+    const c: OpenContainer = {
+      id: this.all.length,
+      departure,
+      type,
+      weightG: 0,
+      volumeMm3: 0,
+      size: 0,
+      parcels: [],
+    };
     this.all.push(c);
     this.of(departure).push(c);
     return c;
   }
 
+  /** Puts a parcel into this (open) container if it has room. */
+  placeIn(c: OpenContainer, parcel: number, weightG: number, volumeMm3: number): boolean {
+    const t = this.departures.get(c.departure)!.containers[c.type]!;
+    if (c.weightG + weightG > t.payloadG || c.volumeMm3 + volumeMm3 > t.volumeMm3) return false;
+    this.put(c, parcel, weightG, volumeMm3);
+    return true;
+  }
+
   /** Takes a parcel's weight and volume out of a container (the parcel list is cleaned by `compact`). */
   unplace(c: OpenContainer, weightG: number, volumeMm3: number): void {
-    c.weightG -= weightG;
-    c.volumeMm3 -= volumeMm3;
+    c.size--;
+    if (c.size === 0) {
+      c.weightG = 0;
+      c.volumeMm3 = 0;
+    } else {
+      c.weightG -= weightG;
+      c.volumeMm3 -= volumeMm3;
+    }
   }
 
   /** Closes containers left empty and drops parcels that left from the lists. */

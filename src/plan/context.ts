@@ -27,12 +27,6 @@ export interface PlanSettings {
   readonly containerFill: number;
   /** Later first departures kept per route pattern beside the earliest, for consolidation. Default 1. */
   readonly laterDepartures: number;
-  /**
-   * Where capacity is scarce, commodities split parcels by volume in bands this many doublings wide
-   * (3: ×8 per band), so that the model can choose which sizes ride the full departures; 0 for no
-   * split. Default 3.
-   */
-  readonly sizeBandOctaves: number;
   /** Cost of leaving a parcel unplanned when no candidate has room (held for the next plan). Default 45,000. */
   readonly holdPenaltyMinor: number;
 }
@@ -43,7 +37,6 @@ export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   carbonPriceMinorPerTonne: 0,
   containerFill: 0.85,
   laterDepartures: 1,
-  sizeBandOctaves: 3,
   holdPenaltyMinor: 45_000,
 };
 

@@ -50,12 +50,20 @@ export interface PlanSummary {
   readonly costMinor: number;
   /** Cost by component; `landedCostMinor` is the sellers' import charges on DDP parcels, when computed. */
   readonly components: PlanStats['costs'] & { readonly landedCostMinor?: number };
-  /** Valid for every plan of these parcels over the candidate itineraries (Lagrangian). */
+  /**
+   * Valid for every plan of these parcels over their candidate itineraries: the Lagrangian bound of
+   * the parcel-level relaxation at its best prices.
+   */
   readonly lowerBoundMinor: number;
   readonly boundMethod: 'lagrangian';
   readonly gapPercent: number;
-  /** The aggregated model's relaxation optimum: not a bound on plans (see PlanOutcome). */
-  readonly aggregatedModelMinor: number;
+  /**
+   * The relaxation's master LP at the end: whole parcels relaxed to fractions and containers priced
+   * by the m³, over the assignments it generated. The LP optimum lies between the bound and this.
+   */
+  readonly relaxationMinor: number;
+  /** Rounds of the relaxation (master LP solves). */
+  readonly relaxationRounds: number;
   readonly parcels: number;
   readonly planned: number;
   readonly held: number;
@@ -94,7 +102,7 @@ export function planSummary(
   parcels: PlanParcels,
   stats: PlanStats,
   bound: number,
-  aggregated: number,
+  relaxation: { readonly masterMinor: number; readonly rounds: number },
 ): PlanSummary {
   const total = stats.costs.totalMinor;
   return {
@@ -103,7 +111,8 @@ export function planSummary(
     components: stats.costs,
     lowerBoundMinor: bound,
     boundMethod: 'lagrangian',
-    aggregatedModelMinor: aggregated,
+    relaxationMinor: Math.round(relaxation.masterMinor),
+    relaxationRounds: relaxation.rounds,
     gapPercent: total > 0 ? Math.round(((total - bound) / total) * 1e6) / 1e4 : 0,
     parcels: parcels.count,
     planned: stats.planned,
@@ -205,7 +214,7 @@ export function planDocument(
     ...a.heldForCapacity.map((p) => ({ id: parcels.ids[p]!, reason: 'no-capacity' })),
   ].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const summary = {
-    ...planSummary(ctx, parcels, outcome.stats, outcome.lowerBoundMinor, outcome.aggregatedBoundMinor),
+    ...planSummary(ctx, parcels, outcome.stats, outcome.lowerBoundMinor, outcome.relaxation),
     departuresUsed: departures.length,
   };
   return {
@@ -284,7 +293,7 @@ export function withLandedCost(doc: PlanDocument, landed: PlanLandedCost): PlanD
       components: { ...s.components, landedCostMinor: total, totalMinor: costMinor },
       lowerBoundMinor,
       gapPercent: costMinor > 0 ? Math.round(((costMinor - lowerBoundMinor) / costMinor) * 1e6) / 1e4 : 0,
-      aggregatedModelMinor: s.aggregatedModelMinor + total,
+      relaxationMinor: s.relaxationMinor + landed.floorMinor,
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Aggregation } from './aggregate.ts';
 import { type Assignment, MAX_RIDES } from './assign.ts';
+import { ownChargesMinor } from './candidates.ts';
 import type { PlanContext } from './context.ts';
 import type { PlanParcels } from './parcels.ts';
 
@@ -57,12 +58,7 @@ export function evaluatePlan(
     const k = a.candidates[a.commodity[p]!]![j]!;
     planned++;
     const kg = parcels.weightG[p]! / 1000;
-    const own = Math.round(
-      k.perParcel +
-        k.perKg * kg +
-        (k.perM3 * parcels.volumeMm3[p]!) / 1e9 +
-        k.perChargeableKg * Math.max(kg, parcels.volumeMm3[p]! / 6e6),
-    );
+    const own = ownChargesMinor(k, parcels.weightG[p]!, parcels.volumeMm3[p]!);
     const carbonCost = Math.round((kg / 1000) * (k.co2eGPerT / 1e6) * ctx.settings.carbonPriceMinorPerTonne);
     const late = Math.max(0, k.deliveryDay - parcels.promiseDay[p]!);
     deliveryDay[p] = k.deliveryDay;

@@ -1,6 +1,7 @@
 /**
  * The consolidation planner: each parcel on an itinerary and in a container, at least cost under
- * capacities, cut-offs and promises, with a lower bound from an exact solver on the aggregated model.
+ * capacities, cut-offs and promises, with a lower bound from the parcel-level relaxation (HiGHS, by
+ * column generation over commodities) and the gap.
  */
 export {
   type Aggregation,
@@ -11,8 +12,13 @@ export {
   mostParcelsIn,
 } from './aggregate.ts';
 export { type Assignment, assignParcels, candidateKey } from './assign.ts';
-export { type CapacityPrices, lagrangianBound, pricesFromDuals } from './bound.ts';
-export { candidatesFor, type PlanCandidate, type PlanRide, type RouteClass } from './candidates.ts';
+export {
+  candidatesFor,
+  ownChargesMinor,
+  type PlanCandidate,
+  type PlanRide,
+  type RouteClass,
+} from './candidates.ts';
 export {
   DEFAULT_PLAN_SETTINGS,
   departureKey,
@@ -37,23 +43,41 @@ export {
 } from './document.ts';
 export { evaluatePlan, type PlanCosts, type PlanStats } from './evaluate.ts';
 export { planGreedy } from './greedy.ts';
-export {
-  buildModel,
-  ConsolidationModel,
-  type ModelChange,
-  type ModelLayout,
-  pruneCandidates,
-  unitCostEstimate,
-} from './model.ts';
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export {
-  fullDepartures,
   type PlanOutcome,
   type PlanRunOptions,
   planConsolidation,
-  scarceClasses,
-  solveRelaxation,
+  STAY_BONUS_MINOR,
 } from './plan.ts';
+export {
+  type CapacityPrices,
+  type CommodityChoice,
+  type CommodityLink,
+  type CommodityTable,
+  capacityTerm,
+  lagrangianBound,
+  type PricingSettings,
+  type PricingTable,
+  priceCommodity,
+  pricingTable,
+  zeroPrices,
+} from './pricing.ts';
+export {
+  type CommodityMix,
+  parcelLevelModel,
+  type Relaxation,
+  type RelaxationOptions,
+  solveRelaxation,
+} from './relaxation.ts';
 export { type Replan, replanConsolidation } from './replan.ts';
-export type { LpSession, MipModel, MipResult, MipSolveOptions, MipSolver, MipStatus } from './solver.ts';
+export type {
+  LpSession,
+  MipModel,
+  MipResult,
+  MipSolveOptions,
+  MipSolver,
+  MipStatus,
+  ModelChange,
+} from './solver.ts';
 export { type PlanVerification, type PlanViolation, verifyPlan } from './verify.ts';

@@ -7,18 +7,18 @@ import { generateParcels } from '../generate/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import {
   aggregate,
-  buildModel,
+  disaggregate,
   evaluatePlan,
   lagrangianBound,
   type MipSolver,
   mostParcelsIn,
   type PlanDocument,
+  parcelLevelModel,
   planConsolidation,
   planDocument,
   planGreedy,
   planParcels,
   preparePlanContext,
-  pricesFromDuals,
   replanConsolidation,
   solveRelaxation,
   verifyPlan,
@@ -185,21 +185,28 @@ describe('consolidation planner', () => {
     expect(r.moved.length).toBeLessThan(r.affected.length + doc.parcels.length * 0.2);
   });
 
-  it('reaches by column generation the LP that holds every candidate from the start', () => {
+  it('reaches by column generation the LP of the parcel-level model with every candidate', () => {
     const ctx = preparePlanContext(network, FROM, 7, fx);
-    const parcels = planParcels(network, list, list.length);
+    const few = list.slice(0, 400);
+    const parcels = planParcels(network, few, few.length);
     const agg = aggregate(ctx, parcels);
-    const grown = buildModel(ctx, agg, 1, true, undefined, true);
-    const before = grown.numCols;
-    const { lp, rounds } = solveRelaxation(grown, solver, 100);
-    const whole = solver.solve(buildModel(ctx, agg, 99).model, {
-      timeLimitSeconds: 120,
-      relativeGap: 1e-9,
-      relaxed: true,
+    const settings = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
+    const r = solveRelaxation(ctx, parcels, agg, solver, settings, {
+      tolerance: 1e-9,
+      wholeContainers: false,
     });
-    expect(rounds).toBeGreaterThan(0);
-    expect(grown.numCols).toBeGreaterThan(before);
-    expect(Math.abs(lp.objective - whole.objective)).toBeLessThan(1e-6 * whole.objective);
+    const whole = solver.solve(
+      parcelLevelModel(ctx, parcels, disaggregate(agg, parcels), settings, false).model,
+      {
+        timeLimitSeconds: 120,
+        relativeGap: 1e-9,
+        relaxed: true,
+      },
+    );
+    expect(r.rounds).toBeGreaterThan(1);
+    expect(Math.abs(r.masterMinor - whole.objective)).toBeLessThan(1e-6 * whole.objective);
+    // The Lagrangian bound at the master's final prices is the LP optimum too (strong duality).
+    expect(Math.abs(r.boundMinor - whole.objective)).toBeLessThan(1e-6 * whole.objective);
   });
 
   it('counts how many parcels of a commodity one box holds from its lightest and smallest', () => {
@@ -214,7 +221,7 @@ describe('consolidation planner', () => {
     expect(mostParcelsIn(c, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY)).toBe(c.count);
   });
 
-  it('where departures are full, splits classes by volume and carries the smaller parcels', () => {
+  it('where departures are full, holds the parcels that value the room least, and the bound holds', () => {
     // One container a departure and little loose space: far more parcels than room.
     const scarce: Network = {
       ...network,
@@ -228,20 +235,7 @@ describe('consolidation planner', () => {
         },
       })),
     };
-    const { ctx, parcels, outcome, doc } = run(scarce, list, solver);
-    expect(outcome.refinedClasses).toBeGreaterThan(0);
-    // The bound raised on the full departures is at least the bound at the LP's duals.
-    const atDuals = lagrangianBound(
-      ctx,
-      parcels,
-      outcome.aggregation,
-      outcome.assignment.candidates,
-      pricesFromDuals(outcome.layout, outcome.lp.rowDual!),
-      outcome.layout.links,
-    ).bound;
-    expect(outcome.lowerBoundMinor).toBeGreaterThanOrEqual(
-      Math.floor(Math.min(atDuals, outcome.stats.costs.totalMinor)),
-    );
+    const { parcels, outcome, doc } = run(scarce, list, solver);
     const check = verifyPlan(scarce, new Map(list.map((p) => [p.id, p])), doc, fx);
     expect(check.violations).toEqual([]);
     const held = outcome.assignment.heldForCapacity;
@@ -250,7 +244,7 @@ describe('consolidation planner', () => {
     const planned = [...Array(parcels.count).keys()].filter((p) => outcome.assignment.candidate[p]! >= 0);
     expect(mean(held)).toBeGreaterThan(mean(planned));
     expect(outcome.lowerBoundMinor).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
-    // A re-plan on the same scarce network splits the classes as the plan did, and holds.
+    // A re-plan on the same scarce network holds too.
     const busiest = [...doc.departures].sort(
       (a, b) => b.containers.length - a.containers.length || (a.id < b.id ? -1 : 1),
     )[0]!;
@@ -269,34 +263,30 @@ describe('consolidation planner', () => {
       ],
     };
     const r = replanConsolidation(preparePlanContext(disrupted, FROM, 7, fx), parcels, doc, solver);
-    expect(r.outcome.refinedClasses).toBeGreaterThan(0);
+    expect(r.outcome.lowerBoundMinor).toBeLessThanOrEqual(r.outcome.stats.costs.totalMinor);
     expect(verifyPlan(disrupted, new Map(list.map((p) => [p.id, p])), r.document, fx).violations).toEqual([]);
   });
 
-  it('keeps the Lagrangian bound below the plan at any prices, not only the LP’s', () => {
-    const { ctx, parcels, outcome } = run(network, list, solver);
-    const base = pricesFromDuals(outcome.layout, outcome.lp.rowDual!);
+  it('keeps the Lagrangian bound below the plan at any prices, not only the relaxation’s', () => {
+    const { parcels, outcome } = run(network, list, solver);
+    const { table, boundPrices, links } = outcome.relaxation;
+    const settings = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
     let seed = 7;
     const random = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
       return seed / 2_147_483_648;
     };
     for (let trial = 0; trial < 5; trial++) {
-      const scale = (m: Map<number, number>) => new Map([...m].map(([k, v]) => [k, v * 3 * random()]));
       const prices = {
-        perKg: scale(base.perKg),
-        perM3: new Map([...base.perM3].map(([k, v]) => [k, v * 3 * random() + 200 * random()])),
-        perParcel: scale(base.perParcel),
+        perKg: boundPrices.perKg.map((v) => v * 3 * random() + 50 * random()),
+        perM3: boundPrices.perM3.map((v) => v * 3 * random() + 20_000 * random()),
+        perParcel: boundPrices.perParcel,
       };
-      const { bound } = lagrangianBound(
-        ctx,
-        parcels,
-        outcome.aggregation,
-        outcome.assignment.candidates,
-        prices,
-        outcome.layout.links,
-      );
+      const bound = lagrangianBound(table, outcome.aggregation, parcels, settings, prices, links);
       expect(bound).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
     }
+    expect(outcome.lowerBoundMinor).toBe(
+      Math.min(outcome.stats.costs.totalMinor, Math.floor(outcome.relaxation.boundMinor)),
+    );
   });
 });

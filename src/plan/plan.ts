@@ -1,17 +1,23 @@
-import { type Aggregation, aggregate } from './aggregate.ts';
+import { type Aggregation, aggregate, sampleAggregation } from './aggregate.ts';
 import { type Assignment, assignParcels } from './assign.ts';
-import { lagrangianBound, pricesFromDuals, raisePrices } from './bound.ts';
 import type { PlanContext } from './context.ts';
 import { evaluatePlan, type PlanStats } from './evaluate.ts';
-import { buildModel, type ConsolidationModel } from './model.ts';
 import type { PlanParcels } from './parcels.ts';
-import type { MipResult, MipSolver } from './solver.ts';
+import { type DeparturePrices, departurePrices, type PricingSettings } from './pricing.ts';
+import { type Relaxation, type RelaxationOptions, solveRelaxation } from './relaxation.ts';
+import type { MipSolver } from './solver.ts';
 
 export interface PlanRunOptions {
-  /** Rounds of column generation after the first LP (candidates join when they would lower its cost). Default 0. */
-  readonly generationRounds?: number;
-  /** Seconds the MIP may take after the LP; 0 for the LP bound alone. Default 0. */
-  readonly mipSeconds?: number;
+  /** Most rounds of the relaxation (see `RelaxationOptions.maxRounds`). */
+  readonly maxRounds?: number;
+  /** When the relaxation stops: master within this fraction of the bound. */
+  readonly tolerance?: number;
+  /** Linking rows in the relaxation. */
+  readonly linking?: boolean;
+  /** The parcels' aggregation, when the caller has made it already. */
+  readonly aggregation?: Aggregation;
+  /** Re-plans: per parcel, the candidate it keeps (index in its commodity's list), −1 for none. */
+  readonly preferred?: Int16Array;
   /** Called at each stage with a fraction 0–1 of the way. */
   readonly onProgress?: (stage: string, fraction: number) => void;
   /** A clock for stage timings (the core reads none of its own). */
@@ -21,37 +27,32 @@ export interface PlanRunOptions {
 /** A solved consolidation plan with its lower bound and how it was reached. */
 export interface PlanOutcome {
   readonly aggregation: Aggregation;
-  readonly layout: ConsolidationModel;
-  /** Rounds of column generation the LP took. */
-  readonly generationRounds: number;
-  /** Route classes split by volume because they could ride a full departure (0 when none was full). */
-  readonly refinedClasses: number;
+  readonly relaxation: Relaxation;
   readonly assignment: Assignment;
   readonly stats: PlanStats;
   /**
-   * The plan's lower bound: valid for every plan of these parcels over the candidate itineraries
-   * (Lagrangian relaxation of the capacities, multipliers from the LP's duals; see `lagrangianBound`).
+   * The plan's lower bound: valid for every plan of these parcels over their candidate itineraries
+   * (the Lagrangian bound of the relaxation at its best prices; see `lagrangianBound`).
    */
   readonly lowerBoundMinor: number;
   readonly boundMethod: 'lagrangian';
   /** (cost − lower bound) / cost, percent. */
   readonly gapPercent: number;
-  /**
-   * The optimum of the aggregated model's relaxation (LP, or the MIP's dual bound). It is not a bound
-   * on plans: that model keeps each commodity's parcels in proportion and a pruned set of itineraries,
-   * which plans that pick parcel by parcel can beat. Reported for what it says about the model.
-   */
-  readonly aggregatedBoundMinor: number;
-  readonly aggregatedMethod: 'lp' | 'mip';
-  readonly lp: MipResult;
-  readonly mip?: MipResult;
   readonly timingsMs: Readonly<Record<string, number>>;
 }
 
+/** Plans of this many parcels or more start from a sample's prices. */
+const SAMPLE_FROM = 250_000;
+/** About how many parcels that sample holds. */
+const SAMPLE_SIZE = 100_000;
+
+/** What a parcel saves by keeping its previous itinerary in a re-plan: one minor unit. */
+export const STAY_BONUS_MINOR = 1;
+
 /**
- * Plans parcels: aggregates them into route-class commodities with candidate itineraries, solves the
- * aggregated model's LP relaxation with HiGHS (and the MIP with integer container counts when time
- * is given), turns flows into whole parcels in containers, and reports cost, bound and gap.
+ * Plans parcels: groups them into commodities (route classes) with every candidate itinerary, solves
+ * the parcel-level relaxation with HiGHS by column generation (its Lagrangian bound is the plan's
+ * lower bound), turns its fractional plan into whole parcels in containers, and costs the result.
  */
 export function planConsolidation(
   ctx: PlanContext,
@@ -68,177 +69,54 @@ export function planConsolidation(
     t = t2;
     options.onProgress?.(name, fraction);
   };
-  const maxRounds = options.generationRounds ?? 0;
-  let aggregation = aggregate(ctx, parcels);
-  stage('aggregate', 0.1);
-  let layout = buildModel(ctx, aggregation, 1, true, undefined, maxRounds > 0);
-  stage('model', 0.15);
-  let { lp, rounds } = solveRelaxation(layout, solver, maxRounds, (round, of) =>
-    options.onProgress?.('lp', 0.15 + (0.2 * round) / of),
-  );
-  if (lp.status !== 'optimal') throw new Error(`planner: the LP relaxation ended ${lp.status}`);
-  stage('lp', 0.35);
-  // Where departures are full, which parcels ride them matters: split the route classes that could
-  // ride a full departure by volume, and solve again, so that the model can carry the smaller parcels.
-  const scarce = scarceClasses(ctx, layout, aggregation, lp.x);
-  if (ctx.settings.sizeBandOctaves > 0 && scarce.size > 0) {
-    aggregation = aggregate(ctx, parcels, scarce);
-    layout = buildModel(ctx, aggregation, 1, true, undefined, maxRounds > 0);
-    stage('refine', 0.4);
-    ({ lp, rounds } = solveRelaxation(layout, solver, maxRounds, (round, of) =>
-      options.onProgress?.('lp', 0.4 + (0.1 * round) / of),
-    ));
-    if (lp.status !== 'optimal') throw new Error(`planner: the LP relaxation ended ${lp.status}`);
-    stage('lp-refined', 0.5);
+  const aggregation = options.aggregation ?? aggregate(ctx, parcels);
+  stage('aggregate', 0.05);
+  const settings: PricingSettings = {
+    latePenaltyMinorPerDay: ctx.settings.latePenaltyMinorPerDay,
+    holdPenaltyMinor: ctx.settings.holdPenaltyMinor,
+    ...(options.preferred ? { preferred: options.preferred, stayBonusMinor: STAY_BONUS_MINOR } : {}),
+  };
+  const maxRounds = options.maxRounds ?? 60;
+  // Many parcels: a sample's relaxation (every k-th parcel, capacities scaled alike) prices capacity
+  // first, so that the whole one starts near its answer and takes fewer of its dearer rounds.
+  let startPrices: DeparturePrices | undefined;
+  if (parcels.count >= SAMPLE_FROM) {
+    const every = Math.round(parcels.count / SAMPLE_SIZE);
+    const sample = sampleAggregation(aggregation, parcels, every);
+    const r = solveRelaxation(ctx, parcels, sample.aggregation, solver, settings, {
+      maxRounds,
+      capacityScale: sample.share,
+      wholeContainers: false,
+      ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+    });
+    startPrices = departurePrices(r.table, r.masterPrices);
+    stage('sample', 0.15);
   }
-  let flows = lp.x;
-  let lowerBound = lp.objective;
-  let boundMethod: 'lp' | 'mip' = 'lp';
-  let mip: MipResult | undefined;
-  if ((options.mipSeconds ?? 0) > 0) {
-    mip = solver.solve(layout.model, { timeLimitSeconds: options.mipSeconds!, relativeGap: 1e-4 });
-    if (mip.x.length > 0) flows = mip.x;
-    if (Number.isFinite(mip.dualBound) && mip.dualBound > lowerBound) {
-      lowerBound = mip.dualBound;
-      boundMethod = 'mip';
-    }
-    stage('mip', 0.8);
-  }
-  const assignment = assignParcels(ctx, parcels, aggregation, layout, flows);
+  const relaxation = solveRelaxation(ctx, parcels, aggregation, solver, settings, {
+    ...(startPrices ? { startPrices } : {}),
+    maxRounds,
+    ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+    ...(options.linking !== undefined ? { linking: options.linking } : {}),
+    nowMs: now,
+    onRound: (round) =>
+      options.onProgress?.('relaxation', 0.05 + (0.75 * Math.min(round, maxRounds)) / maxRounds),
+  });
+  stage('relaxation', 0.8);
+  const assignment = assignParcels(ctx, parcels, aggregation, relaxation, settings);
   stage('assign', 0.95);
   const stats = evaluatePlan(ctx, parcels, aggregation, assignment);
   stage('evaluate', 1);
   const total = stats.costs.totalMinor;
-  const lowerBoundMinor = lp.rowDual
-    ? Math.min(total, Math.floor(planBound(ctx, parcels, layout, aggregation, assignment, lp)))
-    : 0;
-  stage('bound', 1);
+  // With stay bonuses the relaxation bounds the cost less the bonuses: lower, so still a bound.
+  const lowerBoundMinor = Math.min(total, Math.floor(relaxation.boundMinor));
   return {
     aggregation,
-    layout,
-    generationRounds: rounds,
-    refinedClasses: ctx.settings.sizeBandOctaves > 0 ? scarce.size : 0,
+    relaxation,
     assignment,
     stats,
     lowerBoundMinor,
     boundMethod: 'lagrangian',
     gapPercent: total > 0 ? ((total - lowerBoundMinor) / total) * 100 : 0,
-    aggregatedBoundMinor: Math.floor(lowerBound),
-    aggregatedMethod: boundMethod,
-    lp,
-    ...(mip ? { mip } : {}),
-    timingsMs: timings,
+    timingsMs: { ...timings, lp: relaxation.timingsMs.lp, pricing: relaxation.timingsMs.pricing },
   };
-}
-
-/**
- * Solves the model's LP relaxation by column generation: the candidates it holds first, then any
- * candidate whose reduced cost is negative joins, until none is or `maxRounds` run out (rounds, not
- * time, so that plans are reproducible). One solver session, each solve from the last basis.
- */
-export function solveRelaxation(
-  layout: ConsolidationModel,
-  solver: MipSolver,
-  maxRounds: number,
-  onRound?: (round: number, of: number) => void,
-): { lp: MipResult; rounds: number } {
-  const session = solver.openRelaxation(layout.model, {
-    timeLimitSeconds: 600,
-    relativeGap: 1e-6,
-    relaxed: true,
-    // Presolve costs more than it saves on these LPs (measured: 2.4 s with, 1.3 s without at 100k parcels).
-    highsOptions: { presolve: 'off' },
-  });
-  layout.commit();
-  let rounds = 0;
-  try {
-    let lp = session.solve();
-    while (lp.status === 'optimal' && lp.rowDual && rounds < maxRounds) {
-      if (layout.price(lp.rowDual) === 0) break;
-      rounds++;
-      session.add(layout.change());
-      layout.commit();
-      lp = session.solve();
-      onRound?.(rounds, maxRounds);
-    }
-    return { lp, rounds };
-  } finally {
-    session.dispose();
-  }
-}
-
-/**
- * Route classes (keys) with a candidate in the model that rides a full departure: every slot of a
- * container type taken, or loose capacity used up, in the LP solution `x`.
- */
-export function scarceClasses(
-  ctx: PlanContext,
-  layout: ConsolidationModel,
-  agg: Aggregation,
-  x: Float64Array,
-): Set<string> {
-  const full = fullDepartures(ctx, layout, agg, x);
-  const out = new Set<string>();
-  agg.commodities.forEach((c, ci) => {
-    if (layout.candidates[ci]!.some((k) => k.rides.some((r) => full.has(r.departure))))
-      out.add(agg.routeClasses[c.routeClass]!.key);
-  });
-  return out;
-}
-
-/** Departures (keys) the LP solution `x` fills: every slot of a container type, or the loose capacity. */
-export function fullDepartures(
-  ctx: PlanContext,
-  layout: ConsolidationModel,
-  agg: Aggregation,
-  x: Float64Array,
-): Set<number> {
-  const full = new Set<number>();
-  for (const c of layout.containerCols)
-    if ((x[c.col] ?? 0) >= c.departure.containers[c.type]!.slots - 1e-6) full.add(c.departure.key);
-  const looseG = new Map<number, number>();
-  const looseMm3 = new Map<number, number>();
-  agg.commodities.forEach((c, ci) => {
-    layout.candidates[ci]!.forEach((k, j) => {
-      const flow = x[layout.flowCols[ci]![j]!] ?? 0;
-      if (flow <= 0) return;
-      for (const r of k.rides) {
-        if (r.containerised) continue;
-        looseG.set(r.departure, (looseG.get(r.departure) ?? 0) + (flow * c.weightG) / c.count);
-        looseMm3.set(r.departure, (looseMm3.get(r.departure) ?? 0) + (flow * c.volumeMm3) / c.count);
-      }
-    });
-  });
-  for (const [key, g] of looseG) {
-    const d = ctx.departures.get(key)!;
-    if (g >= d.weightCapG * (1 - 1e-6) || (looseMm3.get(key) ?? 0) >= d.volumeCapMm3 * (1 - 1e-6))
-      full.add(key);
-  }
-  return full;
-}
-
-/**
- * The plan's lower bound: the Lagrangian bound at the LP's duals, and, where the LP fills departures,
- * at prices raised from them on the full departures and on those the model has no row for (one
- * sweep of `raisePrices`); the larger.
- */
-function planBound(
-  ctx: PlanContext,
-  parcels: PlanParcels,
-  layout: ConsolidationModel,
-  aggregation: Aggregation,
-  assignment: Assignment,
-  lp: MipResult,
-): number {
-  const prices = pricesFromDuals(layout, lp.rowDual!);
-  const lists = assignment.candidates;
-  const atDuals = lagrangianBound(ctx, parcels, aggregation, lists, prices, layout.links).bound;
-  const moving = fullDepartures(ctx, layout, aggregation, lp.x);
-  if (moving.size === 0) return atDuals;
-  // Departures no candidate in the model rides have no dual (a price of 0): let them clear too.
-  for (const list of lists)
-    for (const k of list)
-      for (const r of k.rides) if (!layout.departureRows.has(r.departure)) moving.add(r.departure);
-  const raised = raisePrices(ctx, parcels, aggregation, lists, prices, layout.links, 1, moving);
-  return Math.max(atDuals, lagrangianBound(ctx, parcels, aggregation, lists, raised, layout.links).bound);
 }

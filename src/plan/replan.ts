@@ -1,12 +1,9 @@
 import { aggregate } from './aggregate.ts';
-import { assignParcels, candidateKey } from './assign.ts';
-import { lagrangianBound, pricesFromDuals } from './bound.ts';
+import { candidateKey } from './assign.ts';
 import type { PlanContext } from './context.ts';
 import { type PlanDocument, planDocument } from './document.ts';
-import { evaluatePlan } from './evaluate.ts';
-import { buildModel } from './model.ts';
 import type { PlanParcels } from './parcels.ts';
-import { type PlanOutcome, scarceClasses, solveRelaxation } from './plan.ts';
+import { type PlanOutcome, type PlanRunOptions, planConsolidation } from './plan.ts';
 import type { MipSolver } from './solver.ts';
 
 /** What a re-plan changed. */
@@ -25,9 +22,10 @@ const keyOf = (rides: PlanDocument['parcels'][number]['rides'], gateway: string)
   `${rides.map((r) => `${r.departureId}>${r.to}`).join('|')}@${gateway}`;
 
 /**
- * Re-plans after a disruption (the context carries the disruptions in force): the same model as a
- * plan, where parcels may keep their previous itinerary at one minor unit less, so that unaffected
- * parcels move only when moving lowers the cost; affected parcels find new itineraries.
+ * Re-plans after a disruption (the context carries the disruptions in force): a plan like any other,
+ * where each parcel saves one minor unit by keeping its previous itinerary (when it still runs as
+ * before), so that unaffected parcels move only when moving lowers the cost; affected parcels find
+ * new itineraries.
  */
 export function replanConsolidation(
   ctx: PlanContext,
@@ -35,69 +33,24 @@ export function replanConsolidation(
   previous: PlanDocument,
   solver: MipSolver,
   nowMs: () => number = () => 0,
+  options: Omit<PlanRunOptions, 'preferred' | 'nowMs' | 'aggregation'> = {},
 ): Replan {
-  const t0 = nowMs();
   const before = new Map(previous.parcels.map((p) => [p.id, keyOf(p.rides, p.gateway)]));
-  const previousKey = (p: number) => before.get(parcels.ids[p]!);
-  const model = (banded?: ReadonlySet<string>) => {
-    const aggregation = aggregate(ctx, parcels, banded);
-    const keyed = aggregation.commodities.map((c) => {
-      const counts = new Map<string, number>();
-      for (const p of c.parcels) {
-        const key = previousKey(p);
-        if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-      return counts;
-    });
-    const layout = buildModel(
-      ctx,
-      aggregation,
-      1,
-      true,
-      (ci, k) => keyed[ci]!.get(candidateKey(ctx, k)) ?? 0,
-    );
-    const { lp, rounds } = solveRelaxation(layout, solver, 0);
-    if (lp.status !== 'optimal') throw new Error(`re-plan: the LP relaxation ended ${lp.status}`);
-    return { aggregation, layout, lp, rounds };
-  };
-  // As a plan does: where departures fill, split the route classes that could ride them by volume.
-  let { aggregation, layout, lp, rounds } = model();
-  const scarce = scarceClasses(ctx, layout, aggregation, lp.x);
-  if (ctx.settings.sizeBandOctaves > 0 && scarce.size > 0)
-    ({ aggregation, layout, lp, rounds } = model(scarce));
-  const assignment = assignParcels(ctx, parcels, aggregation, layout, lp.x, previousKey);
-  const stats = evaluatePlan(ctx, parcels, aggregation, assignment);
-  const total = stats.costs.totalMinor;
-  const bound = lp.rowDual
-    ? Math.min(
-        total,
-        Math.floor(
-          lagrangianBound(
-            ctx,
-            parcels,
-            aggregation,
-            assignment.candidates,
-            pricesFromDuals(layout, lp.rowDual),
-            layout.links,
-          ).bound,
-        ),
-      )
-    : 0;
-  const outcome: PlanOutcome = {
-    aggregation,
-    layout,
-    generationRounds: rounds,
-    refinedClasses: ctx.settings.sizeBandOctaves > 0 ? scarce.size : 0,
-    assignment,
-    stats,
-    lowerBoundMinor: bound,
-    boundMethod: 'lagrangian',
-    gapPercent: total > 0 ? ((total - bound) / total) * 100 : 0,
-    aggregatedBoundMinor: Math.floor(lp.objective),
-    aggregatedMethod: 'lp',
-    lp,
-    timingsMs: { replan: nowMs() - t0 },
-  };
+  // Each parcel's previous itinerary among its candidates now (the same departures and gateway).
+  const agg = aggregate(ctx, parcels);
+  const preferred = new Int16Array(parcels.count).fill(-1);
+  agg.commodities.forEach((c) => {
+    const list = agg.candidates[c.routeClass]!;
+    let keys: Map<string, number> | undefined;
+    for (const p of c.parcels) {
+      const key = before.get(parcels.ids[p]!);
+      if (key === undefined) continue;
+      keys ??= new Map(list.map((k, j) => [candidateKey(ctx, k), j]));
+      preferred[p] = keys.get(key) ?? -1;
+    }
+  });
+  const outcome = planConsolidation(ctx, parcels, solver, { ...options, aggregation: agg, preferred, nowMs });
+  const total = outcome.stats.costs.totalMinor;
   const document = planDocument(ctx, parcels, outcome);
   const after = new Map(document.parcels.map((p) => [p.id, keyOf(p.rides, p.gateway)]));
   // Affected: a departure of its previous itinerary no longer runs, or (staying) it now delivers on another day.

@@ -1,5 +1,3 @@
-import type { ModelChange } from './model.ts';
-
 /**
  * A mixed-integer linear program in column-compressed form, and the small interface a solver
  * implements. The planner builds the model; the shell supplies the solver (HiGHS), so the core stays
@@ -65,5 +63,30 @@ export interface MipSolver {
 export interface LpSession {
   solve(): MipResult;
   add(change: ModelChange): void;
+  /** New costs for columns (indices strictly increasing). */
+  setCosts(cols: Int32Array, costs: Float64Array): void;
+  /** New bounds for columns (indices strictly increasing). */
+  setBounds(cols: Int32Array, lower: Float64Array, upper: Float64Array): void;
   dispose(): void;
+}
+
+/** Rows and columns added to a model since it was last handed to a solver. */
+export interface ModelChange {
+  /** New rows: bounds, and their entries on columns the solver already has (CSR). */
+  readonly rows: {
+    readonly lower: Float64Array;
+    readonly upper: Float64Array;
+    readonly start: Int32Array;
+    readonly index: Int32Array;
+    readonly value: Float64Array;
+  };
+  /** New columns: cost, bounds and all their entries (CSC; rows include the new ones). */
+  readonly cols: {
+    readonly cost: Float64Array;
+    readonly lower: Float64Array;
+    readonly upper: Float64Array;
+    readonly start: Int32Array;
+    readonly index: Int32Array;
+    readonly value: Float64Array;
+  };
 }

@@ -1,0 +1,405 @@
+import type { Aggregation } from './aggregate.ts';
+import { ownChargesMinor, type PlanCandidate } from './candidates.ts';
+import type { PlanContext, PlanDeparture } from './context.ts';
+import type { PlanParcels } from './parcels.ts';
+
+/**
+ * Every commodity's candidates as flat arrays, and the departures they ride indexed densely: what
+ * pricing a million parcels against capacity prices reads in its inner loop.
+ */
+export interface PricingTable {
+  /** Departures any candidate rides, in first-seen order. */
+  readonly departures: readonly PlanDeparture[];
+  /** Departure key → position in `departures`. */
+  readonly indexOf: ReadonlyMap<number, number>;
+  readonly commodities: readonly CommodityTable[];
+}
+
+/** One commodity's candidates (its route class's, all of them) as arrays. */
+export interface CommodityTable {
+  readonly candidates: readonly PlanCandidate[];
+  /** Departures the candidates ride (positions in `PricingTable.departures`), ascending: the commodity's own numbering. */
+  readonly departures: Int32Array;
+  /** Whether each of those departures carries containers (1) or loose cargo (0). */
+  readonly containerised: Uint8Array;
+  /** Candidate k rides the commodity's departures `rides[rideStart[k] .. rideStart[k + 1])` (each once). */
+  readonly rideStart: Int32Array;
+  readonly rides: Int32Array;
+  readonly perParcel: Float64Array;
+  readonly perKg: Float64Array;
+  readonly perM3: Float64Array;
+  readonly perChargeableKg: Float64Array;
+  readonly deliveryDay: Int32Array;
+}
+
+/**
+ * Prices on capacity, plan-currency minor units: per kg and per filled m³ of each departure, and per
+ * parcel of a commodity riding a departure in a container (the linking rows of `CommodityLink`). All ≥ 0.
+ */
+export interface CapacityPrices {
+  readonly perKg: Float64Array;
+  readonly perM3: Float64Array;
+  /** Per commodity, per its own departure numbering; absent when the commodity has no linking price. */
+  readonly perParcel: readonly (Float64Array | undefined)[];
+}
+
+/**
+ * A valid inequality of every plan: the parcels of a commodity in containers on a departure are at
+ * most Σ over container types of (the most of them one container holds) × (containers opened). The
+ * most one container holds counts the commodity's lightest and smallest parcels together, capped at
+ * the commodity's size, so the row holds for every plan and every split of the commodity.
+ */
+export interface CommodityLink {
+  readonly commodity: number;
+  /** The departure, in the commodity's own numbering. */
+  readonly local: number;
+  /** Position of the departure in `PricingTable.departures`. */
+  readonly departure: number;
+  /** Per container type of the departure (its `containers` order). */
+  readonly perContainer: readonly number[];
+}
+
+/** Where each parcel of a commodity goes at some prices, and what that costs and uses. */
+export interface CommodityChoice {
+  /** Per parcel of the commodity (in `Commodity.parcels` order): candidate index, or −1 held. */
+  readonly choice: Int16Array;
+  /** What the parcels cost: own charges rounded as plans round them, lateness, hold penalties (less stay bonuses). */
+  readonly costMinor: number;
+  /** The same with capacity prices added: the commodity's term of the Lagrangian bound. */
+  readonly pricedMinor: number;
+  /** Per departure of the commodity (own numbering): kg, filled m³ and parcels riding it. */
+  readonly kg: Float64Array;
+  readonly m3: Float64Array;
+  readonly parcels: Float64Array;
+}
+
+/** Penalties the pricing weighs, and the saving a re-planned parcel earns on its previous itinerary. */
+export interface PricingSettings {
+  readonly latePenaltyMinorPerDay: number;
+  readonly holdPenaltyMinor: number;
+  /**
+   * Per parcel: the candidate (index in its commodity's list) it keeps in a re-plan, −1 for none;
+   * staying there saves `stayBonusMinor`, so that parcels move only when moving lowers the cost.
+   */
+  readonly preferred?: Int16Array;
+  readonly stayBonusMinor?: number;
+}
+
+/**
+ * Builds the pricing table of an aggregation: every candidate of each commodity's route class. With
+ * `scale`, every departure's capacity (container slots, loose kg and m³) is scaled by it, for a
+ * sample of the parcels.
+ */
+export function pricingTable(ctx: PlanContext, agg: Aggregation, scale = 1): PricingTable {
+  const indexOf = new Map<number, number>();
+  const departures: PlanDeparture[] = [];
+  const commodities = agg.commodities.map((c): CommodityTable => {
+    const candidates = agg.candidates[c.routeClass]!;
+    const globalRides = candidates.map((k) => {
+      const out: number[] = [];
+      for (const r of k.rides) {
+        let i = indexOf.get(r.departure);
+        if (i === undefined) {
+          i = departures.length;
+          indexOf.set(r.departure, i);
+          departures.push(scaled(ctx.departures.get(r.departure)!, scale));
+        }
+        if (!out.includes(i)) out.push(i);
+      }
+      return out;
+    });
+    const own = [...new Set(globalRides.flat())].sort((a, b) => a - b);
+    const local = new Map(own.map((g, i) => [g, i]));
+    const rideStart = new Int32Array(candidates.length + 1);
+    const rides: number[] = [];
+    globalRides.forEach((list, k) => {
+      for (const g of list) rides.push(local.get(g)!);
+      rideStart[k + 1] = rides.length;
+    });
+    return {
+      candidates,
+      departures: Int32Array.from(own),
+      containerised: Uint8Array.from(own, (g) => (departures[g]!.containers.length > 0 ? 1 : 0)),
+      rideStart,
+      rides: Int32Array.from(rides),
+      perParcel: Float64Array.from(candidates, (k) => k.perParcel),
+      perKg: Float64Array.from(candidates, (k) => k.perKg),
+      perM3: Float64Array.from(candidates, (k) => k.perM3),
+      perChargeableKg: Float64Array.from(candidates, (k) => k.perChargeableKg),
+      deliveryDay: Int32Array.from(candidates, (k) => k.deliveryDay),
+    };
+  });
+  return { departures, indexOf, commodities };
+}
+
+function scaled(d: PlanDeparture, scale: number): PlanDeparture {
+  if (scale === 1) return d;
+  return {
+    ...d,
+    containers: d.containers.map((t) => ({ ...t, slots: t.slots * scale })),
+    weightCapG: d.weightCapG * scale,
+    volumeCapMm3: d.volumeCapMm3 * scale,
+  };
+}
+
+/** Prices per departure key (kg, m³), to carry prices from one table to another. */
+export interface DeparturePrices {
+  readonly perKg: ReadonlyMap<number, number>;
+  readonly perM3: ReadonlyMap<number, number>;
+}
+
+/** The prices of a table keyed by departure. */
+export function departurePrices(table: PricingTable, prices: CapacityPrices): DeparturePrices {
+  const perKg = new Map<number, number>();
+  const perM3 = new Map<number, number>();
+  table.departures.forEach((d, i) => {
+    perKg.set(d.key, prices.perKg[i]!);
+    perM3.set(d.key, prices.perM3[i]!);
+  });
+  return { perKg, perM3 };
+}
+
+/** Prices of zero on every departure. */
+export function zeroPrices(table: PricingTable): CapacityPrices {
+  const m = table.departures.length;
+  return {
+    perKg: new Float64Array(m),
+    perM3: new Float64Array(m),
+    perParcel: table.commodities.map(() => undefined),
+  };
+}
+
+/**
+ * Each parcel of commodity `ci` on its cheapest candidate at the capacity prices (or held, at the
+ * hold penalty, when that is cheaper): the commodity's part of the Lagrangian relaxation, solved
+ * exactly, parcel by parcel. Ties go to the earlier candidate, so the answer is deterministic.
+ */
+export function priceCommodity(
+  table: PricingTable,
+  agg: Aggregation,
+  ci: number,
+  parcels: PlanParcels,
+  settings: PricingSettings,
+  prices: CapacityPrices,
+): CommodityChoice {
+  const t = table.commodities[ci]!;
+  const members = agg.commodities[ci]!.parcels;
+  const K = t.candidates.length;
+  const local = t.departures.length;
+  // Per candidate: Σ prices per kg and per m³ over its departures, and Σ linking prices over its container rides.
+  const sumKg = new Float64Array(K);
+  const sumM3 = new Float64Array(K);
+  const sumLink = new Float64Array(K);
+  const link = prices.perParcel[ci];
+  for (let k = 0; k < K; k++) {
+    for (let q = t.rideStart[k]!; q < t.rideStart[k + 1]!; q++) {
+      const l = t.rides[q]!;
+      const g = t.departures[l]!;
+      sumKg[k]! += prices.perKg[g]!;
+      sumM3[k]! += prices.perM3[g]!;
+      if (link && t.containerised[l] === 1) sumLink[k]! += link[l]!;
+    }
+  }
+  const penalty = settings.latePenaltyMinorPerDay;
+  const hold = settings.holdPenaltyMinor;
+  const preferred = settings.preferred;
+  const bonus = settings.stayBonusMinor ?? 0;
+  const choice = new Int16Array(members.length);
+  const kgUse = new Float64Array(local);
+  const m3Use = new Float64Array(local);
+  const parcelUse = new Float64Array(local);
+  let cost = 0;
+  let priced = 0;
+  for (let i = 0; i < members.length; i++) {
+    const p = members[i]!;
+    const w = parcels.weightG[p]!;
+    const v = parcels.volumeMm3[p]!;
+    const kg = w / 1000;
+    const m3 = v / 1e9;
+    const chargeable = Math.max(kg, v / 6e6);
+    const promise = parcels.promiseDay[p]!;
+    const stay = preferred ? preferred[p]! : -1;
+    let best = hold;
+    let bestCost = hold;
+    let bestK = -1;
+    for (let k = 0; k < K; k++) {
+      const late = t.deliveryDay[k]! - promise;
+      let c =
+        Math.round(
+          t.perParcel[k]! + t.perKg[k]! * kg + (t.perM3[k]! * v) / 1e9 + t.perChargeableKg[k]! * chargeable,
+        ) + (late > 0 ? late * penalty : 0);
+      if (k === stay) c -= bonus;
+      const withPrices = c + sumKg[k]! * kg + sumM3[k]! * m3 + sumLink[k]!;
+      if (withPrices < best) {
+        best = withPrices;
+        bestCost = c;
+        bestK = k;
+      }
+    }
+    choice[i] = bestK;
+    cost += bestCost;
+    priced += best;
+    if (bestK >= 0)
+      for (let q = t.rideStart[bestK]!; q < t.rideStart[bestK + 1]!; q++) {
+        const l = t.rides[q]!;
+        kgUse[l]! += kg;
+        m3Use[l]! += m3;
+        parcelUse[l]!++;
+      }
+  }
+  return { choice, costMinor: cost, pricedMinor: priced, kg: kgUse, m3: m3Use, parcels: parcelUse };
+}
+
+/** Every parcel of commodity `ci` on candidate `k`: what that costs and uses. */
+export function commodityOn(
+  table: PricingTable,
+  agg: Aggregation,
+  ci: number,
+  parcels: PlanParcels,
+  settings: PricingSettings,
+  k: number,
+): CommodityChoice {
+  const t = table.commodities[ci]!;
+  const members = agg.commodities[ci]!.parcels;
+  const local = t.departures.length;
+  const kgUse = new Float64Array(local);
+  const m3Use = new Float64Array(local);
+  const parcelUse = new Float64Array(local);
+  const bonus = settings.stayBonusMinor ?? 0;
+  let cost = 0;
+  for (let i = 0; i < members.length; i++) {
+    const p = members[i]!;
+    const w = parcels.weightG[p]!;
+    const v = parcels.volumeMm3[p]!;
+    const kg = w / 1000;
+    const late = t.deliveryDay[k]! - parcels.promiseDay[p]!;
+    cost +=
+      Math.round(
+        t.perParcel[k]! +
+          t.perKg[k]! * kg +
+          (t.perM3[k]! * v) / 1e9 +
+          t.perChargeableKg[k]! * Math.max(kg, v / 6e6),
+      ) +
+      (late > 0 ? late * settings.latePenaltyMinorPerDay : 0) -
+      (settings.preferred?.[p] === k ? bonus : 0);
+    for (let q = t.rideStart[k]!; q < t.rideStart[k + 1]!; q++) {
+      const l = t.rides[q]!;
+      kgUse[l]! += kg;
+      m3Use[l]! += v / 1e9;
+      parcelUse[l]!++;
+    }
+  }
+  return {
+    choice: new Int16Array(members.length).fill(k),
+    costMinor: cost,
+    pricedMinor: cost,
+    kg: kgUse,
+    m3: m3Use,
+    parcels: parcelUse,
+  };
+}
+
+/**
+ * The capacity side of the Lagrangian bound at these prices: every container slot whose rate is
+ * below what the prices pay for its payload, filled volume and linked parcels is opened (a negative
+ * term), and loose capacity is sold at its prices (minus their value).
+ */
+export function capacityTerm(
+  table: PricingTable,
+  prices: CapacityPrices,
+  links: readonly CommodityLink[],
+): number {
+  const m = table.departures.length;
+  const reduced = table.departures.map((d, i) =>
+    d.containers.map(
+      (t) =>
+        Math.round(t.costMinor) -
+        prices.perKg[i]! * (t.payloadG / 1000) -
+        prices.perM3[i]! * (t.volumeMm3 / 1e9),
+    ),
+  );
+  for (const l of links) {
+    const lambda = prices.perParcel[l.commodity]?.[l.local] ?? 0;
+    if (lambda === 0) continue;
+    const r = reduced[l.departure]!;
+    l.perContainer.forEach((a, t) => {
+      r[t]! -= lambda * a;
+    });
+  }
+  let total = 0;
+  for (let i = 0; i < m; i++) {
+    const d = table.departures[i]!;
+    if (d.containers.length > 0) {
+      d.containers.forEach((t, ti) => {
+        const r = reduced[i]![ti]!;
+        if (r < 0) total += r * t.slots;
+      });
+    } else {
+      if (Number.isFinite(d.weightCapG)) total -= prices.perKg[i]! * (d.weightCapG / 1000);
+      if (Number.isFinite(d.volumeCapMm3)) total -= prices.perM3[i]! * (d.volumeCapMm3 / 1e9);
+    }
+  }
+  return total;
+}
+
+/**
+ * A lower bound on the cost of every plan of these parcels over their commodities' candidates, at
+ * any prices ≥ 0: the Lagrangian relaxation of the departures' capacities (kg, filled m³, container
+ * slots) and of the linking rows,
+ *
+ *   L = Σ_parcels min(hold penalty, min_k [own charges + lateness + Σ_rides (μ_kg·kg + μ_m³·m³ + λ)])
+ *       + Σ_departures, container types slots × min(0, rate − μ·(payload, filled m³) − Σ_c λ_c·a_c)
+ *       − Σ_loose departures μ·(capacity kg, m³).
+ *
+ * Each plan is feasible for the relaxed problem at no more than its cost, so L ≤ the cost of any plan.
+ * With stay bonuses (re-plans) the bound is of the cost less the bonuses, so lower still.
+ */
+export function lagrangianBound(
+  table: PricingTable,
+  agg: Aggregation,
+  parcels: PlanParcels,
+  settings: PricingSettings,
+  prices: CapacityPrices,
+  links: readonly CommodityLink[],
+): number {
+  let total = capacityTerm(table, prices, links);
+  for (let ci = 0; ci < table.commodities.length; ci++)
+    total += priceCommodity(table, agg, ci, parcels, settings, prices).pricedMinor;
+  return total;
+}
+
+/**
+ * A parcel's costs on candidate k of a commodity: its own charges and lateness (`raw`), and what the
+ * capacity prices charge it for the kg, m³ and container places it takes (`capacity`).
+ */
+export function commodityCosts(
+  parcels: PlanParcels,
+  t: CommodityTable,
+  perKg: Float64Array,
+  perM3: Float64Array,
+  link: Float64Array | undefined,
+  penalty: number,
+): {
+  raw: (p: number, k: number) => number;
+  capacity: (p: number, k: number) => number;
+} {
+  const K = t.candidates.length;
+  const sumKg = new Float64Array(K);
+  const sumM3 = new Float64Array(K);
+  const sumLink = new Float64Array(K);
+  for (let k = 0; k < K; k++)
+    for (let q = t.rideStart[k]!; q < t.rideStart[k + 1]!; q++) {
+      const l = t.rides[q]!;
+      const g = t.departures[l]!;
+      sumKg[k]! += perKg[g]!;
+      sumM3[k]! += perM3[g]!;
+      if (link && t.containerised[l] === 1) sumLink[k]! += link[l]!;
+    }
+  return {
+    raw: (p, k) =>
+      ownChargesMinor(t.candidates[k]!, parcels.weightG[p]!, parcels.volumeMm3[p]!) +
+      Math.max(0, t.deliveryDay[k]! - parcels.promiseDay[p]!) * penalty,
+    capacity: (p, k) =>
+      (sumKg[k]! * parcels.weightG[p]!) / 1000 + (sumM3[k]! * parcels.volumeMm3[p]!) / 1e9 + sumLink[k]!,
+  };
+}
