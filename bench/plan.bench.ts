@@ -15,6 +15,7 @@ import {
   disaggregate,
   evaluatePlan,
   parcelLevelModel,
+  parcelsFromMixes,
   planConsolidation,
   planDocument,
   planGreedy,
@@ -22,6 +23,7 @@ import {
   preparePlanContext,
   replanConsolidation,
   verifyPlan,
+  zeroPrices,
 } from '../src/plan/index.ts';
 import { createHighsSolver } from '../src/solver/index.ts';
 
@@ -70,7 +72,7 @@ for (const n of sizes) {
   );
   const rx = outcome.relaxation;
   console.log(
-    `             relaxation ${rx.rounds} rounds (+${rx.wholeRounds} with whole containers${rx.wholeMinor !== undefined ? `: ${usd(rx.wholeMinor)}` : ''}), ${rx.columns.toLocaleString('en')} columns, ${rx.links.length.toLocaleString('en')} linking rows, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities; master LP ${usd(rx.masterMinor)}`,
+    `             relaxation ${rx.rounds} rounds, ${rx.columns.toLocaleString('en')} columns, ${rx.links.length.toLocaleString('en')} linking rows, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities; master LP ${usd(rx.masterMinor)}`,
   );
   console.log(
     `             cost ${usd(s.costMinor)}  bound ${usd(s.lowerBoundMinor)} (${s.boundMethod})  gap ${s.gapPercent.toFixed(3)} %  on time ${(s.onTimeRate * 100).toFixed(1)} %  held ${s.held} (for capacity ${doc.held.filter((h) => h.reason === 'no-capacity').length})  containers ${s.containers}`,
@@ -119,20 +121,19 @@ for (const { n, ctx, parcels, aggregation, costMinor } of parcelLevel) {
         `  parcel-level HiGHS  ${level.model.numCols.toLocaleString('en')} columns; ${mip.status} after ${mip.seconds.toFixed(0)} s with no solution; bound ${usd(mip.dualBound)}`,
       );
     } else {
+      // HiGHS's solution (integer containers, parcels fractional) rounded to whole parcels and loaded,
+      // without the planner's own container moves.
       const a = assignParcels(
         ctx,
         parcels,
         single,
         {
           table: level.table,
-          mixes: level.mixes(mip.x),
-          masterPrices: {
-            perKg: new Float64Array(level.table.departures.length),
-            perM3: new Float64Array(level.table.departures.length),
-            perParcel: [],
-          },
+          settled: parcelsFromMixes(single, level.mixes(mip.x), parcels.count),
+          masterPrices: zeroPrices(level.table),
         },
         settings,
+        { improvementRounds: 0 },
       );
       const st = evaluatePlan(ctx, parcels, single, a);
       console.log(

@@ -7,8 +7,6 @@ import { commodityCosts, type PricingSettings } from './pricing.ts';
 import type { Relaxation } from './relaxation.ts';
 
 const MAX_RIDES = 4;
-/** Fractional part of the golden ratio: consecutive multiples spread evenly over [0, 1). */
-const GOLDEN = 0.6180339887498949;
 
 /** Which itinerary and containers each parcel got. */
 export interface Assignment {
@@ -50,12 +48,12 @@ export function assignParcels(
   ctx: PlanContext,
   parcels: PlanParcels,
   agg: Aggregation,
-  relaxation: Pick<Relaxation, 'table' | 'mixes' | 'masterPrices'>,
+  relaxation: Pick<Relaxation, 'table' | 'settled' | 'masterPrices'>,
   settings: PricingSettings,
   options: AssignOptions = {},
 ): Assignment {
   const n = parcels.count;
-  const { table, mixes, masterPrices } = relaxation;
+  const { table, settled, masterPrices } = relaxation;
   const draft = new DraftPlan(
     ctx,
     parcels,
@@ -63,13 +61,16 @@ export function assignParcels(
     settings.holdPenaltyMinor,
   );
 
-  // 1. Each parcel's candidate from its commodity's mix, and how much it values that candidate's
-  //    capacity: what it would pay for it (the best alternative at the master's prices, less its own
-  //    cost there) over what the prices charge it there.
+  // 1. Each parcel's candidate in the relaxation's solution. The priority of a settled parcel is how
+  //    much it values that candidate's capacity: what it would pay for it (the best alternative at
+  //    the master's prices, less its own cost there) over what the prices charge it. The few parcels
+  //    the solution still splits take, in order of their saving per share of the capacity they take,
+  //    the cheapest of their candidates with room (fractional knapsack order).
+  const { choice, split } = settled;
   const wanted = new Int32Array(n).fill(-1);
   const priority = new Float64Array(n);
+  const contested: { p: number; options: number[]; density: number }[] = [];
   agg.commodities.forEach((c, ci) => {
-    const mix = mixes[ci]!;
     const t = table.commodities[ci]!;
     const K = t.candidates.length;
     const costs = commodityCosts(
@@ -80,37 +81,37 @@ export function assignParcels(
       masterPrices.perParcel[ci],
       settings.latePenaltyMinorPerDay,
     );
-    for (let i = 0; i < c.parcels.length; i++) {
-      const p = c.parcels[i]!;
+    const raw = (p: number, k: number) => (k < 0 ? settings.holdPenaltyMinor : costs.raw(p, k));
+    for (const p of c.parcels) {
       draft.commodity[p] = ci;
-      // Low-discrepancy split of the commodity over the mix: the loads the mix puts on each departure
-      // hold on average, where following its heaviest assignment would pile onto that one's departures.
-      let choice = mix[0]?.choice[i] ?? -1;
-      if (mix.length > 1) {
-        const u = (i * GOLDEN + 0.5) % 1;
-        let sum = 0;
-        for (const m of mix) {
-          sum += m.weight;
-          choice = m.choice[i]!;
-          if (u < sum) break;
-        }
+      const rest = split.get(p);
+      if (rest) {
+        const options = [choice[p]!, ...rest].sort((x, y) => raw(p, x) - raw(p, y) || x - y);
+        const best = options[0]!;
+        const saving = options.length > 1 ? raw(p, options[1]!) - raw(p, best) : 0;
+        const share = best < 0 ? 0 : draft.share(p, best);
+        contested.push({ p, options, density: share > 0 ? saving / share : Number.POSITIVE_INFINITY });
+        continue;
       }
-      wanted[p] = choice;
-      if (choice < 0) continue;
+      const k0 = choice[p]!;
+      wanted[p] = k0;
+      if (k0 < 0) continue;
       let alternative = settings.holdPenaltyMinor;
       for (let k = 0; k < K; k++)
-        if (k !== choice) alternative = Math.min(alternative, costs.raw(p, k) + costs.capacity(p, k));
-      const charged = costs.capacity(p, choice);
-      const willing = alternative - costs.raw(p, choice);
+        if (k !== k0) alternative = Math.min(alternative, costs.raw(p, k) + costs.capacity(p, k));
+      const charged = costs.capacity(p, k0);
+      const willing = alternative - costs.raw(p, k0);
       priority[p] = charged > 0 ? willing / charged : Number.POSITIVE_INFINITY;
     }
   });
 
-  // 2. Load, those who value their capacity most first.
+  // 2. Load the settled parcels, those who value their capacity most first; then the split ones.
   const order: number[] = [];
   for (let p = 0; p < n; p++) if (wanted[p]! >= 0) order.push(p);
   order.sort((a, b) => priority[b]! - priority[a]! || a - b);
   for (const p of order) draft.load(p, wanted[p]!, true);
+  contested.sort((a, b) => b.density - a.density || a.p - b.p);
+  for (const { p, options } of contested) for (const k of options) if (k < 0 || draft.load(p, k, true)) break;
 
   // 3. Parcels the relaxation held, or that did not fit, look for room: earliest promises first.
   const overflow: number[] = [];
@@ -209,6 +210,26 @@ class DraftPlan {
     }
     this.candidate[p] = j;
     return true;
+  }
+
+  /**
+   * The share of capacity p takes on candidate j: on each ride, the larger of its weight and volume
+   * over the loose capacity, or over the largest container type, summed over the rides.
+   */
+  share(p: number, j: number): number {
+    const k = this.lists[this.commodity[p]!]![j]!;
+    const w = this.parcels.weightG[p]!;
+    const v = this.parcels.volumeMm3[p]!;
+    let total = 0;
+    for (const r of k.rides) {
+      const d = this.ctx.departures.get(r.departure)!;
+      if (r.containerised) {
+        let most = 0;
+        for (const t of d.containers) most = Math.max(most, Math.min(t.payloadG / w, t.volumeMm3 / v));
+        total += most > 0 ? 1 / most : 0;
+      } else total += Math.max(w / d.weightCapG, v / d.volumeCapMm3);
+    }
+    return total;
   }
 
   /** Takes parcel p off its itinerary (it is held until loaded again). */

@@ -66,8 +66,10 @@ export {
 export {
   type CommodityMix,
   parcelLevelModel,
+  parcelsFromMixes,
   type Relaxation,
   type RelaxationOptions,
+  type SettledParcels,
   solveRelaxation,
 } from './relaxation.ts';
 export { type Replan, replanConsolidation } from './replan.ts';

@@ -193,7 +193,6 @@ describe('consolidation planner', () => {
     const settings = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
     const r = solveRelaxation(ctx, parcels, agg, solver, settings, {
       tolerance: 1e-9,
-      wholeContainers: false,
     });
     const whole = solver.solve(
       parcelLevelModel(ctx, parcels, disaggregate(agg, parcels), settings, false).model,

@@ -44,7 +44,7 @@ export interface PlanOutcome {
 /** Plans of this many parcels or more start from a sample's prices. */
 const SAMPLE_FROM = 250_000;
 /** About how many parcels that sample holds. */
-const SAMPLE_SIZE = 100_000;
+const SAMPLE_SIZE = 25_000;
 
 /** What a parcel saves by keeping its previous itinerary in a re-plan: one minor unit. */
 export const STAY_BONUS_MINOR = 1;
@@ -86,7 +86,6 @@ export function planConsolidation(
     const r = solveRelaxation(ctx, parcels, sample.aggregation, solver, settings, {
       maxRounds,
       capacityScale: sample.share,
-      wholeContainers: false,
       ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
     });
     startPrices = departurePrices(r.table, r.masterPrices);

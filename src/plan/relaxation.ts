@@ -28,13 +28,6 @@ export interface RelaxationOptions {
    * departure carries few. Default true.
    */
   readonly linking?: boolean;
-  /**
-   * Whole containers: once the relaxation has converged, gather the load where containers fill (slope
-   * scaling), fix each departure's containers to whole numbers, and solve the master again with them
-   * fixed, so that the plan's parcels are chosen for the containers it will pay for. Default: where
-   * rounding the master's containers up would add more than 1 % to its cost.
-   */
-  readonly wholeContainers?: boolean;
   /** Prices to start from (say, a sample's): each parcel's cheapest candidate at them joins the first master. */
   readonly startPrices?: DeparturePrices;
   /** Scale on every departure's capacity (a sample of the parcels). Default 1. */
@@ -44,6 +37,8 @@ export interface RelaxationOptions {
   /** A clock for the round timings (the core reads none of its own). */
   readonly nowMs?: () => number;
 }
+
+type Entering = { ci: number; choice: CommodityChoice };
 
 /** One assignment of a commodity's parcels (a column of the master), and its weight in the solution. */
 export interface CommodityMix {
@@ -65,26 +60,15 @@ export interface Relaxation {
   readonly masterPrices: CapacityPrices;
   /** Per commodity, the assignments the master's solution mixes (weights sum to 1). */
   readonly mixes: readonly (readonly CommodityMix[])[];
+  /** Each parcel's place in the relaxation's solution, settled parcel by parcel (see `settleParcels`). */
+  readonly settled: SettledParcels;
   readonly rounds: number;
-  /** Rounds solved with the containers fixed to whole numbers (0 when not asked). */
-  readonly wholeRounds: number;
-  /** The master's cost with whole containers (the restricted problem's LP); undefined when not asked. */
-  readonly wholeMinor?: number;
   readonly columns: number;
   readonly timingsMs: { readonly lp: number; readonly pricing: number };
 }
 
 /** Weight of the best bound's prices when the master's are steadied toward them. */
 const SMOOTHING = 0.5;
-
-/**
- * Whole containers are planned in the master (slope scaling, counts fixed) when rounding every count
- * up would add more than this share to its cost; below it, the assignment's container moves suffice.
- */
-const WHOLE_CONTAINER_SHARE = 0.01;
-
-/** Rounds of slope scaling before the containers are rounded up and fixed. */
-const SLOPE_STEPS = 6;
 
 /**
  * The consolidation's LP relaxation at the level of single parcels, solved by column generation
@@ -143,150 +127,189 @@ export function solveRelaxation(
 
   let bound = Number.NEGATIVE_INFINITY;
   let boundPrices = zero;
-  let lp: MipResult | undefined;
   let masterPrices = zero;
   let rounds = 0;
-  let wholeRounds = 0;
   let lpMs = 0;
   let pricingMs = 0;
-  const containers = master.containerColumns();
-  const rate = Float64Array.from(containers, (c) =>
-    Math.round(table.departures[c.departure]!.containers[c.type]!.costMinor),
-  );
-  const slots = Float64Array.from(
-    containers,
-    (c) => table.departures[c.departure]!.containers[c.type]!.slots,
-  );
-
+  /** The Lagrangian at `prices`; with `dual` (the master's row duals), the columns that would lower the master. */
+  const price = (prices: CapacityPrices, dual: Float64Array | undefined, entering: Entering[]): number => {
+    let lagrangian = capacityTerm(table, prices, links);
+    for (let ci = 0; ci < C; ci++) {
+      const choice = priceCommodity(table, agg, ci, parcels, settings, prices);
+      lagrangian += choice.pricedMinor;
+      if (!dual) continue;
+      const sigma = dual[ci]!;
+      const reduced =
+        prices === masterPrices ? choice.pricedMinor : reducedCost(table, ci, choice, masterPrices);
+      if (reduced < sigma - 1e-9 * Math.abs(sigma) - 1e-6) entering.push({ ci, choice });
+    }
+    if (lagrangian > bound) {
+      bound = lagrangian;
+      boundPrices = prices;
+    }
+    return lagrangian;
+  };
   // Starting prices: their Lagrangian is a first bound, and the centre the master is steadied toward.
-  let center: CapacityPrices | undefined;
-  if (options.startPrices) {
-    center = startAt!;
-    bound = capacityTerm(table, center, links);
-    for (let ci = 0; ci < C; ci++)
-      bound += priceCommodity(table, agg, ci, parcels, settings, center).pricedMinor;
-    boundPrices = center;
-  }
+  if (startAt) price(startAt, undefined, []);
 
-  /**
-   * Column generation until the master is within `tolerance` of its Lagrangian (`containerTerm` is the
-   * container side of it for the containers' current costs and bounds), nothing enters, or `limit`
-   * rounds; `relaxing` marks the relaxation itself, whose Lagrangian is the plan's bound.
-   */
-  const generate = (
-    containerTerm: (prices: CapacityPrices) => number,
-    relaxing: boolean,
-    limit: number,
-  ): MipResult => {
-    for (let round = 1; ; round++) {
+  let lp: MipResult;
+  try {
+    for (;;) {
       let t = now();
-      const result = session.solve();
+      lp = session.solve();
       lpMs += now() - t;
-      if (result.status !== 'optimal' || !result.rowDual)
-        throw new Error(`planner: the relaxation's master LP ended ${result.status}`);
-      if (relaxing) rounds++;
-      else wholeRounds++;
+      if (lp.status !== 'optimal' || !lp.rowDual)
+        throw new Error(`planner: the relaxation's master LP ended ${lp.status}`);
+      rounds++;
       t = now();
-      const prices = master.prices(result.rowDual, links);
-      let lagrangian = containerTerm(prices);
-      const entering: { ci: number; choice: CommodityChoice }[] = [];
-      for (let ci = 0; ci < C; ci++) {
-        const choice = priceCommodity(table, agg, ci, parcels, settings, prices);
-        lagrangian += choice.pricedMinor;
-        const sigma = result.rowDual[ci]!;
-        if (choice.pricedMinor < sigma - 1e-9 * Math.abs(sigma) - 1e-6) entering.push({ ci, choice });
-      }
-      masterPrices = prices;
-      if (relaxing && lagrangian > bound) {
-        bound = lagrangian;
-        boundPrices = prices;
-      }
+      masterPrices = master.prices(lp.rowDual, links);
+      const center = boundPrices;
+      const entering: Entering[] = [];
+      price(masterPrices, lp.rowDual, entering);
       // Stabilisation (Wentges 1997): also price halfway between the master's prices and those of the
       // best bound so far, which damps the master's swings; its columns join when they would lower the
       // master, and its Lagrangian is a bound like any other.
-      if (relaxing && center) {
-        const smooth = between(center, prices, SMOOTHING);
-        let smoothBound = containerTerm(smooth);
-        for (let ci = 0; ci < C; ci++) {
-          const choice = priceCommodity(table, agg, ci, parcels, settings, smooth);
-          smoothBound += choice.pricedMinor;
-          const reduced = reducedCost(table, ci, choice, prices) - result.rowDual[ci]!;
-          if (reduced < -1e-9 * Math.abs(result.rowDual[ci]!) - 1e-6) entering.push({ ci, choice });
-        }
-        if (smoothBound > bound) {
-          bound = smoothBound;
-          boundPrices = smooth;
-        }
-        lagrangian = Math.max(lagrangian, smoothBound);
-      }
-      if (relaxing && bound > Number.NEGATIVE_INFINITY) center = boundPrices;
-      const cuts = relaxing && linking ? master.brokenLinks(result.x) : [];
+      if (center !== zero) price(between(center, masterPrices, SMOOTHING), lp.rowDual, entering);
+      const cuts = linking ? master.brokenLinks(lp.x) : [];
       pricingMs += now() - t;
-      if (relaxing) options.onRound?.(rounds, result.objective, bound);
-      const closeEnough = result.objective - lagrangian <= tolerance * Math.abs(result.objective);
-      if (cuts.length === 0 && (closeEnough || entering.length === 0)) return result;
-      if (round >= limit) return result;
+      options.onRound?.(rounds, lp.objective, bound);
+      const closeEnough = lp.objective - bound <= tolerance * Math.abs(lp.objective);
+      if (cuts.length === 0 && (closeEnough || entering.length === 0)) break;
+      if (rounds >= maxRounds) break;
       for (const cut of cuts) links.push(master.addLink(cut.ci, cut.local));
       for (const { ci, choice } of entering) master.addColumn(ci, choice);
       session.add(master.change());
       master.commit();
     }
-  };
-
-  let relaxed: MipResult;
-  try {
-    relaxed = lp = generate((prices) => capacityTerm(table, prices, links), true, maxRounds);
-    // Where whole containers matter: what rounding every count up would add, against the master's cost.
-    let roundingUp = 0;
-    for (let i = 0; i < containers.length; i++) {
-      const y = lp.x[containers[i]!.col] ?? 0;
-      roundingUp += (Math.ceil(y - 1e-6) - y) * rate[i]!;
-    }
-    const whole = options.wholeContainers ?? roundingUp > WHOLE_CONTAINER_SHARE * Math.abs(lp.objective);
-    if (whole && containers.length > 0) {
-      // Whole containers, by dynamic slope scaling (Kim & Pardalos 1999): each container's cost in
-      // the master becomes its rate × ⌈y⌉ / y at the master's last count y, so that departures the
-      // relaxation barely uses grow dear and the load gathers where containers fill; then every count
-      // is rounded up, fixed, and the parcels re-choose at the true rates. These are restrictions of
-      // the relaxation: the bound does not move.
-      const cols = Int32Array.from(containers, (c) => c.col);
-      const cost = Float64Array.from(rate);
-      let previous = '';
-      for (let step = 0; step < SLOPE_STEPS; step++) {
-        const pattern: number[] = [];
-        for (let i = 0; i < containers.length; i++) {
-          const y = lp.x[cols[i]!] ?? 0;
-          pattern.push(Math.ceil(y - 1e-6));
-          if (y > 1e-6) cost[i] = (rate[i]! * Math.ceil(y - 1e-6)) / y;
-        }
-        const key = pattern.join(',');
-        if (key === previous) break;
-        previous = key;
-        session.setCosts(cols, cost);
-        lp = generate((prices) => master.containerTerm(prices, links, cost, undefined, slots), false, 3);
-      }
-      const counts = Float64Array.from(cols, (col) => Math.ceil((lp!.x[col] ?? 0) - 1e-6));
-      session.setCosts(cols, rate);
-      session.setBounds(cols, counts, counts);
-      lp = generate((prices) => master.containerTerm(prices, links, rate, counts, counts), false, maxRounds);
-    }
   } finally {
     session.dispose();
   }
+  const mixes = master.mixes(lp.x);
   return {
     table,
     links: links.map(({ row: _row, ...l }) => l),
     boundMinor: bound,
     boundPrices,
-    masterMinor: relaxed.objective,
+    masterMinor: lp.objective,
     masterPrices,
-    mixes: master.mixes(lp.x),
+    mixes,
+    settled: settleParcels(ctx, parcels, agg, table, mixes, solver, settings),
     rounds,
-    wholeRounds,
-    ...(wholeRounds > 0 ? { wholeMinor: lp.objective } : {}),
     columns: master.numCols,
     timingsMs: { lp: lpMs, pricing: pricingMs },
   };
+}
+
+/**
+ * Each parcel's candidate in a relaxation's solution: `choice` per parcel (index in its commodity's
+ * candidates; −1 held, or not in any commodity), and, for the few parcels the solution still splits,
+ * their other candidates (−1 for held), most weight first.
+ */
+export interface SettledParcels {
+  readonly choice: Int16Array;
+  readonly split: ReadonlyMap<number, readonly number[]>;
+}
+
+/**
+ * Parcels where all of their commodity's mixed assignments agree take that candidate; the others
+ * are split, with their candidates by the weight the mix gives them.
+ */
+export function parcelsFromMixes(
+  agg: Aggregation,
+  mixes: readonly (readonly CommodityMix[])[],
+  count: number,
+): SettledParcels {
+  const choice = new Int16Array(count).fill(-1);
+  const split = new Map<number, number[]>();
+  agg.commodities.forEach((c, ci) => {
+    const mix = mixes[ci]!;
+    for (let i = 0; i < c.parcels.length; i++) {
+      const p = c.parcels[i]!;
+      const first = mix[0]?.choice[i] ?? -1;
+      let agreed = true;
+      for (let m = 1; m < mix.length && agreed; m++) if (mix[m]!.choice[i] !== first) agreed = false;
+      if (agreed) {
+        choice[p] = first;
+        continue;
+      }
+      const weight = new Map<number, number>();
+      for (const m of mix) weight.set(m.choice[i]!, (weight.get(m.choice[i]!) ?? 0) + m.weight);
+      const order = [...weight].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([k]) => k);
+      choice[p] = order[0]!;
+      split.set(p, order.slice(1));
+    }
+  });
+  return { choice, split };
+}
+
+/**
+ * The relaxation's solution parcel by parcel. The master mixes whole assignments of a commodity, so
+ * where a commodity's mix disagrees, thousands of its parcels may be split. Those contested parcels
+ * are solved again as a parcel-level LP (each its own commodity, every candidate a column) with the
+ * capacity the settled parcels leave: a vertex of that LP splits at most as many parcels as it has
+ * capacity rows, so nearly every parcel ends with one candidate.
+ */
+function settleParcels(
+  ctx: PlanContext,
+  parcels: PlanParcels,
+  agg: Aggregation,
+  table: PricingTable,
+  mixes: readonly (readonly CommodityMix[])[],
+  solver: MipSolver,
+  settings: PricingSettings,
+): SettledParcels {
+  const first = parcelsFromMixes(agg, mixes, parcels.count);
+  if (first.split.size === 0) return first;
+  // What the settled parcels put on each departure (by key).
+  const kg = new Map<number, number>();
+  const m3 = new Map<number, number>();
+  const contested: { commodity: number; parcel: number }[] = [];
+  agg.commodities.forEach((c, ci) => {
+    const list = table.commodities[ci]!.candidates;
+    for (const p of c.parcels) {
+      if (first.split.has(p)) {
+        contested.push({ commodity: ci, parcel: p });
+        continue;
+      }
+      const k = first.choice[p]!;
+      if (k < 0) continue;
+      for (const r of list[k]!.rides) {
+        kg.set(r.departure, (kg.get(r.departure) ?? 0) + parcels.weightG[p]! / 1000);
+        m3.set(r.departure, (m3.get(r.departure) ?? 0) + parcels.volumeMm3[p]! / 1e9);
+      }
+    }
+  });
+  const single: Aggregation = {
+    ...agg,
+    commodities: contested.map(({ commodity, parcel }) => ({
+      routeClass: agg.commodities[commodity]!.routeClass,
+      count: 1,
+      parcels: Int32Array.of(parcel),
+      weightPrefixG: Float64Array.of(0, parcels.weightG[parcel]!),
+      volumePrefixMm3: Float64Array.of(0, parcels.volumeMm3[parcel]!),
+    })),
+  };
+  const sub = pricingTable(ctx, single);
+  const master = new Master(sub, single, settings.holdPenaltyMinor, {
+    kg: Float64Array.from(sub.departures, (d) => kg.get(d.key) ?? 0),
+    m3: Float64Array.from(sub.departures, (d) => m3.get(d.key) ?? 0),
+  });
+  single.commodities.forEach((_, ci) => {
+    master.addHold(ci);
+    const n = sub.commodities[ci]!.candidates.length;
+    for (let k = 0; k < n; k++) master.addColumn(ci, commodityOn(sub, single, ci, parcels, settings, k));
+  });
+  const lp = solver.solve(master.build(), { timeLimitSeconds: 600, relativeGap: 1e-6, relaxed: true });
+  if (lp.status !== 'optimal') return first;
+  const again = parcelsFromMixes(single, master.mixes(lp.x), parcels.count);
+  const choice = Int16Array.from(first.choice);
+  const split = new Map<number, readonly number[]>();
+  for (const { parcel } of contested) {
+    choice[parcel] = again.choice[parcel]!;
+    const rest = again.split.get(parcel);
+    if (rest) split.set(parcel, rest);
+  }
+  return { choice, split };
 }
 
 /**
@@ -386,6 +409,8 @@ class Master {
     private readonly table: PricingTable,
     private readonly agg: Aggregation,
     private readonly holdPenalty: number,
+    /** Load already on each departure (kg, m³ by position in the table), from parcels outside the model. */
+    reserved?: { readonly kg: Float64Array; readonly m3: Float64Array },
   ) {
     const C = agg.commodities.length;
     for (let ci = 0; ci < C; ci++) this.addRow(1, 1);
@@ -394,9 +419,11 @@ class Master {
     this.m3Row = new Int32Array(m).fill(-1);
     this.containerCol = new Int32Array(m).fill(-1);
     table.departures.forEach((d, i) => {
+      const kg = reserved?.kg[i] ?? 0;
+      const m3 = reserved?.m3[i] ?? 0;
       if (d.containers.length > 0) {
-        this.kgRow[i] = this.addRow(Number.NEGATIVE_INFINITY, 0);
-        this.m3Row[i] = this.addRow(Number.NEGATIVE_INFINITY, 0);
+        this.kgRow[i] = this.addRow(Number.NEGATIVE_INFINITY, -kg);
+        this.m3Row[i] = this.addRow(Number.NEGATIVE_INFINITY, -m3);
         this.containerCol[i] = this.colCost.length;
         for (const t of d.containers)
           this.addCol(
@@ -409,9 +436,9 @@ class Master {
           );
       } else {
         if (Number.isFinite(d.weightCapG))
-          this.kgRow[i] = this.addRow(Number.NEGATIVE_INFINITY, d.weightCapG / 1000);
+          this.kgRow[i] = this.addRow(Number.NEGATIVE_INFINITY, Math.max(0, d.weightCapG / 1000 - kg));
         if (Number.isFinite(d.volumeCapMm3))
-          this.m3Row[i] = this.addRow(Number.NEGATIVE_INFINITY, d.volumeCapMm3 / 1e9);
+          this.m3Row[i] = this.addRow(Number.NEGATIVE_INFINITY, Math.max(0, d.volumeCapMm3 / 1e9 - m3));
       }
     });
     this.columnsOf = agg.commodities.map(() => []);
@@ -531,59 +558,6 @@ class Master {
       }
     }
     return out;
-  }
-
-  /** The container columns: departure (position in the table), type index, column. */
-  containerColumns(): { departure: number; type: number; col: number }[] {
-    const out: { departure: number; type: number; col: number }[] = [];
-    this.table.departures.forEach((d, g) => {
-      const first = this.containerCol[g]!;
-      if (first < 0) return;
-      for (let ti = 0; ti < d.containers.length; ti++) out.push({ departure: g, type: ti, col: first + ti });
-    });
-    return out;
-  }
-
-  /**
-   * The container side of the master's Lagrangian at these prices, with container column i costing
-   * `cost[i]` within [`lower[i]` (0 when absent), `upper[i]`] (in `containerColumns` order): each
-   * takes the end of its range its reduced cost favours; loose capacity is sold at its prices.
-   */
-  containerTerm(
-    prices: CapacityPrices,
-    links: readonly CommodityLink[],
-    cost: Float64Array,
-    lower: Float64Array | undefined,
-    upper: Float64Array,
-  ): number {
-    const reduced = Float64Array.from(cost);
-    const columns = this.containerColumns();
-    const at = new Map<number, number>();
-    columns.forEach((c, i) => {
-      const t = this.table.departures[c.departure]!.containers[c.type]!;
-      reduced[i] =
-        cost[i]! -
-        prices.perKg[c.departure]! * (t.payloadG / 1000) -
-        prices.perM3[c.departure]! * (t.volumeMm3 / 1e9);
-      at.set(c.departure * 16 + c.type, i);
-    });
-    for (const l of links) {
-      const lambda = prices.perParcel[l.commodity]?.[l.local] ?? 0;
-      if (lambda === 0) continue;
-      l.perContainer.forEach((a, t) => {
-        const i = at.get(l.departure * 16 + t)!;
-        reduced[i]! -= lambda * a;
-      });
-    }
-    let total = 0;
-    for (let i = 0; i < columns.length; i++)
-      total += reduced[i]! * (reduced[i]! < 0 ? upper[i]! : (lower?.[i] ?? 0));
-    this.table.departures.forEach((d, g) => {
-      if (d.containers.length > 0) return;
-      if (Number.isFinite(d.weightCapG)) total -= prices.perKg[g]! * (d.weightCapG / 1000);
-      if (Number.isFinite(d.volumeCapMm3)) total -= prices.perM3[g]! * (d.volumeCapMm3 / 1e9);
-    });
-    return total;
   }
 
   /** Capacity prices from the master's row duals (minimisation: ≤ rows have duals ≤ 0). */

@@ -63,10 +63,6 @@ export interface MipSolver {
 export interface LpSession {
   solve(): MipResult;
   add(change: ModelChange): void;
-  /** New costs for columns (indices strictly increasing). */
-  setCosts(cols: Int32Array, costs: Float64Array): void;
-  /** New bounds for columns (indices strictly increasing). */
-  setBounds(cols: Int32Array, lower: Float64Array, upper: Float64Array): void;
   dispose(): void;
 }
 

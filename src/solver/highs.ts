@@ -154,18 +154,6 @@ export async function createHighsSolver(): Promise<MipSolver> {
             numCols += newCols;
           }
         },
-        setCosts(cols: Int32Array, costs: Float64Array) {
-          if (cols.length === 0) return;
-          // New costs leave the basis primal feasible: primal simplex then.
-          m.options.set('simplex_strategy', 4);
-          m.changeColsCost({ kind: 'set', indices: cols } as never, costs as never);
-        },
-        setBounds(cols: Int32Array, lower: Float64Array, upper: Float64Array) {
-          if (cols.length === 0) return;
-          // Tighter bounds leave the basis dual feasible: dual simplex then.
-          m.options.set('simplex_strategy', 1);
-          m.changeColsBounds({ kind: 'set', indices: cols } as never, lower as never, upper as never);
-        },
         dispose: () => m.dispose(),
       };
     },
