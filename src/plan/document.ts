@@ -134,7 +134,9 @@ export function planSummary(
 export function planDocument(
   ctx: PlanContext,
   parcels: PlanParcels,
-  outcome: PlanOutcome,
+  outcome: Pick<PlanOutcome, 'aggregation' | 'assignment' | 'stats' | 'lowerBoundMinor'> & {
+    readonly relaxation: { readonly masterMinor: number; readonly rounds: number };
+  },
   baseline?: PlanDocument['baseline'],
 ): PlanDocument {
   const a = outcome.assignment;

@@ -169,6 +169,38 @@ export function zeroPrices(table: PricingTable): CapacityPrices {
   };
 }
 
+/** Buffers `priceInto` writes to, reused from one commodity to the next. */
+export interface PricingScratch {
+  choice: Int16Array;
+  kg: Float64Array;
+  m3: Float64Array;
+  parcels: Float64Array;
+  sumKg: Float64Array;
+  sumM3: Float64Array;
+  sumLink: Float64Array;
+}
+
+/** Scratch buffers large enough for every commodity of the table. */
+export function pricingScratch(table: PricingTable, agg: Aggregation): PricingScratch {
+  let members = 1;
+  let local = 1;
+  let K = 1;
+  table.commodities.forEach((t, ci) => {
+    members = Math.max(members, agg.commodities[ci]!.count);
+    local = Math.max(local, t.departures.length);
+    K = Math.max(K, t.candidates.length);
+  });
+  return {
+    choice: new Int16Array(members),
+    kg: new Float64Array(local),
+    m3: new Float64Array(local),
+    parcels: new Float64Array(local),
+    sumKg: new Float64Array(K),
+    sumM3: new Float64Array(K),
+    sumLink: new Float64Array(K),
+  };
+}
+
 /**
  * Each parcel of commodity `ci` on its cheapest candidate at the capacity prices (or held, at the
  * hold penalty, when that is cheaper): the commodity's part of the Lagrangian relaxation, solved
@@ -183,13 +215,71 @@ export function priceCommodity(
   prices: CapacityPrices,
 ): CommodityChoice {
   const t = table.commodities[ci]!;
+  const n = agg.commodities[ci]!.count;
+  const local = t.departures.length;
+  const K = t.candidates.length;
+  const scratch: PricingScratch = {
+    choice: new Int16Array(n),
+    kg: new Float64Array(local),
+    m3: new Float64Array(local),
+    parcels: new Float64Array(local),
+    sumKg: new Float64Array(K),
+    sumM3: new Float64Array(K),
+    sumLink: new Float64Array(K),
+  };
+  const { costMinor, pricedMinor } = priceInto(table, agg, ci, parcels, settings, prices, scratch);
+  return {
+    choice: scratch.choice,
+    costMinor,
+    pricedMinor,
+    kg: scratch.kg,
+    m3: scratch.m3,
+    parcels: scratch.parcels,
+  };
+}
+
+/** The answer of `priceInto`, copied out of the scratch buffers. */
+export function keepChoice(
+  table: PricingTable,
+  agg: Aggregation,
+  ci: number,
+  scratch: PricingScratch,
+  sums: { readonly costMinor: number; readonly pricedMinor: number },
+): CommodityChoice {
+  const n = agg.commodities[ci]!.count;
+  const local = table.commodities[ci]!.departures.length;
+  return {
+    choice: scratch.choice.slice(0, n),
+    costMinor: sums.costMinor,
+    pricedMinor: sums.pricedMinor,
+    kg: scratch.kg.slice(0, local),
+    m3: scratch.m3.slice(0, local),
+    parcels: scratch.parcels.slice(0, local),
+  };
+}
+
+/** `priceCommodity` into scratch buffers: only the sums are returned; the rest is in `scratch`. */
+export function priceInto(
+  table: PricingTable,
+  agg: Aggregation,
+  ci: number,
+  parcels: PlanParcels,
+  settings: PricingSettings,
+  prices: CapacityPrices,
+  scratch: PricingScratch,
+): { costMinor: number; pricedMinor: number } {
+  const t = table.commodities[ci]!;
   const members = agg.commodities[ci]!.parcels;
   const K = t.candidates.length;
   const local = t.departures.length;
   // Per candidate: Σ prices per kg and per m³ over its departures, and Σ linking prices over its container rides.
-  const sumKg = new Float64Array(K);
-  const sumM3 = new Float64Array(K);
-  const sumLink = new Float64Array(K);
+  const { sumKg, sumM3, sumLink, choice, kg: kgUse, m3: m3Use, parcels: parcelUse } = scratch;
+  sumKg.fill(0, 0, K);
+  sumM3.fill(0, 0, K);
+  sumLink.fill(0, 0, K);
+  kgUse.fill(0, 0, local);
+  m3Use.fill(0, 0, local);
+  parcelUse.fill(0, 0, local);
   const link = prices.perParcel[ci];
   for (let k = 0; k < K; k++) {
     for (let q = t.rideStart[k]!; q < t.rideStart[k + 1]!; q++) {
@@ -204,10 +294,6 @@ export function priceCommodity(
   const hold = settings.holdPenaltyMinor;
   const preferred = settings.preferred;
   const bonus = settings.stayBonusMinor ?? 0;
-  const choice = new Int16Array(members.length);
-  const kgUse = new Float64Array(local);
-  const m3Use = new Float64Array(local);
-  const parcelUse = new Float64Array(local);
   let cost = 0;
   let priced = 0;
   for (let i = 0; i < members.length; i++) {
@@ -247,7 +333,7 @@ export function priceCommodity(
         parcelUse[l]!++;
       }
   }
-  return { choice, costMinor: cost, pricedMinor: priced, kg: kgUse, m3: m3Use, parcels: parcelUse };
+  return { costMinor: cost, pricedMinor: priced };
 }
 
 /** Every parcel of commodity `ci` on candidate `k`: what that costs and uses. */
@@ -363,8 +449,9 @@ export function lagrangianBound(
   links: readonly CommodityLink[],
 ): number {
   let total = capacityTerm(table, prices, links);
+  const scratch = pricingScratch(table, agg);
   for (let ci = 0; ci < table.commodities.length; ci++)
-    total += priceCommodity(table, agg, ci, parcels, settings, prices).pricedMinor;
+    total += priceInto(table, agg, ci, parcels, settings, prices, scratch).pricedMinor;
   return total;
 }
 

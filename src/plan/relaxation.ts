@@ -9,9 +9,12 @@ import {
   capacityTerm,
   commodityOn,
   type DeparturePrices,
+  keepChoice,
   type PricingSettings,
   type PricingTable,
   priceCommodity,
+  priceInto,
+  pricingScratch,
   pricingTable,
   zeroPrices,
 } from './pricing.ts';
@@ -132,16 +135,20 @@ export function solveRelaxation(
   let lpMs = 0;
   let pricingMs = 0;
   /** The Lagrangian at `prices`; with `dual` (the master's row duals), the columns that would lower the master. */
+  const scratch = pricingScratch(table, agg);
   const price = (prices: CapacityPrices, dual: Float64Array | undefined, entering: Entering[]): number => {
     let lagrangian = capacityTerm(table, prices, links);
     for (let ci = 0; ci < C; ci++) {
-      const choice = priceCommodity(table, agg, ci, parcels, settings, prices);
-      lagrangian += choice.pricedMinor;
+      const sums = priceInto(table, agg, ci, parcels, settings, prices, scratch);
+      lagrangian += sums.pricedMinor;
       if (!dual) continue;
       const sigma = dual[ci]!;
       const reduced =
-        prices === masterPrices ? choice.pricedMinor : reducedCost(table, ci, choice, masterPrices);
-      if (reduced < sigma - 1e-9 * Math.abs(sigma) - 1e-6) entering.push({ ci, choice });
+        prices === masterPrices
+          ? sums.pricedMinor
+          : reducedCost(table, ci, { ...scratch, costMinor: sums.costMinor }, masterPrices);
+      if (reduced < sigma - 1e-9 * Math.abs(sigma) - 1e-6)
+        entering.push({ ci, choice: keepChoice(table, agg, ci, scratch, sums) });
     }
     if (lagrangian > bound) {
       bound = lagrangian;
@@ -722,7 +729,7 @@ function between(a: CapacityPrices, b: CapacityPrices, weight: number): Capacity
 function reducedCost(
   table: PricingTable,
   ci: number,
-  choice: CommodityChoice,
+  choice: Pick<CommodityChoice, 'costMinor' | 'kg' | 'm3' | 'parcels'>,
   prices: CapacityPrices,
 ): number {
   const t = table.commodities[ci]!;
