@@ -40,6 +40,21 @@ const fx = {
 };
 const FROM = Date.parse('2026-12-01T00:00:00+08:00');
 
+/** One small container a departure and little loose space: far more parcels than room. */
+const scarce: Network = {
+  ...network,
+  equipment: network.equipment.map((e) => ({ ...e, payloadG: 300_000 })),
+  services: network.services.map((s) => ({
+    ...s,
+    capacity: {
+      ...s.capacity,
+      containers: s.capacity.containers.map((c) => ({ ...c, count: 1 })),
+      ...(s.capacity.weightKg !== undefined ? { weightKg: 200 } : {}),
+      ...(s.capacity.volumeL !== undefined ? { volumeL: 800 } : {}),
+    },
+  })),
+};
+
 function inputs(count: number, seed: number) {
   return generateParcels({ count, seed, from: '2026-12-01', days: 7 }).parcels.map((p, i) => ({
     ...p,
@@ -186,26 +201,34 @@ describe('consolidation planner', () => {
   });
 
   it('reaches by column generation the LP of the parcel-level model with every candidate', () => {
-    const ctx = preparePlanContext(network, FROM, 7, fx);
-    const few = list.slice(0, 400);
-    const parcels = planParcels(network, few, few.length);
-    const agg = aggregate(ctx, parcels);
-    const settings = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
-    const r = solveRelaxation(ctx, parcels, agg, solver, settings, {
-      tolerance: 1e-9,
-    });
-    const whole = solver.solve(
-      parcelLevelModel(ctx, parcels, disaggregate(agg, parcels), settings, false).model,
-      {
-        timeLimitSeconds: 120,
-        relativeGap: 1e-9,
-        relaxed: true,
-      },
-    );
-    expect(r.rounds).toBeGreaterThan(1);
-    expect(Math.abs(r.masterMinor - whole.objective)).toBeLessThan(1e-6 * whole.objective);
-    // The Lagrangian bound at the master's final prices is the LP optimum too (strong duality).
-    expect(Math.abs(r.boundMinor - whole.objective)).toBeLessThan(1e-6 * whole.objective);
+    // 400 parcels on the sample network; all 3,000 where capacity is scarce and has prices: flights
+    // full by weight, and (small containers, one a departure) containers and flights full by volume.
+    const heavy: Network = {
+      ...network,
+      services: network.services.map((s) => ({
+        ...s,
+        capacity: { ...s.capacity, ...(s.capacity.weightKg !== undefined ? { weightKg: 200 } : {}) },
+      })),
+    };
+    for (const [net, few] of [
+      [network, list.slice(0, 400)],
+      [heavy, list],
+      [scarce, list],
+    ] as const) {
+      const ctx = preparePlanContext(net, FROM, 7, fx);
+      const parcels = planParcels(net, few, few.length);
+      const agg = aggregate(ctx, parcels);
+      const settings = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
+      const r = solveRelaxation(ctx, parcels, agg, solver, settings, { tolerance: 1e-9 });
+      const whole = solver.solve(
+        parcelLevelModel(ctx, parcels, disaggregate(agg, parcels), settings, false).model,
+        { timeLimitSeconds: 120, relativeGap: 1e-9, relaxed: true },
+      );
+      expect(r.rounds).toBeGreaterThan(1);
+      expect(Math.abs(r.masterMinor - whole.objective)).toBeLessThan(1e-6 * whole.objective);
+      // The Lagrangian bound at the master's final prices is the LP optimum too (strong duality).
+      expect(Math.abs(r.boundMinor - whole.objective)).toBeLessThan(1e-6 * whole.objective);
+    }
   });
 
   it('counts how many parcels of a commodity one box holds from its lightest and smallest', () => {
@@ -222,18 +245,6 @@ describe('consolidation planner', () => {
 
   it('where departures are full, holds the parcels that value the room least, and the bound holds', () => {
     // One container a departure and little loose space: far more parcels than room.
-    const scarce: Network = {
-      ...network,
-      services: network.services.map((s) => ({
-        ...s,
-        capacity: {
-          ...s.capacity,
-          containers: s.capacity.containers.map((c) => ({ ...c, count: 1 })),
-          ...(s.capacity.weightKg !== undefined ? { weightKg: 200 } : {}),
-          ...(s.capacity.volumeL !== undefined ? { volumeL: 1_500 } : {}),
-        },
-      })),
-    };
     const { parcels, outcome, doc } = run(scarce, list, solver);
     const check = verifyPlan(scarce, new Map(list.map((p) => [p.id, p])), doc, fx);
     expect(check.violations).toEqual([]);

@@ -1,0 +1,246 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CurrencyConverter, type Network, NetworkSchema } from '../domain/index.ts';
+import { createHighsSolver } from '../solver/index.ts';
+import {
+  aggregate,
+  type MipSolver,
+  ownChargesMinor,
+  type PlanCandidate,
+  type PlanParcelInput,
+  planConsolidation,
+  planDocument,
+  planParcels,
+  preparePlanContext,
+  verifyPlan,
+} from './index.ts';
+
+const identity: CurrencyConverter = { convert: (a, from, to) => (from === to ? a : undefined) };
+const DAY = 86_400_000;
+const FROM_MS = Date.parse('2026-12-01T00:00:00Z');
+
+/** A tiny xorshift generator, so that a failing seed rebuilds the same case. */
+function rng(seed: number) {
+  let s = (seed >>> 0) ^ 0x2545f491 || 1;
+  const next = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4_294_967_296;
+  };
+  return {
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    chance: (p: number) => next() < p,
+  };
+}
+
+/**
+ * A hub and two gateways: containers by rail to one (a container holds a few parcels), loose space by
+ * air to the other (a few kg a flight), a second rail line to the other gateway; random rates,
+ * schedules and slots, so that whole containers, full flights and lateness all matter.
+ */
+function randomCase(seed: number): { network: Network; parcels: PlanParcelInput[] } {
+  const r = rng(seed);
+  const node = (id: string, kind: 'hub' | 'gateway') => ({
+    id,
+    name: id,
+    kind,
+    country: kind === 'hub' ? 'CN' : 'PL',
+    zone: 'UTC',
+    lat: 0,
+    lon: 0,
+    minTransferMinutes: 0,
+  });
+  const every = (n: number) =>
+    ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].filter((_, i) => i % n === 0);
+  const rail = (id: string, to: string) => ({
+    id,
+    name: id,
+    corridor: 'cr-express',
+    mode: 'rail',
+    operator: 'x',
+    legs: [{ from: 'hub', to, transitMinutes: r.int(2, 6) * 1440, distanceKm: 5000, co2eGPerTkm: 20 }],
+    schedule: { days: every(r.int(1, 3)), times: ['10:00'] },
+    cutoffMinutes: 120,
+    capacity: { containers: [{ type: '45G1', count: r.int(1, 2) }] },
+    tariff: { currency: 'USD', perContainerMinor: { '45G1': r.int(500, 8000) } },
+    restrictions: { forbiddenUnNumbers: [], forbiddenHsPrefixes: [] },
+  });
+  const network = NetworkSchema.parse({
+    id: 'tiny',
+    name: 'tiny',
+    version: String(seed),
+    hub: 'hub',
+    equipment: [
+      {
+        type: '45G1',
+        name: 'box',
+        innerLengthMm: 1000,
+        innerWidthMm: 600,
+        innerHeightMm: 500,
+        payloadG: r.int(8, 25) * 1000,
+        tareG: 1000,
+        teu: 2,
+      },
+    ],
+    nodes: [node('hub', 'hub'), node('g1', 'gateway'), node('g2', 'gateway')],
+    transfers: [],
+    services: [
+      rail('rail-1', 'g1'),
+      rail('rail-2', 'g2'),
+      {
+        id: 'air',
+        name: 'air',
+        corridor: 'air',
+        mode: 'air',
+        operator: 'x',
+        legs: [{ from: 'hub', to: 'g2', transitMinutes: 600, distanceKm: 5000, co2eGPerTkm: 600 }],
+        schedule: { days: every(r.int(1, 2)), times: ['22:00'] },
+        cutoffMinutes: 120,
+        capacity: { weightKg: r.int(3, 12), volumeL: r.int(30, 150) },
+        tariff: { currency: 'USD', perChargeableKgMinor: r.int(100, 900), volumetricDivisorCm3PerKg: 6000 },
+        restrictions: { forbiddenUnNumbers: [], forbiddenHsPrefixes: [] },
+      },
+    ],
+    lastMile: [
+      {
+        id: 'pl',
+        country: 'PL',
+        name: 'PL',
+        gateways: ['g1', 'g2'],
+        gatewayDays: { g1: r.int(0, 2) },
+        carrier: 'post',
+        clearanceHours: 0,
+        transitDays: 1,
+        rate: { currency: 'USD', baseMinor: 300, perKgMinor: 40 },
+        maxWeightG: 30_000,
+        maxLengthMm: 2000,
+      },
+    ],
+    disruptions: [],
+  });
+  const count = r.int(2, 5);
+  const parcels: PlanParcelInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const ready = FROM_MS + r.int(0, 47) * 3_600_000;
+    parcels.push({
+      id: `p${i}`,
+      readyAtMs: ready,
+      grossWeightG: r.int(500, 7000),
+      dimensions: { lengthMm: r.int(100, 600), widthMm: r.int(100, 400), heightMm: r.int(50, 400) },
+      dangerousGoods: [],
+      consignee: { country: 'PL', postcode: '00-001' },
+      promisedDeliveryDate: new Date(ready + r.int(1, 9) * DAY).toISOString().slice(0, 10),
+      incoterm: 'DAP',
+      items: [{ hsCode: '610910' }],
+    });
+  }
+  return { network, parcels };
+}
+
+/** Fewest containers (of one type) that hold these parcels by weight and filled volume: by search. */
+function fewestContainers(
+  items: readonly { w: number; v: number }[],
+  payload: number,
+  volume: number,
+): number {
+  if (items.length === 0) return 0;
+  for (let bins = 1; bins <= items.length; bins++) {
+    const w = new Array<number>(bins).fill(0);
+    const v = new Array<number>(bins).fill(0);
+    const place = (i: number): boolean => {
+      if (i === items.length) return true;
+      for (let b = 0; b < bins; b++) {
+        if (w[b]! + items[i]!.w > payload || v[b]! + items[i]!.v > volume) continue;
+        w[b]! += items[i]!.w;
+        v[b]! += items[i]!.v;
+        const ok = place(i + 1);
+        w[b]! -= items[i]!.w;
+        v[b]! -= items[i]!.v;
+        if (ok) return true;
+        if (w[b] === 0) break; // the other empty bins are the same
+      }
+      return false;
+    };
+    if (place(0)) return bins;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+describe('consolidation planner against brute force', () => {
+  let solver: MipSolver;
+  beforeAll(async () => {
+    solver = await createHighsSolver();
+  });
+
+  it('bounds every plan from below and never beats the exact optimum, on tiny random cases', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), (seed) => {
+        const { network, parcels: inputs } = randomCase(seed);
+        const ctx = preparePlanContext(network, FROM_MS, 3, identity);
+        const parcels = planParcels(network, inputs, inputs.length);
+        const outcome = planConsolidation(ctx, parcels, solver);
+        const doc = planDocument(ctx, parcels, outcome);
+        expect(verifyPlan(network, new Map(inputs.map((p) => [p.id, p])), doc, identity).violations).toEqual(
+          [],
+        );
+
+        // Every assignment of the planned parcels to their candidates (or held), costed exactly.
+        const agg = aggregate(ctx, parcels);
+        const options: { parcel: number; list: readonly PlanCandidate[] }[] = [];
+        for (const c of agg.commodities)
+          for (const p of c.parcels) options.push({ parcel: p, list: agg.candidates[c.routeClass]! });
+        const penalty = ctx.settings.latePenaltyMinorPerDay;
+        const hold = ctx.settings.holdPenaltyMinor;
+        let best = Number.POSITIVE_INFINITY;
+        const pick = new Array<number>(options.length).fill(-1);
+        const visit = (i: number): void => {
+          if (i === options.length) {
+            let cost = 0;
+            const loads = new Map<number, { w: number; v: number }[]>();
+            pick.forEach((k, j) => {
+              const { parcel: p, list } = options[j]!;
+              if (k < 0) {
+                cost += hold;
+                return;
+              }
+              const cand = list[k]!;
+              cost +=
+                ownChargesMinor(cand, parcels.weightG[p]!, parcels.volumeMm3[p]!) +
+                Math.max(0, cand.deliveryDay - parcels.promiseDay[p]!) * penalty;
+              for (const ride of cand.rides) {
+                const load = loads.get(ride.departure) ?? [];
+                load.push({ w: parcels.weightG[p]!, v: parcels.volumeMm3[p]! });
+                loads.set(ride.departure, load);
+              }
+            });
+            for (const [key, items] of loads) {
+              const d = ctx.departures.get(key)!;
+              if (d.containers.length === 0) {
+                const w = items.reduce((a, x) => a + x.w, 0);
+                const v = items.reduce((a, x) => a + x.v, 0);
+                if (w > d.weightCapG || v > d.volumeCapMm3) return;
+                continue;
+              }
+              const t = d.containers[0]!;
+              const n = fewestContainers(items, t.payloadG, t.volumeMm3);
+              if (n > t.slots) return;
+              cost += n * Math.round(t.costMinor);
+            }
+            best = Math.min(best, cost);
+            return;
+          }
+          for (let k = -1; k < options[i]!.list.length; k++) {
+            pick[i] = k;
+            visit(i + 1);
+          }
+        };
+        visit(0);
+        const held = agg.held.length * 0; // parcels with no itinerary are not in either cost
+        expect(outcome.lowerBoundMinor).toBeLessThanOrEqual(best + held + 1e-6);
+        expect(outcome.stats.costs.totalMinor).toBeGreaterThanOrEqual(best - 1e-6);
+      }),
+      { numRuns: 60, seed: 20261206 },
+    );
+  });
+});
