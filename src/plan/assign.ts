@@ -130,6 +130,7 @@ export function assignParcels(
     let changed = draft.moveToCheaper();
     changed += draft.closeContainers();
     changed += draft.openContainers();
+    changed += draft.relocateContainers();
     if (changed === 0) break;
   }
   draft.moveToCheaper();
@@ -347,6 +348,83 @@ class DraftPlan {
 
   private membersOf(c: OpenContainer): number[] {
     return [...new Set(c.parcels)].filter((p) => this.candidate[p]! >= 0 && this.isIn(p, c.id));
+  }
+
+  /**
+   * Moves a container's parcels, all of them, into one new container on another departure where
+   * that costs less (its rate and the parcels' charges and lateness there, against the rate of the
+   * container left behind): two half-empty trains' worth of choices that no single move sees.
+   * Returns containers moved.
+   */
+  relocateContainers(): number {
+    const ctx = this.ctx;
+    let relocated = 0;
+    const open = this.loading.all.filter((c) => c.size > 0).sort((a, b) => a.id - b.id);
+    for (const c of open) {
+      if (c.size === 0) continue;
+      const rateA = ctx.departures.get(c.departure)!.containers[c.type]!.costMinor;
+      const members = this.membersOf(c);
+      if (members.length === 0) continue;
+      // Per other containerised departure: each member's cheapest candidate through it.
+      const through = new Map<number, { total: number; picks: number[]; count: number }>();
+      let current = 0;
+      let weight = 0;
+      let volume = 0;
+      members.forEach((p, i) => {
+        current += this.cost(p, this.candidate[p]!);
+        weight += this.parcels.weightG[p]!;
+        volume += this.parcels.volumeMm3[p]!;
+        const list = this.lists[this.commodity[p]!]!;
+        const best = new Map<number, { j: number; cost: number }>();
+        list.forEach((k, j) => {
+          for (const r of k.rides) {
+            if (!r.containerised || r.departure === c.departure) continue;
+            const cost = this.cost(p, j);
+            const b = best.get(r.departure);
+            if (!b || cost < b.cost) best.set(r.departure, { j, cost });
+          }
+        });
+        for (const [d, { j, cost }] of best) {
+          let e = through.get(d);
+          if (!e) {
+            e = { total: 0, picks: new Array<number>(members.length).fill(-1), count: 0 };
+            through.set(d, e);
+          }
+          e.total += cost;
+          e.picks[i] = j;
+          e.count++;
+        }
+      });
+      let choice: { d: number; type: number; net: number; picks: number[] } | undefined;
+      for (const [d, e] of [...through].sort((x, y) => x[0] - y[0])) {
+        if (e.count < members.length) continue;
+        const dep = ctx.departures.get(d)!;
+        dep.containers.forEach((t, ti) => {
+          if (t.payloadG < weight || t.volumeMm3 < volume || this.loading.freeSlots(d, ti) <= 0) return;
+          const net = t.costMinor + e.total - current - rateA;
+          if (net < -0.5 && (!choice || net < choice.net)) choice = { d, type: ti, net, picks: e.picks };
+        });
+      }
+      if (!choice) continue;
+      const move = choice as { d: number; type: number; net: number; picks: number[] };
+      const target = this.loading.open(move.d, move.type);
+      if (!target) continue;
+      const before = members.map((p) => ({ p, j: this.candidate[p]!, was: this.containersOf(p) }));
+      for (const p of members) this.unload(p);
+      let ok = true;
+      const moved: number[] = [];
+      for (let i = 0; i < members.length && ok; i++) {
+        if (this.load(members[i]!, move.picks[i]!, false, target)) moved.push(members[i]!);
+        else ok = false;
+      }
+      if (ok) {
+        relocated++;
+        continue;
+      }
+      for (const p of moved) this.unload(p);
+      for (const { p, j, was } of before) this.restore(p, j, was);
+    }
+    return relocated;
   }
 
   /**
