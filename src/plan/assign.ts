@@ -7,6 +7,11 @@ import { commodityCosts, type PricingSettings } from './pricing.ts';
 import type { Relaxation } from './relaxation.ts';
 
 const MAX_RIDES = 4;
+/**
+ * Containers fuller than this are not closed or moved whole: their parcels would need as much room
+ * elsewhere, and trying costs a pass over thousands of them.
+ */
+const MOVABLE_FILL = 0.9;
 
 /** Which itinerary and containers each parcel got. */
 export interface Assignment {
@@ -312,6 +317,23 @@ class DraftPlan {
     return best;
   }
 
+  /** How full a container is: the larger of its weight and filled-volume shares. */
+  private fill(c: OpenContainer): number {
+    const t = this.ctx.departures.get(c.departure)!.containers[c.type]!;
+    return Math.max(c.volumeMm3 / t.volumeMm3, c.weightG / t.payloadG);
+  }
+
+  /** The cost of p's cheapest way not through `departure` (holding it, at worst). */
+  private cheapestAvoiding(p: number, departure: number): number {
+    const list = this.lists[this.commodity[p]!]!;
+    let best = this.hold;
+    for (let j = 0; j < list.length; j++) {
+      if (list[j]!.rides.some((r) => r.departure === departure)) continue;
+      best = Math.min(best, this.cost(p, j));
+    }
+    return best;
+  }
+
   /** Loads p on its cheapest candidate (below `limit`) with room; returns the cost, or undefined. */
   placeCheapest(p: number, mayOpen: boolean, limit: number): number | undefined {
     for (const { j, cost } of this.ranked(p, limit)) if (this.load(p, j, mayOpen)) return cost;
@@ -359,43 +381,55 @@ class DraftPlan {
   relocateContainers(): number {
     const ctx = this.ctx;
     let relocated = 0;
-    const open = this.loading.all.filter((c) => c.size > 0).sort((a, b) => a.id - b.id);
+    const open = this.loading.all.filter((c) => c.size > 0 && this.fill(c) < MOVABLE_FILL);
     for (const c of open) {
       if (c.size === 0) continue;
       const rateA = ctx.departures.get(c.departure)!.containers[c.type]!.costMinor;
       const members = this.membersOf(c);
       if (members.length === 0) continue;
       // Per other containerised departure: each member's cheapest candidate through it.
-      const through = new Map<number, { total: number; picks: number[]; count: number }>();
+      const through = new Map<
+        number,
+        { total: number; picks: Int32Array; costs: Float64Array; count: number }
+      >();
       let current = 0;
       let weight = 0;
       let volume = 0;
-      members.forEach((p, i) => {
+      for (let i = 0; i < members.length; i++) {
+        const p = members[i]!;
         current += this.cost(p, this.candidate[p]!);
         weight += this.parcels.weightG[p]!;
         volume += this.parcels.volumeMm3[p]!;
         const list = this.lists[this.commodity[p]!]!;
-        const best = new Map<number, { j: number; cost: number }>();
-        list.forEach((k, j) => {
-          for (const r of k.rides) {
+        for (let j = 0; j < list.length; j++) {
+          let cost = -1;
+          for (const r of list[j]!.rides) {
             if (!r.containerised || r.departure === c.departure) continue;
-            const cost = this.cost(p, j);
-            const b = best.get(r.departure);
-            if (!b || cost < b.cost) best.set(r.departure, { j, cost });
+            if (cost < 0) cost = this.cost(p, j);
+            let e = through.get(r.departure);
+            if (!e) {
+              e = {
+                total: 0,
+                picks: new Int32Array(members.length).fill(-1),
+                costs: new Float64Array(members.length),
+                count: 0,
+              };
+              through.set(r.departure, e);
+            }
+            if (e.picks[i] === -1) {
+              e.picks[i] = j;
+              e.costs[i] = cost;
+              e.total += cost;
+              e.count++;
+            } else if (cost < e.costs[i]!) {
+              e.total += cost - e.costs[i]!;
+              e.picks[i] = j;
+              e.costs[i] = cost;
+            }
           }
-        });
-        for (const [d, { j, cost }] of best) {
-          let e = through.get(d);
-          if (!e) {
-            e = { total: 0, picks: new Array<number>(members.length).fill(-1), count: 0 };
-            through.set(d, e);
-          }
-          e.total += cost;
-          e.picks[i] = j;
-          e.count++;
         }
-      });
-      let choice: { d: number; type: number; net: number; picks: number[] } | undefined;
+      }
+      let choice: { d: number; type: number; net: number; picks: Int32Array } | undefined;
       for (const [d, e] of [...through].sort((x, y) => x[0] - y[0])) {
         if (e.count < members.length) continue;
         const dep = ctx.departures.get(d)!;
@@ -406,7 +440,7 @@ class DraftPlan {
         });
       }
       if (!choice) continue;
-      const move = choice as { d: number; type: number; net: number; picks: number[] };
+      const move = choice as { d: number; type: number; net: number; picks: Int32Array };
       const target = this.loading.open(move.d, move.type);
       if (!target) continue;
       const before = members.map((p) => ({ p, j: this.candidate[p]!, was: this.containersOf(p) }));
@@ -434,11 +468,9 @@ class DraftPlan {
   closeContainers(): number {
     const ctx = this.ctx;
     const open = this.loading.all
-      .filter((c) => c.volumeMm3 > 0 || c.weightG > 0)
-      .map((c) => {
-        const t = ctx.departures.get(c.departure)!.containers[c.type]!;
-        return { c, fill: Math.max(c.volumeMm3 / t.volumeMm3, c.weightG / t.payloadG) };
-      })
+      .filter((c) => c.size > 0)
+      .map((c) => ({ c, fill: this.fill(c) }))
+      .filter((x) => x.fill < MOVABLE_FILL)
       .sort((a, b) => a.fill - b.fill || a.c.id - b.c.id);
     let closed = 0;
     for (const { c } of open) {
@@ -448,19 +480,22 @@ class DraftPlan {
         (a, b) => this.parcels.volumeMm3[b]! - this.parcels.volumeMm3[a]! || a - b,
       );
       if (members.length === 0) continue;
+      // Not worth trying when the container is its departure's only one and even the members'
+      // cheapest ways off the departure, room or not, cost more than its rate.
+      if (this.loading.of(c.departure).every((o) => o === c || o.size === 0)) {
+        let floor = 0;
+        for (const p of members) {
+          floor += this.cheapestAvoiding(p, c.departure) - this.cost(p, this.candidate[p]!);
+          if (floor >= rate) break;
+        }
+        if (floor >= rate) continue;
+      }
       const before = members.map((p) => ({
         p,
         j: this.candidate[p]!,
         cost: this.cost(p, this.candidate[p]!),
         was: this.containersOf(p),
       }));
-      // Not worth trying when even the cheapest ways, room or not, cost the members more than the rate.
-      let floor = 0;
-      for (const { p, cost } of before) {
-        floor += this.cheapest(p) - cost;
-        if (floor >= rate) break;
-      }
-      if (floor >= rate) continue;
       // Emptied, the container takes no parcels while its own look for room elsewhere.
       for (const p of members) this.unload(p);
       let extra = 0;
@@ -518,6 +553,14 @@ class DraftPlan {
     const keys = [...riders.keys()].sort((a, b) => a - b);
     for (const key of keys) {
       const d = ctx.departures.get(key)!;
+      // Where an open container still has room, parcels that gain by riding this departure take that
+      // room (`moveToCheaper`) before a new container could pay.
+      const roomy = this.loading.of(key).some((c) => {
+        if (c.size === 0) return false;
+        const t = d.containers[c.type]!;
+        return c.volumeMm3 < t.volumeMm3 * 0.9 && c.weightG < t.payloadG * 0.9;
+      });
+      if (roomy) continue;
       const movers: { p: number; j: number; gain: number }[] = [];
       const seen = new Map<number, number>();
       for (const { ci, j } of riders.get(key)!) {
