@@ -116,6 +116,6 @@ export function planConsolidation(
     lowerBoundMinor,
     boundMethod: 'lagrangian',
     gapPercent: total > 0 ? ((total - lowerBoundMinor) / total) * 100 : 0,
-    timingsMs: { ...timings, lp: relaxation.timingsMs.lp, pricing: relaxation.timingsMs.pricing },
+    timingsMs: { ...timings, ...relaxation.timingsMs },
   };
 }

@@ -67,7 +67,8 @@ export interface Relaxation {
   readonly settled: SettledParcels;
   readonly rounds: number;
   readonly columns: number;
-  readonly timingsMs: { readonly lp: number; readonly pricing: number };
+  /** Time in the master's LP solves, in pricing, and settling contested parcels (by `nowMs`). */
+  readonly timingsMs: { readonly lp: number; readonly pricing: number; readonly settle: number };
 }
 
 /** Weight of the best bound's prices when the master's are steadied toward them. */
@@ -192,6 +193,9 @@ export function solveRelaxation(
     session.dispose();
   }
   const mixes = master.mixes(lp.x);
+  const t0 = now();
+  const settled = settleParcels(ctx, parcels, agg, table, mixes, solver, settings);
+  const settleMs = now() - t0;
   return {
     table,
     links: links.map(({ row: _row, ...l }) => l),
@@ -200,10 +204,10 @@ export function solveRelaxation(
     masterMinor: lp.objective,
     masterPrices,
     mixes,
-    settled: settleParcels(ctx, parcels, agg, table, mixes, solver, settings),
+    settled,
     rounds,
     columns: master.numCols,
-    timingsMs: { lp: lpMs, pricing: pricingMs },
+    timingsMs: { lp: lpMs, pricing: pricingMs, settle: settleMs },
   };
 }
 
