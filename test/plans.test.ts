@@ -245,7 +245,7 @@ describe('plans as jobs', () => {
   });
 
   it('takes the planner’s effort settings: rounds of the relaxation and linking rows', async () => {
-    const post = await queuePlan({ from: '2026-12-01', days: 3, maxRounds: 2, linking: false }, operator);
+    const post = await queuePlan({ from: '2026-12-01', days: 3, maxRounds: 2, linking: true }, operator);
     expect(post.statusCode).toBe(202);
     await runQueued();
     const job = await planJson(post.json().id, operator);

@@ -28,7 +28,10 @@ export function planCommands(program: Command): void {
     .option('--carbon-price <minor>', 'price per tonne CO2e, minor units', '0')
     .option('--seller <id>', 'only this seller’s parcels')
     .option('--rounds <n>', 'most rounds of the relaxation (master LP solves)', '60')
-    .option('--no-linking', 'leave the linking rows out of the relaxation (faster, weaker bound)')
+    .option(
+      '--linking',
+      'linking rows in the relaxation: a tighter bound where departures carry few containers, much slower',
+    )
     .option('--out <file>', 'plan document (JSON)', 'plan.json')
     .option('--csv <file>', 'a row a parcel (CSV)')
     .action(
@@ -41,7 +44,7 @@ export function planCommands(program: Command): void {
           carbonPrice: string;
           seller?: string;
           rounds: string;
-          linking: boolean;
+          linking?: boolean;
           out: string;
           csv?: string;
         }) => {
@@ -52,7 +55,7 @@ export function planCommands(program: Command): void {
             latePenaltyMinorPerDay: intOption(opts.latePenalty, '--late-penalty'),
             carbonPriceMinorPerTonne: intOption(opts.carbonPrice, '--carbon-price'),
             maxRounds: intOption(opts.rounds, '--rounds', 1),
-            linking: opts.linking,
+            linking: opts.linking ?? false,
           });
           if (!parsed.success)
             throw new LandbridgeError(

@@ -231,6 +231,31 @@ describe('consolidation planner', () => {
     }
   });
 
+  it('with linking rows, bounds whole containers better and stays below the plan', () => {
+    const ctx = preparePlanContext(network, FROM, 7, fx);
+    const few = list.slice(0, 600);
+    const parcels = planParcels(network, few, few.length);
+    const plain = planConsolidation(ctx, parcels, solver);
+    const linked = planConsolidation(ctx, parcels, solver, { linking: true });
+    expect(linked.relaxation.links.length).toBeGreaterThan(0);
+    expect(linked.lowerBoundMinor).toBeGreaterThan(plain.lowerBoundMinor);
+    expect(linked.lowerBoundMinor).toBeLessThanOrEqual(plain.stats.costs.totalMinor);
+    expect(linked.lowerBoundMinor).toBeLessThanOrEqual(linked.stats.costs.totalMinor);
+    // At any prices on the linking rows too.
+    const { table, boundPrices, links } = linked.relaxation;
+    const settings = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
+    for (const scale of [0.5, 2, 5]) {
+      const prices = {
+        ...boundPrices,
+        perParcel: boundPrices.perParcel.map((x) => x?.map((v) => v * scale + 10)),
+      };
+      const bound = lagrangianBound(table, linked.aggregation, parcels, settings, prices, links);
+      expect(bound).toBeLessThanOrEqual(
+        Math.min(plain.stats.costs.totalMinor, linked.stats.costs.totalMinor),
+      );
+    }
+  });
+
   it('counts how many parcels of a commodity one box holds from its lightest and smallest', () => {
     const ctx = preparePlanContext(network, FROM, 7, fx);
     const parcels = planParcels(network, list, list.length);

@@ -438,6 +438,7 @@ export function capacityTerm(
  *       − Σ_loose departures μ·(capacity kg, m³).
  *
  * Each plan is feasible for the relaxed problem at no more than its cost, so L ≤ the cost of any plan.
+ * A linking price counts only for a commodity and departure that `links` lists.
  * With stay bonuses (re-plans) the bound is of the cost less the bonuses, so lower still.
  */
 export function lagrangianBound(
@@ -448,10 +449,23 @@ export function lagrangianBound(
   prices: CapacityPrices,
   links: readonly CommodityLink[],
 ): number {
-  let total = capacityTerm(table, prices, links);
+  // A linking price counts only where there is a linking row: the container side pays for it there.
+  const linked: (Float64Array | undefined)[] = table.commodities.map(() => undefined);
+  for (const l of links) {
+    const price = prices.perParcel[l.commodity]?.[l.local] ?? 0;
+    if (price === 0) continue;
+    let list = linked[l.commodity];
+    if (!list) {
+      list = new Float64Array(table.commodities[l.commodity]!.departures.length);
+      linked[l.commodity] = list;
+    }
+    list[l.local] = price;
+  }
+  const used: CapacityPrices = { perKg: prices.perKg, perM3: prices.perM3, perParcel: linked };
+  let total = capacityTerm(table, used, links);
   const scratch = pricingScratch(table, agg);
   for (let ci = 0; ci < table.commodities.length; ci++)
-    total += priceInto(table, agg, ci, parcels, settings, prices, scratch).pricedMinor;
+    total += priceInto(table, agg, ci, parcels, settings, used, scratch).pricedMinor;
   return total;
 }
 
