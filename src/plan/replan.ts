@@ -18,6 +18,8 @@ export interface Replan {
   readonly costAfterMinor: number;
 }
 
+const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
 const keyOf = (rides: PlanDocument['parcels'][number]['rides'], gateway: string) =>
   `${rides.map((r) => `${r.departureId}>${r.to}`).join('|')}@${gateway}`;
 
@@ -52,20 +54,27 @@ export function replanConsolidation(
   const outcome = planConsolidation(ctx, parcels, solver, { ...options, aggregation: agg, preferred, nowMs });
   const total = outcome.stats.costs.totalMinor;
   const document = planDocument(ctx, parcels, outcome);
-  const after = new Map(document.parcels.map((p) => [p.id, keyOf(p.rides, p.gateway)]));
-  // Affected: a departure of its previous itinerary no longer runs, or (staying) it now delivers on another day.
+  // Moved: on another itinerary than before (or newly held, or newly planned). Affected: a departure
+  // of its previous itinerary no longer runs, or, staying on it, it now delivers on another day.
+  const { candidate, candidates, commodity } = outcome.assignment;
   const runs = new Set<string>();
   for (const tt of ctx.index.timetables) for (const d of tt.departures) runs.add(d.id);
-  const delivery = new Map(document.parcels.map((p) => [p.id, p.deliveryDate]));
-  const affected: string[] = [];
-  for (const p of previous.parcels) {
-    const cancelled = p.rides.some((r) => !runs.has(r.departureId));
-    const retimed = before.get(p.id) === after.get(p.id) && delivery.get(p.id) !== p.deliveryDate;
-    if (cancelled || retimed) affected.push(p.id);
-  }
+  const index = new Map(parcels.ids.map((id, p) => [id, p]));
   const moved: string[] = [];
-  for (const id of new Set([...before.keys(), ...after.keys()]))
-    if (before.get(id) !== after.get(id)) moved.push(id);
+  const affected: string[] = [];
+  const wasPlanned = new Set<string>();
+  for (const q of previous.parcels) {
+    wasPlanned.add(q.id);
+    const p = index.get(q.id);
+    const j = p === undefined ? -1 : candidate[p]!;
+    const stays = j >= 0 && j === preferred[p!];
+    if (!stays) moved.push(q.id);
+    const cancelled = q.rides.some((r) => !runs.has(r.departureId));
+    const retimed = stays && isoDay(candidates[commodity[p!]!]![j]!.deliveryDay) !== q.deliveryDate;
+    if (cancelled || retimed) affected.push(q.id);
+  }
+  for (let p = 0; p < parcels.count; p++)
+    if (candidate[p]! >= 0 && !wasPlanned.has(parcels.ids[p]!)) moved.push(parcels.ids[p]!);
   moved.sort();
   return {
     outcome,
