@@ -85,7 +85,7 @@ for (const n of sizes) {
   );
   const rx = outcome.relaxation;
   console.log(
-    `             stages ${JSON.stringify(Object.fromEntries(Object.entries(outcome.timingsMs).map(([k, v]) => [k, Math.round(v)])))} ms; relaxation ${rx.rounds} rounds, ${rx.columns.toLocaleString('en')} columns, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities, master LP ${usd(rx.masterMinor)}`,
+    `             stages ${JSON.stringify(Object.fromEntries(Object.entries(outcome.timingsMs).map(([k, v]) => [k, Math.round(v)])))} ms; relaxation ${rx.rounds} rounds, ${rx.columns.toLocaleString('en')} columns, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities, master LP ${usd(rx.masterMinor)}; ${rx.settled.contested.toLocaleString('en')} parcels settled one by one, ${rx.settled.split.size} left split`,
   );
   console.log(
     `             held ${s.held} (for capacity ${doc.held.filter((h) => h.reason === 'no-capacity').length}), containers ${s.containers}; components (USD) ${JSON.stringify(Object.fromEntries(Object.entries(s.components).map(([k, v]) => [k, Math.round(v / 100)])))}`,

@@ -219,6 +219,8 @@ export function solveRelaxation(
 export interface SettledParcels {
   readonly choice: Int16Array;
   readonly split: ReadonlyMap<number, readonly number[]>;
+  /** Parcels the commodities' mixes split before they were settled one by one. */
+  readonly contested: number;
 }
 
 /**
@@ -250,7 +252,7 @@ export function parcelsFromMixes(
       split.set(p, order.slice(1));
     }
   });
-  return { choice, split };
+  return { choice, split, contested: split.size };
 }
 
 /**
@@ -320,7 +322,7 @@ function settleParcels(
     const rest = again.split.get(parcel);
     if (rest) split.set(parcel, rest);
   }
-  return { choice, split };
+  return { choice, split, contested: contested.length };
 }
 
 /**
