@@ -73,6 +73,13 @@ export function ddpCharges(
   doc: PlanDocument,
   parcels: readonly Parcel[],
   landed: { readonly rules: DutyRules; readonly fx: FxTables },
+  /** Ids of the services that fly: a parcel on any of them goes by the express channel. */
+  airServices: ReadonlySet<string>,
+  /**
+   * Per parcel id: the channels and delivery dates of every itinerary the parcel could have taken. The
+   * floor is the least charge over them at no freight, so it holds whatever itinerary a plan picks.
+   */
+  alternatives?: (id: string) => readonly { readonly channel: 'express' | 'postal'; readonly date: string }[],
 ): PlanLandedCost {
   const byId = new Map(parcels.map((p) => [p.id, p]));
   const byParcel = new Map<string, number>();
@@ -82,12 +89,11 @@ export function ddpCharges(
   for (const planned of doc.parcels) {
     const p = byId.get(planned.id);
     if (p?.incoterm !== 'DDP') continue;
-    const channel = planned.rides.some((r) => r.departureId.startsWith('air-')) ? 'express' : 'postal';
-    const ask = (shippingMinor: number) =>
+    const ask = (shippingMinor: number, channel: 'express' | 'postal', date: string) =>
       landedCost(
         {
           destination: p.consignee.country,
-          date: planned.deliveryDate,
+          date,
           items: p.items,
           shippingMinor,
           costsCurrency: currency,
@@ -99,17 +105,33 @@ export function ddpCharges(
         landed.rules,
         landed.fx,
       );
-    const withFreight = ask(Math.max(0, planned.costMinor));
-    const atZero = ask(0);
-    if (!withFreight.ok || !atZero.ok) {
-      failures.push({
-        id: p.id,
-        why: (withFreight.ok ? atZero : withFreight).ok ? '' : (withFreight as { message: string }).message,
-      });
+    const channel = planned.rides.some((r) =>
+      airServices.has(r.departureId.slice(0, r.departureId.indexOf('@'))),
+    )
+      ? 'express'
+      : 'postal';
+    const withFreight = ask(Math.max(0, planned.costMinor), channel, planned.deliveryDate);
+    if (!withFreight.ok) {
+      failures.push({ id: p.id, why: withFreight.message });
       continue;
     }
     byParcel.set(p.id, withFreight.totals.seller.answerMinor);
-    floorMinor += Math.min(atZero.totals.seller.answerMinor, withFreight.totals.seller.answerMinor);
+    // Charges never fall as freight rises, so at no freight, over every itinerary, they bound any plan's.
+    let floor = withFreight.totals.seller.answerMinor;
+    const ways = alternatives?.(p.id) ?? [{ channel, date: planned.deliveryDate }];
+    const seen = new Set<string>();
+    for (const w of ways) {
+      const key = `${w.channel}|${w.date}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const atZero = ask(0, w.channel, w.date);
+      if (!atZero.ok) {
+        floor = 0;
+        break;
+      }
+      floor = Math.min(floor, atZero.totals.seller.answerMinor);
+    }
+    floorMinor += floor;
   }
   return { byParcel, floorMinor, failures };
 }
@@ -316,7 +338,20 @@ export async function computePlan(
     containers: g.containers,
   });
   if (!options.landed) return doc;
-  const charges = ddpCharges(doc, stored, options.landed);
+  const { candidates, commodity } = outcome.assignment;
+  const indexOf = new Map(parcels.ids.map((id, p) => [id, p]));
+  const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+  const air = new Set(network.services.filter((s) => s.mode === 'air').map((s) => s.id));
+  const charges = ddpCharges(doc, stored, options.landed, air, (id) => {
+    const p = indexOf.get(id);
+    if (p === undefined || commodity[p]! < 0) return [];
+    return candidates[commodity[p]!]!.map((k) => ({
+      channel: k.rides.some((r) => air.has(network.services[r.service]!.id))
+        ? ('express' as const)
+        : ('postal' as const),
+      date: isoDay(k.deliveryDay),
+    }));
+  });
   const withCharges = withLandedCost(doc, charges);
   // The baseline carries the same parcels' DDP charges, so that the two totals compare.
   const added = withCharges.summary.costMinor - doc.summary.costMinor;
