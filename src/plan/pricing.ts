@@ -357,20 +357,14 @@ export function commodityOn(
     const p = members[i]!;
     const w = parcels.weightG[p]!;
     const v = parcels.volumeMm3[p]!;
-    const kg = w / 1000;
     const late = t.deliveryDay[k]! - parcels.promiseDay[p]!;
     cost +=
-      Math.round(
-        t.perParcel[k]! +
-          t.perKg[k]! * kg +
-          (t.perM3[k]! * v) / 1e9 +
-          t.perChargeableKg[k]! * Math.max(kg, v / 6e6),
-      ) +
+      ownChargesMinor(t.candidates[k]!, w, v) +
       (late > 0 ? late * settings.latePenaltyMinorPerDay : 0) -
       (settings.preferred?.[p] === k ? bonus : 0);
     for (let q = t.rideStart[k]!; q < t.rideStart[k + 1]!; q++) {
       const l = t.rides[q]!;
-      kgUse[l]! += kg;
+      kgUse[l]! += w / 1000;
       m3Use[l]! += v / 1e9;
       parcelUse[l]!++;
     }
