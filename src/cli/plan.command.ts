@@ -55,7 +55,7 @@ export function planCommands(program: Command): void {
             latePenaltyMinorPerDay: intOption(opts.latePenalty, '--late-penalty'),
             carbonPriceMinorPerTonne: intOption(opts.carbonPrice, '--carbon-price'),
             maxRounds: intOption(opts.rounds, '--rounds', 1),
-            linking: opts.linking ?? false,
+            ...(opts.linking !== undefined ? { linking: opts.linking } : {}),
           });
           if (!parsed.success)
             throw new LandbridgeError(

@@ -43,10 +43,10 @@ export const PlanParamsSchema = z.object({
    */
   maxRounds: z.number().int().min(1).max(200).default(60),
   /**
-   * Linking rows in the relaxation: a tighter bound where departures carry few containers, at many
-   * times the time (minutes at 100,000 parcels). Off by default.
+   * Linking rows in the relaxation: a far tighter bound where departures carry few containers, at many
+   * times the time. Absent: on up to 25,000 parcels (seconds there), off above (minutes at 100,000).
    */
-  linking: z.boolean().default(false),
+  linking: z.boolean().optional(),
   /** A disruption to plan around (a node or service closed or slowed over a window). */
   disruption: z
     .object({

@@ -235,7 +235,7 @@ describe('consolidation planner', () => {
     const ctx = preparePlanContext(network, FROM, 7, fx);
     const few = list.slice(0, 600);
     const parcels = planParcels(network, few, few.length);
-    const plain = planConsolidation(ctx, parcels, solver);
+    const plain = planConsolidation(ctx, parcels, solver, { linking: false });
     const linked = planConsolidation(ctx, parcels, solver, { linking: true });
     expect(linked.relaxation.links.length).toBeGreaterThan(0);
     expect(linked.lowerBoundMinor).toBeGreaterThan(plain.lowerBoundMinor);
