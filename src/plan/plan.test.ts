@@ -256,6 +256,17 @@ describe('consolidation planner', () => {
     }
   });
 
+  it('plans no parcels, and parcels that can only be held, without failing', () => {
+    const none = run(network, [], solver);
+    expect(none.doc.summary.costMinor).toBe(0);
+    expect(none.doc.summary.lowerBoundMinor).toBe(0);
+    // A parcel for a country no last-mile zone serves is held before planning.
+    const nowhere = [{ ...list[0]!, consignee: { ...list[0]!.consignee, country: 'AQ' } }];
+    const held = run(network, nowhere, solver);
+    expect(held.doc.held).toEqual([{ id: nowhere[0]!.id, reason: 'no-zone' }]);
+    expect(held.doc.parcels).toEqual([]);
+  });
+
   it('counts how many parcels of a commodity one box holds from its lightest and smallest', () => {
     const ctx = preparePlanContext(network, FROM, 7, fx);
     const parcels = planParcels(network, list, list.length);

@@ -99,6 +99,23 @@ export function solveRelaxation(
   const tolerance = options.tolerance ?? 2e-4;
   const linking = options.linking ?? false;
   const table = pricingTable(ctx, agg, options.capacityScale ?? 1);
+  if (agg.commodities.length === 0) {
+    // Nothing to plan (no parcels, or every one held before planning): nothing to bound either.
+    const none = zeroPrices(table);
+    return {
+      table,
+      links: [],
+      boundMinor: 0,
+      boundPrices: none,
+      masterMinor: 0,
+      masterPrices: none,
+      mixes: [],
+      settled: { choice: new Int16Array(parcels.count).fill(-1), split: new Map(), contested: 0 },
+      rounds: 0,
+      columns: 0,
+      timingsMs: { lp: 0, pricing: 0, settle: 0 },
+    };
+  }
   const master = new Master(table, agg, settings.holdPenaltyMinor);
   const links: (CommodityLink & { row: number })[] = [];
   const C = agg.commodities.length;
