@@ -110,7 +110,9 @@ export function ddpCharges(
     )
       ? 'express'
       : 'postal';
-    const withFreight = ask(Math.max(0, planned.costMinor), channel, planned.deliveryDate);
+    // The parcel's freight: its charges and its share of containers, not the lateness penalty.
+    const freight = planned.costMinor - planned.lateDays * doc.settings.latePenaltyMinorPerDay;
+    const withFreight = ask(Math.max(0, freight), channel, planned.deliveryDate);
     if (!withFreight.ok) {
       failures.push({ id: p.id, why: withFreight.message });
       continue;
