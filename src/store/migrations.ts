@@ -147,6 +147,9 @@ export async function migrateToLatest(db: Kysely<unknown>, migrationTableSchema?
   const migrator = new Migrator({
     db,
     provider,
+    // Features land from parallel branches, each with its own dated migration: a database that ran a
+    // later-named one first still takes an earlier-named one it has not seen.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
   });
   const { error, results } = await migrator.migrateToLatest();
