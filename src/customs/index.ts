@@ -67,3 +67,36 @@ export {
   type TradeMode,
 } from './profiles.ts';
 export { cstTimestamp, guidOf, parseCstTimestamp } from './xml.ts';
+export { type DxpEnvelope, wrapInEnvelope } from './envelope.ts';
+export {
+  describeMismatch,
+  MATCHING_RULES,
+  type MatchedDocument,
+  type MatchingRule,
+  type MatchResult,
+  type Mismatch,
+  matchDeclaration,
+  matchDeclarations,
+} from './matching.ts';
+export {
+  isRejection,
+  outcomeOfStatus,
+  type ParsedReceipt,
+  parseReceipt,
+  RECEIPT_OUTCOMES,
+  RECEIPT_TYPES,
+  type ReceiptEntry,
+  type ReceiptKind,
+  type ReceiptOutcome,
+  type ReceiptType,
+  type SummaryResult,
+  type SummaryResultLine,
+} from './receipts.ts';
+export {
+  digestInputOf,
+  insertSignature,
+  SIGNATURE_ALGORITHMS,
+  type SignatureAlgorithm,
+  type SignatureKeyInfo,
+  signedInfoOf,
+} from './signature.ts';
