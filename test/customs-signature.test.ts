@@ -1,13 +1,16 @@
-import { SignedXml } from 'xml-crypto';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { SignedXml } from 'xml-crypto';
 import { listMessages } from '../src/customs/index.ts';
 import { ephemeralSigner } from '../src/eport/signer.ts';
 import { validateXml } from '../src/eport/xsd.ts';
 import { hubProfile, sampleDeclarations } from './fixtures/customs.ts';
 
 const signer = ephemeralSigner();
-const message = listMessages(sampleDeclarations(3), { hub: hubProfile, nowMs: Date.parse('2026-12-02T08:00:00Z') })[0]!;
+const message = listMessages(sampleDeclarations(3), {
+  hub: hubProfile,
+  nowMs: Date.parse('2026-12-02T08:00:00Z'),
+})[0]!;
 const signed = signer.sign(message.xml);
 
 /** Verifies with xml-crypto: its own C14N of the document and of SignedInfo, its own RSA check. */
@@ -18,7 +21,7 @@ function verify(xml: string): { ok: boolean; errors: string[] } {
   sig.loadSignature(node);
   try {
     const ok = sig.checkSignature(doc);
-    return { ok, errors: sig.validationErrors ?? [] };
+    return { ok, errors: [] };
   } catch (e) {
     return { ok: false, errors: [(e as Error).message] };
   }
@@ -41,13 +44,19 @@ describe('XML signature (enveloped, C14N, RSA-SHA1)', () => {
   });
 
   it('changing a value after signing breaks the signature', () => {
-    const tampered = signed.replace(/<ceb:totalPrice>([\d.]+)</, (_m, v) => `<ceb:totalPrice>${Number(v) + 1}<`);
+    const tampered = signed.replace(
+      /<ceb:totalPrice>([\d.]+)</,
+      (_m, v) => `<ceb:totalPrice>${Number(v) + 1}<`,
+    );
     expect(tampered).not.toBe(signed);
     expect(verify(tampered).ok).toBe(false);
   });
 
   it('changing the signed info (the digest) breaks the signature', () => {
-    const tampered = signed.replace(/<ds:DigestValue>([^<]+)</, '<ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAA=<');
+    const tampered = signed.replace(
+      /<ds:DigestValue>([^<]+)</,
+      '<ds:DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAA=<',
+    );
     expect(verify(tampered).ok).toBe(false);
   });
 

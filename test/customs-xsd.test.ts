@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   arrivalMessages,
+  type CebMessage,
   containerNumberOf,
+  type DepartureManifest,
   departureMessages,
   listMessages,
   masterListMessages,
@@ -9,8 +11,6 @@ import {
   paymentMessages,
   summaryMessages,
   waybillMessages,
-  type CebMessage,
-  type DepartureManifest,
 } from '../src/customs/index.ts';
 import { validateXml } from '../src/eport/xsd.ts';
 import { conveyance, departure, hubProfile, sampleDeclarations } from './fixtures/customs.ts';
@@ -59,7 +59,16 @@ describe('generated CEB messages validate against the official 202205 XSD', () =
   it('CEB701 summary requests', async () =>
     expectValid(
       summaryMessages(
-        [{ copNo: 'LBS1', ebcCode: '5001000001', ebcName: 'A', invtNos: ['80132026E000000001'], summaryFlag: '1', itemNameFlag: '1' }],
+        [
+          {
+            copNo: 'LBS1',
+            ebcCode: '5001000001',
+            ebcName: 'A',
+            invtNos: ['80132026E000000001'],
+            summaryFlag: '1',
+            itemNameFlag: '1',
+          },
+        ],
         ctx,
       ),
     ));

@@ -11,6 +11,8 @@ export interface CustomsParcel {
   readonly grossWeightG: number;
   readonly consignee: Consignee;
   readonly readyAtMs: number;
+  /** UN numbers of dangerous goods inside. */
+  readonly dangerousGoods?: readonly string[];
 }
 
 /**
@@ -228,14 +230,23 @@ export function buildDeclaration(input: BuildDeclarationInput): ParcelDeclaratio
   const problems: { field: string; why: string }[] = [];
   const currencies = [...new Set(parcel.items.map((i) => i.currency))];
   if (currencies.length > 1)
-    problems.push({ field: 'items.currency', why: `items mix currencies (${currencies.join(', ')}): declare them in one` });
+    problems.push({
+      field: 'items.currency',
+      why: `items mix currencies (${currencies.join(', ')}): declare them in one`,
+    });
   const currency = currencies[0] ?? 'CNY';
   const destination = codes.country(parcel.consignee.country);
   if (!destination)
-    problems.push({ field: 'consignee.country', why: `no customs country code for ${parcel.consignee.country}` });
+    problems.push({
+      field: 'consignee.country',
+      why: `no customs country code for ${parcel.consignee.country}`,
+    });
   const arrival = codes.country(conveyance.arrivalCountry);
   if (!arrival)
-    problems.push({ field: 'conveyance.arrivalCountry', why: `no customs country code for ${conveyance.arrivalCountry}` });
+    problems.push({
+      field: 'conveyance.arrivalCountry',
+      why: `no customs country code for ${conveyance.arrivalCountry}`,
+    });
 
   const netWeightG = Math.max(1, Math.floor((parcel.grossWeightG * hub.netWeightPerMille) / 1000));
   const lineValues = parcel.items.map((i) => i.unitValueMinor * i.quantity);
@@ -246,8 +257,7 @@ export function buildDeclaration(input: BuildDeclarationInput): ParcelDeclaratio
   const lines: ListLine[] = [];
   parcel.items.forEach((item, i) => {
     const gnum = i + 1;
-    const share =
-      totalValue > 0 ? lineValues[i]! / totalValue : 1 / parcel.items.length;
+    const share = totalValue > 0 ? lineValues[i]! / totalValue : 1 / parcel.items.length;
     const netG = i === parcel.items.length - 1 ? netWeightG - givenG : Math.floor(netWeightG * share);
     givenG += netG;
     const line: GoodsLine = {

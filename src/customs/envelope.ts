@@ -25,7 +25,9 @@ export function wrapInEnvelope(
   copMsgId: string,
   createdAtMs: number,
 ): string {
-  const data = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${message.xml}`, 'utf8').toString('base64');
+  const data = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n${message.xml}`, 'utf8').toString(
+    'base64',
+  );
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<dxp:DxpMsg xmlns:dxp="${DXP_NS}" ver="1.0"><dxp:TransInfo>` +

@@ -7,19 +7,38 @@
  */
 export {
   type ConveyanceOverride,
-  conveyanceOf,
   containerNumberOf,
+  conveyanceOf,
   type DepartureRef,
   iso6346CheckDigit,
 } from './conveyance.ts';
+export {
+  checkDescriptions,
+  DESTINATION_DATASETS,
+  type DescriptionFinding,
+  type DestinationData,
+  type DestinationDataset,
+  type DestinationParcel,
+  destinationCsv,
+  destinationData,
+  EU_FLAT_DUTY,
+  type H7Declaration,
+  type Ics2HouseConsignment,
+  manufacturerIdOf,
+  type RailConsignmentNote,
+  railConsignmentNote,
+  railNotesCsv,
+  type UkConsignment,
+  type UsEntry,
+} from './destination.ts';
 export {
   type BuildDeclarationInput,
   buildDeclaration,
   type CustomsCodeLists,
   type CustomsParcel,
   type ExportConveyance,
-  gcodeOf,
   type GoodsLine,
+  gcodeOf,
   hubWaybillNo,
   itemNoOf,
   type ListDocument,
@@ -31,13 +50,24 @@ export {
   type PaymentDocument,
   type WaybillDocument,
 } from './documents.ts';
+export { type DxpEnvelope, wrapInEnvelope } from './envelope.ts';
+export {
+  describeMismatch,
+  MATCHING_RULES,
+  type MatchedDocument,
+  type MatchingRule,
+  type MatchResult,
+  type Mismatch,
+  matchDeclaration,
+  matchDeclarations,
+} from './matching.ts';
 export {
   arrivalMessages,
   type CebMessage,
   type ConveyedParcel,
   cancelMessages,
-  decimal,
   type DepartureManifest,
+  decimal,
   departureMessages,
   type ListCancellation,
   listMessages,
@@ -66,18 +96,6 @@ export {
   TRADE_MODES,
   type TradeMode,
 } from './profiles.ts';
-export { cstTimestamp, guidOf, parseCstTimestamp } from './xml.ts';
-export { type DxpEnvelope, wrapInEnvelope } from './envelope.ts';
-export {
-  describeMismatch,
-  MATCHING_RULES,
-  type MatchedDocument,
-  type MatchingRule,
-  type MatchResult,
-  type Mismatch,
-  matchDeclaration,
-  matchDeclarations,
-} from './matching.ts';
 export {
   isRejection,
   outcomeOfStatus,
@@ -100,3 +118,21 @@ export {
   type SignatureKeyInfo,
   signedInfoOf,
 } from './signature.ts';
+export {
+  type ExportStatistics,
+  exportStatistics,
+  type StatisticsDimension,
+  type StatisticsLine,
+  type StatisticsRow,
+} from './statistics.ts';
+export {
+  planSummary,
+  type ReleasedLine,
+  type SummaryDeclaration,
+  type SummaryItem,
+  type SummaryPeriod,
+  type SummaryPeriodOptions,
+  type SummaryPlan,
+  summaryPeriod,
+} from './summary.ts';
+export { cstTimestamp, guidOf, parseCstTimestamp } from './xml.ts';

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { codes, conveyance, hubProfile, sampleDeclarations, sampleParcels } from '../../test/fixtures/customs.ts';
-import { buildDeclaration, type ParcelDeclaration } from './documents.ts';
+import {
+  codes,
+  conveyance,
+  hubProfile,
+  sampleDeclarations,
+  sampleParcels,
+} from '../../test/fixtures/customs.ts';
+import { buildDeclaration, type ParcelDeclaration, type ParcelReferences } from './documents.ts';
 import { type MatchingRule, matchDeclaration, matchDeclarations } from './matching.ts';
 import { deriveSellerProfile } from './profiles.ts';
 
@@ -8,7 +14,7 @@ const clean = sampleDeclarations(40);
 const first = clean[0]!;
 const id = first.parcelId;
 
-function planted(refs: Parameters<typeof sampleDeclarations>[1][string]): ParcelDeclaration {
+function planted(refs: ParcelReferences): ParcelDeclaration {
   return sampleDeclarations(40, { [id]: refs })[0]!;
 }
 
@@ -20,7 +26,7 @@ function only(d: ParcelDeclaration, rule: MatchingRule) {
 }
 
 describe('three-document matching', () => {
-  it('the hub\'s own documents of generated parcels all match', () => {
+  it("the hub's own documents of generated parcels all match", () => {
     const r = matchDeclarations(clean);
     expect(r.mismatched).toBe(0);
     expect(r.matched).toBe(40);
@@ -29,7 +35,13 @@ describe('three-document matching', () => {
   it('a different order number is caught with the field and both values', () => {
     const ms = matchDeclaration(planted({ orderNo: 'AE0000000000000001' })).mismatches;
     const m = ms.find((x) => x.rule === 'order-no');
-    expect(m).toMatchObject({ parcelId: id, document: 'order', field: 'order.orderNo', expected: first.list.orderNo, actual: 'AE0000000000000001' });
+    expect(m).toMatchObject({
+      parcelId: id,
+      document: 'order',
+      field: 'order.orderNo',
+      expected: first.list.orderNo,
+      actual: 'AE0000000000000001',
+    });
   });
 
   it('the payment names the same order: a different order number breaks both order and payment keys', () => {
@@ -41,7 +53,11 @@ describe('three-document matching', () => {
     const value = first.order.goodsValueMinor + 100;
     const ms = matchDeclaration(planted({ orderGoodsValueMinor: value, payChargeMinor: value })).mismatches;
     expect(ms).toHaveLength(1);
-    expect(ms[0]).toMatchObject({ rule: 'order-value', field: 'order.goodsValue', actual: (value / 100).toString() });
+    expect(ms[0]).toMatchObject({
+      rule: 'order-value',
+      field: 'order.goodsValue',
+      actual: (value / 100).toString(),
+    });
     expect(Number(ms[0]!.expected) * 100).toBeCloseTo(first.order.goodsValueMinor);
   });
 
@@ -62,7 +78,11 @@ describe('three-document matching', () => {
 
   it('a different waybill number is caught', () => {
     const [m] = only(planted({ waybillNo: 'LBX000000000000' }), 'waybill-no');
-    expect(m).toMatchObject({ field: 'waybill.logisticsNo', expected: first.list.logisticsNo, actual: 'LBX000000000000' });
+    expect(m).toMatchObject({
+      field: 'waybill.logisticsNo',
+      expected: first.list.logisticsNo,
+      actual: 'LBX000000000000',
+    });
   });
 
   it('a different logistics company is caught', () => {
@@ -71,7 +91,11 @@ describe('three-document matching', () => {
 
   it('a different enterprise code on the order is caught', () => {
     const [m] = only(planted({ orderEbcCode: '91500000MA5U000000' }), 'order-enterprise');
-    expect(m).toMatchObject({ field: 'order.ebcCode', expected: first.list.ebcCode, actual: '91500000MA5U000000' });
+    expect(m).toMatchObject({
+      field: 'order.ebcCode',
+      expected: first.list.ebcCode,
+      actual: '91500000MA5U000000',
+    });
   });
 
   it('a different platform code is caught', () => {
@@ -91,10 +115,16 @@ describe('three-document matching', () => {
 
   it('an order line with another quantity, or missing, is caught by gnum', () => {
     const l = first.order.lines[0]!;
-    const changed = { ...first, order: { ...first.order, lines: [{ ...l, qty: l.qty + 1 }, ...first.order.lines.slice(1)] } };
+    const changed = {
+      ...first,
+      order: { ...first.order, lines: [{ ...l, qty: l.qty + 1 }, ...first.order.lines.slice(1)] },
+    };
     expect(only(changed, 'order-lines').map((m) => m.field)).toEqual(['order.lines[1].qty']);
     const missing = { ...first, order: { ...first.order, lines: first.order.lines.slice(1) } };
-    expect(only(missing, 'order-lines')[0]).toMatchObject({ field: 'order.lines[1].gnum', actual: '(no such line)' });
+    expect(only(missing, 'order-lines')[0]).toMatchObject({
+      field: 'order.lines[1].gnum',
+      actual: '(no such line)',
+    });
   });
 
   it('a waybill for another enterprise is caught', () => {

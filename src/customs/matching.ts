@@ -30,14 +30,17 @@ export interface Mismatch {
 export const MATCHING_RULES = {
   'order-no': 'order ↔ list: the platform order number (orderNo) is the same',
   'order-platform': 'order ↔ list: the platform code (ebpCode) is the same',
-  'order-enterprise': 'order ↔ list: the e-commerce enterprise (ebcCode, the list\'s exporter) is the same',
-  'order-lines': 'order ↔ list: every list line has the order line of the same gnum, with the same item, quantity and total',
-  'order-value': 'order ↔ list: the order\'s goods value is the sum of the list lines (Landbridge rule)',
+  'order-enterprise': "order ↔ list: the e-commerce enterprise (ebcCode, the list's exporter) is the same",
+  'order-lines':
+    'order ↔ list: every list line has the order line of the same gnum, with the same item, quantity and total',
+  'order-value': "order ↔ list: the order's goods value is the sum of the list lines (Landbridge rule)",
   'order-currency': 'order ↔ list: the same currency (Landbridge rule)',
   'payment-order': 'payment ↔ order: the receipt names the order (ebcCode, ebpCode, orderNo)',
-  'payment-value': 'payment ↔ order: the amount paid is the goods value plus freight, in the order\'s currency (Landbridge rule)',
-  'waybill-no': 'waybill ↔ list: the logistics company (logisticsCode) and waybill number (logisticsNo) are the same',
-  'waybill-enterprise': 'waybill ↔ list: the waybill\'s e-commerce enterprise, when given, is the list\'s',
+  'payment-value':
+    "payment ↔ order: the amount paid is the goods value plus freight, in the order's currency (Landbridge rule)",
+  'waybill-no':
+    'waybill ↔ list: the logistics company (logisticsCode) and waybill number (logisticsNo) are the same',
+  'waybill-enterprise': "waybill ↔ list: the waybill's e-commerce enterprise, when given, is the list's",
   'waybill-weight': 'waybill ↔ list: the same gross weight (Landbridge rule)',
   'list-data': 'list: the data the hub needs to write it are there (country codes, one currency)',
 } as const;
@@ -58,10 +61,22 @@ export interface MatchResult {
 export function matchDeclaration(d: ParcelDeclaration): MatchResult {
   const out: Mismatch[] = [];
   const { order, payment, waybill, list } = d;
-  const add = (rule: MatchingRule, document: MatchedDocument, field: string, expected: string, actual: string) => {
+  const add = (
+    rule: MatchingRule,
+    document: MatchedDocument,
+    field: string,
+    expected: string,
+    actual: string,
+  ) => {
     out.push({ parcelId: d.parcelId, rule, document, field, expected, actual, why: MATCHING_RULES[rule] });
   };
-  const same = (rule: MatchingRule, document: MatchedDocument, field: string, expected: string, actual: string) => {
+  const same = (
+    rule: MatchingRule,
+    document: MatchedDocument,
+    field: string,
+    expected: string,
+    actual: string,
+  ) => {
     if (expected !== actual) add(rule, document, field, expected, actual);
   };
 
@@ -83,12 +98,24 @@ export function matchDeclaration(d: ParcelDeclaration): MatchResult {
     }
     same('order-lines', 'order', `${at}.itemNo`, l.itemNo, o.itemNo);
     same('order-lines', 'order', `${at}.qty`, String(l.qty), String(o.qty));
-    same('order-lines', 'order', `${at}.totalPrice`, decimal(l.totalMinor, l.currency), decimal(o.totalMinor, o.currency));
+    same(
+      'order-lines',
+      'order',
+      `${at}.totalPrice`,
+      decimal(l.totalMinor, l.currency),
+      decimal(o.totalMinor, o.currency),
+    );
   }
   for (const o of order.lines)
     if (!list.lines.some((l) => l.gnum === o.gnum))
       add('order-lines', 'order', `order.lines[${o.gnum}].gnum`, '(no such list line)', String(o.gnum));
-  same('order-value', 'order', 'order.goodsValue', decimal(listTotal, list.currency), decimal(order.goodsValueMinor, order.currency));
+  same(
+    'order-value',
+    'order',
+    'order.goodsValue',
+    decimal(listTotal, list.currency),
+    decimal(order.goodsValueMinor, order.currency),
+  );
 
   same('payment-order', 'payment', 'payment.orderNo', list.orderNo, payment.orderNo);
   same('payment-order', 'payment', 'payment.ebcCode', list.ebcCode, payment.ebcCode);
@@ -104,8 +131,15 @@ export function matchDeclaration(d: ParcelDeclaration): MatchResult {
 
   same('waybill-no', 'waybill', 'waybill.logisticsCode', list.logisticsCode, waybill.logisticsCode);
   same('waybill-no', 'waybill', 'waybill.logisticsNo', list.logisticsNo, waybill.logisticsNo);
-  if (waybill.ebcCode) same('waybill-enterprise', 'waybill', 'waybill.ebcCode', list.ebcCode, waybill.ebcCode);
-  same('waybill-weight', 'waybill', 'waybill.grossWeight', String(list.grossWeightG / 1000), String(waybill.grossWeightG / 1000));
+  if (waybill.ebcCode)
+    same('waybill-enterprise', 'waybill', 'waybill.ebcCode', list.ebcCode, waybill.ebcCode);
+  same(
+    'waybill-weight',
+    'waybill',
+    'waybill.grossWeight',
+    String(list.grossWeightG / 1000),
+    String(waybill.grossWeightG / 1000),
+  );
 
   return { parcelId: d.parcelId, ok: out.length === 0, mismatches: out };
 }

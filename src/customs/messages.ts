@@ -87,7 +87,13 @@ function baseTransfer(hub: HubCustomsProfile): string {
   ])}</ceb:BaseTransfer>`;
 }
 
-function envelope(type: OutgoingType, ctx: MessageContext, key: string, nodes: string, parcelIds: string[]): CebMessage {
+function envelope(
+  type: OutgoingType,
+  ctx: MessageContext,
+  key: string,
+  nodes: string,
+  parcelIds: string[],
+): CebMessage {
   const guid = guidOf(`${type}:${key}:${ctx.nowMs}:${ctx.revision ?? 0}`);
   const xml = `<ceb:${type} xmlns:ceb="${CEB_NS}" guid="${guid}" version="1.0">${nodes}${baseTransfer(ctx.hub)}</ceb:${type}>`;
   return { type, guid, xml, parcelIds };
@@ -108,7 +114,13 @@ function batched<T extends { readonly parcelId: string }>(
 ): CebMessage[] {
   return chunks(items, MAX_NODES_PER_MESSAGE).map((batch) => {
     const ids = batch.map((b) => b.parcelId);
-    return envelope(type, ctx, `${ids[0]}..${ids[ids.length - 1]}:${ids.length}`, batch.map(node).join(''), ids);
+    return envelope(
+      type,
+      ctx,
+      `${ids[0]}..${ids[ids.length - 1]}:${ids.length}`,
+      batch.map(node).join(''),
+      ids,
+    );
   });
 }
 
@@ -277,18 +289,22 @@ export interface ListCancellation {
 
 /** CEB605 cancellation requests, at most 100 a message. */
 export function cancelMessages(items: readonly ListCancellation[], ctx: MessageContext): CebMessage[] {
-  return batched('CEB605Message', items, ctx, (c) =>
-    `<ceb:InvtCancel>${cebFields([
-      ...head(ctx, `cancel:${c.parcelId}`),
-      ['customsCode', ctx.hub.customsCode],
-      ['copNo', c.copNo],
-      ['invtNo', c.invtNo],
-      ['reason', clean(c.reason.replace(/\s+/g, ' ').trim(), 1000)],
-      ['agentCode', ctx.hub.agentCode],
-      ['agentName', clean(ctx.hub.agentName, 100)],
-      ['ebcCode', c.ebcCode],
-      ['ebcName', clean(c.ebcName, 100)],
-    ])}</ceb:InvtCancel>`,
+  return batched(
+    'CEB605Message',
+    items,
+    ctx,
+    (c) =>
+      `<ceb:InvtCancel>${cebFields([
+        ...head(ctx, `cancel:${c.parcelId}`),
+        ['customsCode', ctx.hub.customsCode],
+        ['copNo', c.copNo],
+        ['invtNo', c.invtNo],
+        ['reason', clean(c.reason.replace(/\s+/g, ' ').trim(), 1000)],
+        ['agentCode', ctx.hub.agentCode],
+        ['agentName', clean(ctx.hub.agentName, 100)],
+        ['ebcCode', c.ebcCode],
+        ['ebcName', clean(c.ebcName, 100)],
+      ])}</ceb:InvtCancel>`,
   );
 }
 
@@ -419,7 +435,10 @@ export function departureMessages(m: DepartureManifest, ctx: MessageContext): Ce
           ])}</ceb:DepartureList>`,
       )
       .join('');
-    return { xml: `<ceb:Departure><ceb:DepartureHead>${h}</ceb:DepartureHead>${list}</ceb:Departure>`, parcels };
+    return {
+      xml: `<ceb:Departure><ceb:DepartureHead>${h}</ceb:DepartureHead>${list}</ceb:Departure>`,
+      parcels,
+    };
   });
   return nodeMessages('CEB509Message', m.departureId, nodes, ctx);
 }
@@ -476,8 +495,13 @@ export function summaryMessages(requests: readonly SummaryRequest[], ctx: Messag
       ['msgCount', 1],
       ['msgSeqNo', 1],
     ]);
-    const list = r.invtNos.map((n) => `<ceb:SummaryApplyList>${cebFields([['invtNo', n]])}</ceb:SummaryApplyList>`).join('');
-    return { xml: `<ceb:SummaryApply><ceb:SummaryApplyHead>${h}</ceb:SummaryApplyHead>${list}</ceb:SummaryApply>`, parcels: [] };
+    const list = r.invtNos
+      .map((n) => `<ceb:SummaryApplyList>${cebFields([['invtNo', n]])}</ceb:SummaryApplyList>`)
+      .join('');
+    return {
+      xml: `<ceb:SummaryApply><ceb:SummaryApplyHead>${h}</ceb:SummaryApplyHead>${list}</ceb:SummaryApply>`,
+      parcels: [],
+    };
   });
   return nodeMessages('CEB701Message', requests.map((r) => r.copNo).join(','), nodes, ctx);
 }

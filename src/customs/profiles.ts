@@ -9,7 +9,10 @@ import { digitsOf } from './xml.ts';
  */
 export const EnterpriseCodeSchema = z
   .string()
-  .regex(/^[0-9A-Z]{10}$|^[0-9A-HJ-NPQRTUWXY]{18}$/, 'must be a 10-character customs code or an 18-character USCC');
+  .regex(
+    /^[0-9A-Z]{10}$|^[0-9A-HJ-NPQRTUWXY]{18}$/,
+    'must be a 10-character customs code or an 18-character USCC',
+  );
 
 const name = z.string().trim().min(1).max(100);
 
@@ -142,7 +145,12 @@ export function deriveSellerProfile(seller: Seller, orderNo?: string): SellerCus
     tradeMode: '9610',
     statisticsFlag: 'B',
     iossNumber: `IM156${digitsOf(`ioss:${seller.id}`, 7)}`,
-    address: { street: `${1 + Number(digitsOf(`st:${seller.id}`, 3))} Keyuan Road`, city: 'Chongqing', postcode: '401332', country: 'CN' },
+    address: {
+      street: `${1 + Number(digitsOf(`st:${seller.id}`, 3))} Keyuan Road`,
+      city: 'Chongqing',
+      postcode: '401332',
+      country: 'CN',
+    },
     source: 'derived',
   };
 }

@@ -49,7 +49,9 @@ describe('receipts: the official samples parse', () => {
 describe('receipt statuses', () => {
   it('map to outcomes', () => {
     expect(
-      ['1', '2', '3', '4', '100', '120', '300', '500', '399', '800', '899', '-301010', '42'].map(outcomeOfStatus),
+      ['1', '2', '3', '4', '100', '120', '300', '500', '399', '800', '899', '-301010', '42'].map(
+        outcomeOfStatus,
+      ),
     ).toEqual([
       'stored',
       'declaring',
@@ -76,10 +78,19 @@ describe('receipt statuses', () => {
 
   it('broken receipts say why', () => {
     expect(parseReceipt('<ceb:CEB604Message')).toMatchObject({ ok: false });
-    expect(parseReceipt('<CEB999Message guid="x"/>')).toEqual({ ok: false, why: 'CEB999Message is not a receipt Landbridge reads' });
+    expect(parseReceipt('<CEB999Message guid="x"/>')).toEqual({
+      ok: false,
+      why: 'CEB999Message is not a receipt Landbridge reads',
+    });
     const noStatus = sample('CEB604Message').replace(/<ceb:returnStatus>2<\/ceb:returnStatus>/, '');
-    expect(parseReceipt(noStatus)).toEqual({ ok: false, why: 'CEB604Message InventoryReturn 1: returnStatus missing' });
+    expect(parseReceipt(noStatus)).toEqual({
+      ok: false,
+      why: 'CEB604Message InventoryReturn 1: returnStatus missing',
+    });
     const badTime = sample('CEB506Message').replace(/<ceb:returnTime>\d+</, '<ceb:returnTime>yesterday<');
-    expect(parseReceipt(badTime)).toMatchObject({ ok: false, why: expect.stringMatching(/returnTime "yesterday"/) });
+    expect(parseReceipt(badTime)).toMatchObject({
+      ok: false,
+      why: expect.stringMatching(/returnTime "yesterday"/),
+    });
   });
 });

@@ -108,7 +108,12 @@ export type ParsedReceipt =
       readonly guid: string;
       readonly entries: readonly ReceiptEntry[];
     }
-  | { readonly ok: true; readonly type: 'CEB792Message'; readonly guid: string; readonly results: readonly SummaryResult[] }
+  | {
+      readonly ok: true;
+      readonly type: 'CEB792Message';
+      readonly guid: string;
+      readonly results: readonly SummaryResult[];
+    }
   | { readonly ok: false; readonly why: string };
 
 const parser = new XMLParser({
@@ -179,7 +184,8 @@ export function parseReceipt(content: string): ParsedReceipt {
     if (!returnStatus) return { ok: false, why: `${where}: returnStatus missing` };
     const time = text(raw.returnTime) ?? '';
     const atMs = parseCstTimestamp(time);
-    if (atMs === undefined) return { ok: false, why: `${where}: returnTime "${time}" is not yyyyMMddHHmmssfff` };
+    if (atMs === undefined)
+      return { ok: false, why: `${where}: returnTime "${time}" is not yyyyMMddHHmmssfff` };
     const keys: Record<string, string> = {};
     for (const [k, v] of Object.entries(raw)) {
       if (k === 'returnStatus' || k === 'returnTime' || k === 'returnInfo') continue;
@@ -203,7 +209,8 @@ export function parseReceipt(content: string): ParsedReceipt {
 function parseSummaryResult(body: Node, guid: string): ParsedReceipt {
   const results: SummaryResult[] = [];
   const nodes = body.SummaryResult;
-  if (!Array.isArray(nodes) || nodes.length === 0) return { ok: false, why: 'CEB792Message has no SummaryResult' };
+  if (!Array.isArray(nodes) || nodes.length === 0)
+    return { ok: false, why: 'CEB792Message has no SummaryResult' };
   for (const [i, node] of (nodes as Node[]).entries()) {
     const h = (node.SummaryResultHead ?? {}) as Node;
     const where = `CEB792Message SummaryResult ${i + 1}`;

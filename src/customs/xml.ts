@@ -27,26 +27,25 @@ export function escapeAttribute(text: string): string {
     .replace(/\r/g, '&#xD;');
 }
 
-/** Characters XML 1.0 does not allow at all (control characters other than tab, LF, CR). */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-/** Text fit for an element: forbidden control characters dropped, cut to `max` characters. */
-export function clean(text: string, max: number): string {
-  const t = text.replace(FORBIDDEN, '');
-  return [...t].length <= max ? t : [...t].slice(0, max).join('');
+/** Whether XML 1.0 allows a UTF-16 code unit: not the control characters other than tab, LF, CR, nor U+FFFE/U+FFFF. */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x09 || code === 0x0a || code === 0x0d || (code >= 0x20 && code !== 0xfffe && code !== 0xffff)
+  );
 }
 
-/**
- * A sequence of `ceb:` child elements, in the order given (the schema's order). Undefined values are
- * left out (optional elements); empty strings are written as empty elements.
- */
-export function cebFields(fields: readonly (readonly [string, string | number | undefined])[]): string {
-  let out = '';
-  for (const [name, value] of fields) {
-    if (value === undefined) continue;
-    out += `<ceb:${name}>${escapeText(String(value))}</ceb:${name}>`;
+/** Text fit for an element: characters XML does not allow dropped, cut to `max` characters. */
+export function clean(text: string, max: number): string {
+  let t = text;
+  for (let i = 0; i < t.length; i++) {
+    if (!isXmlChar(t.charCodeAt(i))) {
+      t = [...t].filter((ch) => isXmlChar(ch.charCodeAt(0))).join('');
+      break;
+    }
   }
-  return out;
+  if (t.length <= max) return t;
+  const chars = [...t];
+  return chars.length <= max ? t : chars.slice(0, max).join('');
 }
 
 /** Formats an instant as `YYYYMMDDhhmmss` in China Standard Time (UTC+8, no daylight saving). */

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, X509Certificate } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  X509Certificate,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { digestInputOf, insertSignature, type SignatureKeyInfo, signedInfoOf } from '../customs/signature.ts';
 import { LandbridgeError } from '../domain/index.ts';
@@ -17,7 +25,11 @@ function b64url2b64(s: string): string {
   return Buffer.from(s, 'base64url').toString('base64');
 }
 
-function signerOver(privateKey: KeyObject, keyInfo: SignatureKeyInfo, keySource: MessageSigner['keySource']): MessageSigner {
+function signerOver(
+  privateKey: KeyObject,
+  keyInfo: SignatureKeyInfo,
+  keySource: MessageSigner['keySource'],
+): MessageSigner {
   const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
   return {
     algorithm: 'rsa-sha1',
@@ -62,7 +74,11 @@ export function signerFromFiles(keyFile: string, certificateFile?: string, keyNa
       ]);
     }
   }
-  return signerOver(key, certificateBase64 ? { ...(keyName ? { keyName } : {}), certificateBase64 } : rsaKeyInfo(key, keyName), 'configured');
+  return signerOver(
+    key,
+    certificateBase64 ? { ...(keyName ? { keyName } : {}), certificateBase64 } : rsaKeyInfo(key, keyName),
+    'configured',
+  );
 }
 
 function rsaKeyInfo(key: KeyObject, keyName?: string): SignatureKeyInfo {
@@ -88,5 +104,7 @@ export function ephemeralSigner(): MessageSigner {
  */
 export function signerFromEnv(env: NodeJS.ProcessEnv = process.env): MessageSigner {
   const keyFile = env.LANDBRIDGE_CUSTOMS_KEY_FILE;
-  return keyFile ? signerFromFiles(keyFile, env.LANDBRIDGE_CUSTOMS_CERT_FILE || undefined) : ephemeralSigner();
+  return keyFile
+    ? signerFromFiles(keyFile, env.LANDBRIDGE_CUSTOMS_CERT_FILE || undefined)
+    : ephemeralSigner();
 }

@@ -56,7 +56,11 @@ export async function validateXml(
             .filter((line) => line.startsWith(`${file}:`))
             .map((line) => line.slice(file.length + 1));
           const valid = out.includes(`${file} validates`);
-          verdicts[i] = { name: docs[i]!.name, valid, errors: valid ? [] : errors.length > 0 ? errors : ['fails to validate'] };
+          verdicts[i] = {
+            name: docs[i]!.name,
+            valid,
+            errors: valid ? [] : errors.length > 0 ? errors : ['fails to validate'],
+          };
         });
         await Promise.all(files.map((f) => rm(f, { force: true })));
       }
