@@ -136,3 +136,10 @@ export {
   summaryPeriod,
 } from './summary.ts';
 export { cstTimestamp, guidOf, parseCstTimestamp } from './xml.ts';
+export {
+  type CustomsEventCode,
+  DECLARATION_STATUSES,
+  type DeclarationStatus,
+  type DeclarationTransition,
+  transitionOf,
+} from './status.ts';

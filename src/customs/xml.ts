@@ -48,6 +48,19 @@ export function clean(text: string, max: number): string {
   return chars.length <= max ? t : chars.slice(0, max).join('');
 }
 
+/**
+ * A sequence of `ceb:` child elements, in the order given (the schema's order). Undefined values are
+ * left out (optional elements); empty strings are written as empty elements.
+ */
+export function cebFields(fields: readonly (readonly [string, string | number | undefined])[]): string {
+  let out = '';
+  for (const [name, value] of fields) {
+    if (value === undefined) continue;
+    out += `<ceb:${name}>${escapeText(String(value))}</ceb:${name}>`;
+  }
+  return out;
+}
+
 /** Formats an instant as `YYYYMMDDhhmmss` in China Standard Time (UTC+8, no daylight saving). */
 export function cstTimestamp(atMs: number): string {
   return isoCst(atMs).slice(0, 19).replace(/[-T:]/g, '');

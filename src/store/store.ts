@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type ApiKeysRepository, apiKeysRepository } from './api-keys.repository.ts';
 import { connect, parseDatabaseUrl, type StoreDialect } from './connect.ts';
 import { runTransaction, type StoreContext } from './context.ts';
+import { type CustomsRepository, customsRepository } from './customs.repository.ts';
 import type { Database } from './database.ts';
 import { type IdempotencyRepository, idempotencyRepository } from './idempotency.repository.ts';
 import { migrateToLatest } from './migrations.ts';
@@ -18,6 +19,7 @@ export interface Repositories {
   readonly networkVersions: NetworkVersionsRepository;
   readonly plans: PlansRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly customs: CustomsRepository;
 }
 
 /** An open store: the repositories, the Kysely instance beneath them, and a way to run a transaction. */
@@ -84,5 +86,6 @@ function bindRepositories(ctx: StoreContext): Repositories {
     networkVersions: networkVersionsRepository(ctx),
     plans: plansRepository(ctx),
     idempotency: idempotencyRepository(ctx),
+    customs: customsRepository(ctx),
   };
 }
