@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { conveyance, network } from '../../test/fixtures/customs.ts';
 import type { CurrencyConverter } from '../domain/fx.ts';
 import type { ParcelItem } from '../domain/parcel.ts';
-import { conveyance, network } from '../../test/fixtures/customs.ts';
 import { iso6346CheckDigit } from './conveyance.ts';
-import { checkDescriptions, destinationCsv, destinationData, manufacturerIdOf, railConsignmentNote } from './destination.ts';
+import {
+  checkDescriptions,
+  destinationCsv,
+  destinationData,
+  manufacturerIdOf,
+  railConsignmentNote,
+} from './destination.ts';
 import type { CustomsParcel } from './documents.ts';
 import { deriveSellerProfile } from './profiles.ts';
 
@@ -17,8 +23,17 @@ const fx: CurrencyConverter = {
 };
 const eu = new Set(['DE', 'FR', 'PL']);
 const vague = ['gift', 'gifts', 'parts', 'clothes', 'accessories'];
-const seller = deriveSellerProfile({ id: 'seller-cq-0001', name: 'Chongqing Botai Machinery Co., Ltd.', country: 'CN' });
-const item = (hsCode: string, quantity: number, unitValueMinor: number, description = 'T-shirt, cotton, knitted'): ParcelItem => ({
+const seller = deriveSellerProfile({
+  id: 'seller-cq-0001',
+  name: 'Chongqing Botai Machinery Co., Ltd.',
+  country: 'CN',
+});
+const item = (
+  hsCode: string,
+  quantity: number,
+  unitValueMinor: number,
+  description = 'T-shirt, cotton, knitted',
+): ParcelItem => ({
   description,
   hsCode,
   quantity,
@@ -32,20 +47,40 @@ const parcel = (country: string, items: ParcelItem[]): CustomsParcel => ({
   externalOrderId: 'AE1',
   items,
   grossWeightG: 1200,
-  consignee: { name: 'Anna Nowak', address: 'ul. Prosta 1', city: 'Warszawa', postcode: '00-001', country, phone: '+48 22 123 45 67' },
+  consignee: {
+    name: 'Anna Nowak',
+    address: 'ul. Prosta 1',
+    city: 'Warszawa',
+    postcode: '00-001',
+    country,
+    phone: '+48 22 123 45 67',
+  },
   readyAtMs: 0,
 });
 const data = (country: string, items: ParcelItem[], importDate = '2026-12-20') =>
   destinationData(
-    { parcel: parcel(country, items), seller, waybillNo: 'LBX1', conveyance, containerId: 'dep#1', importDate },
+    {
+      parcel: parcel(country, items),
+      seller,
+      waybillNo: 'LBX1',
+      conveyance,
+      containerId: 'dep#1',
+      importDate,
+    },
     { euMembers: eu, fx, vagueTerms: vague },
   );
 
 describe('EU H7 and the EUR 3 duty per distinct subheading', () => {
   it('counts distinct 6-digit subheadings, not pieces: 5 T-shirts = EUR 3; T-shirts + a watch = EUR 6', () => {
     expect(data('PL', [item('610910', 5, 500)]).h7!.flatDutyEurMinor).toBe(300);
-    expect(data('PL', [item('610910', 2, 500), item('910211', 1, 2000, 'Wrist watch, quartz')]).h7!.flatDutyEurMinor).toBe(600);
-    expect(data('PL', [item('61091000', 1, 500), item('61091000', 1, 700, 'T-shirt, cotton, printed')]).h7!.distinctSubheadings).toBe(1);
+    expect(
+      data('PL', [item('610910', 2, 500), item('910211', 1, 2000, 'Wrist watch, quartz')]).h7!
+        .flatDutyEurMinor,
+    ).toBe(600);
+    expect(
+      data('PL', [item('61091000', 1, 500), item('61091000', 1, 700, 'T-shirt, cotton, printed')]).h7!
+        .distinctSubheadings,
+    ).toBe(1);
   });
   it('before 2026-07-01 there is no flat duty', () => {
     expect(data('DE', [item('610910', 1, 500)], '2026-06-30').h7!.flatDutyEurMinor).toBe(0);
@@ -75,9 +110,11 @@ describe('US and UK', () => {
     expect(data('US', [item('851713', 3, 80_000, 'Smartphone')]).us!.entryType).toBe('01');
   });
   it('MID follows CBP construction rules', () => {
-    expect(manufacturerIdOf('The Hong Kong Garment Co., Ltd.', '1234-5678 Queen Road', 'Hong Kong', 'HK')).toBe('HKHONKON5678HON');
+    expect(
+      manufacturerIdOf('The Hong Kong Garment Co., Ltd.', '1234-5678 Queen Road', 'Hong Kong', 'HK'),
+    ).toBe('HKHONKON5678HON');
   });
-  it('UK: up to GBP 135 VAT at the point of sale, needing the seller\'s UK VAT number; above, import VAT', () => {
+  it("UK: up to GBP 135 VAT at the point of sale, needing the seller's UK VAT number; above, import VAT", () => {
     const low = data('GB', [item('610910', 1, 10_000)]).uk!;
     expect(low.regime).toBe('point-of-sale-vat');
     expect(low.problems[0]).toMatch(/UK VAT number/);
@@ -88,7 +125,16 @@ describe('US and UK', () => {
 describe('description quality', () => {
   it('flags vague descriptions before the cut-off', () => {
     const f = checkDescriptions(
-      { id: 'P1', items: [item('610910', 1, 1, 'Gift'), item('610910', 1, 1, 'clothes'), item('610910', 1, 1, 'car parts'), item('610910', 1, 1, 'T-shirt, cotton, knitted'), item('610910', 1, 1, '12')] },
+      {
+        id: 'P1',
+        items: [
+          item('610910', 1, 1, 'Gift'),
+          item('610910', 1, 1, 'clothes'),
+          item('610910', 1, 1, 'car parts'),
+          item('610910', 1, 1, 'T-shirt, cotton, knitted'),
+          item('610910', 1, 1, '12'),
+        ],
+      },
       vague,
     );
     expect(f.map((x) => x.line)).toEqual([1, 2, 3, 5]);
@@ -103,7 +149,9 @@ describe('CSV export and CIM/SMGS notes', () => {
     expect(row).toContain('"T-shirt, cotton, knitted"');
   });
   it('a rail container note names the stations, the border crossings and the goods by heading', () => {
-    const route = ['tuanjiecun', 'alashankou', 'dostyk', 'brest', 'malaszewicze', 'duisburg'].map((id) => network.nodes.find((n) => n.id === id)!);
+    const route = ['tuanjiecun', 'alashankou', 'dostyk', 'brest', 'malaszewicze', 'duisburg'].map(
+      (id) => network.nodes.find((n) => n.id === id)!,
+    );
     const note = railConsignmentNote({
       containerId: 'cre-duisburg-ala@2026-12-03T09:00#2',
       containerType: '45G1',
@@ -118,7 +166,10 @@ describe('CSV export and CIM/SMGS notes', () => {
     });
     expect(note.stationOfDeparture.code).toBe('CNCKG');
     expect(note.borderStations.map((b) => b.country)).toEqual(['CN', 'KZ', 'BY']);
-    expect(note.goods.map((g) => [g.hsHeading, g.packages])).toEqual([['6109', 1], ['6402', 1]]);
+    expect(note.goods.map((g) => [g.hsHeading, g.packages])).toEqual([
+      ['6109', 1],
+      ['6402', 1],
+    ]);
     expect(note.grossMassKg).toBe('2.400');
     expect(note.containerNumber).toMatch(/^LBXU\d{7}$/);
     expect(Number(note.containerNumber[10])).toBe(iso6346CheckDigit(note.containerNumber.slice(0, 10)));

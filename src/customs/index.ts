@@ -126,6 +126,13 @@ export {
   type StatisticsRow,
 } from './statistics.ts';
 export {
+  type CustomsEventCode,
+  DECLARATION_STATUSES,
+  type DeclarationStatus,
+  type DeclarationTransition,
+  transitionOf,
+} from './status.ts';
+export {
   planSummary,
   type ReleasedLine,
   type SummaryDeclaration,
@@ -136,10 +143,3 @@ export {
   summaryPeriod,
 } from './summary.ts';
 export { cstTimestamp, guidOf, parseCstTimestamp } from './xml.ts';
-export {
-  type CustomsEventCode,
-  DECLARATION_STATUSES,
-  type DeclarationStatus,
-  type DeclarationTransition,
-  transitionOf,
-} from './status.ts';

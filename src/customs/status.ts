@@ -62,13 +62,22 @@ export interface DeclarationTransition {
  * causes, from the declaration's current status; undefined when it changes nothing (a receipt that
  * arrives after a later one, an intermediate E-port status).
  */
-export function transitionOf(current: DeclarationStatus, entry: ReceiptEntry): DeclarationTransition | undefined {
+export function transitionOf(
+  current: DeclarationStatus,
+  entry: ReceiptEntry,
+): DeclarationTransition | undefined {
   if (current === 'cancelled' || current === 'held') return undefined;
   const label = `${entry.kind} ${entry.returnStatus}${entry.info ? `: ${entry.info}` : ''}`;
-  const refused = entry.outcome === 'rejected' || entry.outcome === 'error' || entry.outcome === 'send-failed';
+  const refused =
+    entry.outcome === 'rejected' || entry.outcome === 'error' || entry.outcome === 'send-failed';
   if (entry.kind === 'cancel') {
     return entry.outcome === 'concluded' || entry.outcome === 'accepted' || entry.outcome === 'released'
-      ? { status: 'cancelled', reason: label, holdParcel: true, event: { code: 'EXPORT_CUSTOMS_HOLD', reason: `list cancelled (${label})` } }
+      ? {
+          status: 'cancelled',
+          reason: label,
+          holdParcel: true,
+          event: { code: 'EXPORT_CUSTOMS_HOLD', reason: `list cancelled (${label})` },
+        }
       : undefined;
   }
   if (refused) {
@@ -89,9 +98,16 @@ export function transitionOf(current: DeclarationStatus, entry: ReceiptEntry): D
       status: next,
       reason: label,
       holdParcel: false,
-      event: { code: 'EXPORT_CUSTOMS_HOLD', reason: `${next === 'inspection' ? 'customs inspection' : 'manual review'} (${label})` },
+      event: {
+        code: 'EXPORT_CUSTOMS_HOLD',
+        reason: `${next === 'inspection' ? 'customs inspection' : 'manual review'} (${label})`,
+      },
     };
   if (next === 'released' || (next === 'cleared' && (RANK[current] ?? 0) < (RANK.released ?? 0)))
-    return { status: next, holdParcel: false, event: { code: 'EXPORT_CUSTOMS_RELEASED', reason: `list released (${label})` } };
+    return {
+      status: next,
+      holdParcel: false,
+      event: { code: 'EXPORT_CUSTOMS_RELEASED', reason: `list released (${label})` },
+    };
   return { status: next, holdParcel: false };
 }

@@ -94,9 +94,19 @@ describe('monthly summary of released lists', () => {
   });
 
   it('with summaryFlag 2 separates producers', () => {
-    const two = planSummary([line({}), line({ parcelId: 'P9', invtNo: 'I9', ownerCode: '5001000009' })], { month: '2026-12', summaryFlag: '2' }, () => 'S');
+    const two = planSummary(
+      [line({}), line({ parcelId: 'P9', invtNo: 'I9', ownerCode: '5001000009' })],
+      { month: '2026-12', summaryFlag: '2' },
+      () => 'S',
+    );
     expect(two.declarations).toHaveLength(2);
-    expect(planSummary([line({}), line({ parcelId: 'P9', invtNo: 'I9', ownerCode: '5001000009' })], { month: '2026-12' }, () => 'S').declarations).toHaveLength(1);
+    expect(
+      planSummary(
+        [line({}), line({ parcelId: 'P9', invtNo: 'I9', ownerCode: '5001000009' })],
+        { month: '2026-12' },
+        () => 'S',
+      ).declarations,
+    ).toHaveLength(1);
   });
 });
 
@@ -105,12 +115,16 @@ describe('export statistics from released lists', () => {
     const s = exportStatistics(
       [
         { ...line({}), corridor: 'cr-express' },
-        { ...line({ parcelId: 'P2', destination: 'PL', gcode: '8517130000', totalMinor: 30000 }), corridor: 'air' },
+        {
+          ...line({ parcelId: 'P2', destination: 'PL', gcode: '8517130000', totalMinor: 30000 }),
+          corridor: 'air',
+        },
         { ...line({ parcelId: 'P3', currency: 'EUR', totalMinor: 1000 }), corridor: 'cr-express' },
         { ...line({ parcelId: 'P4', currency: 'XXX', totalMinor: 5 }), corridor: 'air' },
       ],
       'USD',
-      (minor, currency) => (currency === 'USD' ? minor : currency === 'EUR' ? Math.round(minor * 1.1) : undefined),
+      (minor, currency) =>
+        currency === 'USD' ? minor : currency === 'EUR' ? Math.round(minor * 1.1) : undefined,
     );
     expect(s.reportValueMinor).toBe(1000 + 30000 + 1100);
     expect(s.unconverted).toBe(1);
@@ -122,7 +136,10 @@ describe('export statistics from released lists', () => {
       ['85', 30000],
       ['61', 2100],
     ]);
-    expect(s.by.corridor.find((r) => r.key === 'cr-express')!.valueByCurrency).toEqual({ USD: 1000, EUR: 1000 });
+    expect(s.by.corridor.find((r) => r.key === 'cr-express')!.valueByCurrency).toEqual({
+      USD: 1000,
+      EUR: 1000,
+    });
     expect(s.by.month.map((r) => r.key)).toEqual(['2026-12']);
   });
 });

@@ -39,7 +39,11 @@ export const customsMigration: Migration = {
       .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('customs_departures_pk', ['hub_id', 'departure_id'])
       .execute();
-    await s.createIndex('customs_departures_cop_idx').on('customs_departures').columns(['hub_id', 'cop_no']).execute();
+    await s
+      .createIndex('customs_departures_cop_idx')
+      .on('customs_departures')
+      .columns(['hub_id', 'cop_no'])
+      .execute();
     await s
       .createTable('customs_declarations')
       .addColumn('hub_id', 'text', (c) => c.notNull())
@@ -76,7 +80,11 @@ export const customsMigration: Migration = {
       ['customs_declarations_order_idx', ['hub_id', 'order_no']],
       ['customs_declarations_logistics_idx', ['hub_id', 'logistics_no']],
     ] as const)
-      await s.createIndex(name).on('customs_declarations').columns([...cols]).execute();
+      await s
+        .createIndex(name)
+        .on('customs_declarations')
+        .columns([...cols])
+        .execute();
     await s
       .createTable('customs_messages')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -89,7 +97,11 @@ export const customsMigration: Migration = {
       .addColumn('parcel_count', 'integer', (c) => c.notNull())
       .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
       .execute();
-    await s.createIndex('customs_messages_departure_idx').on('customs_messages').columns(['hub_id', 'departure_id']).execute();
+    await s
+      .createIndex('customs_messages_departure_idx')
+      .on('customs_messages')
+      .columns(['hub_id', 'departure_id'])
+      .execute();
     await s
       .createTable('customs_list_lines')
       .addColumn('hub_id', 'text', (c) => c.notNull())
@@ -118,8 +130,16 @@ export const customsMigration: Migration = {
       .addColumn('gseqno', 'integer')
       .addPrimaryKeyConstraint('customs_list_lines_pk', ['hub_id', 'parcel_id', 'gnum'])
       .execute();
-    await s.createIndex('customs_list_lines_released_idx').on('customs_list_lines').columns(['hub_id', 'released_at_ms']).execute();
-    await s.createIndex('customs_list_lines_invt_idx').on('customs_list_lines').columns(['hub_id', 'invt_no', 'gnum']).execute();
+    await s
+      .createIndex('customs_list_lines_released_idx')
+      .on('customs_list_lines')
+      .columns(['hub_id', 'released_at_ms'])
+      .execute();
+    await s
+      .createIndex('customs_list_lines_invt_idx')
+      .on('customs_list_lines')
+      .columns(['hub_id', 'invt_no', 'gnum'])
+      .execute();
     await s
       .createTable('customs_receipts')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -156,6 +176,10 @@ export const customsMigration: Migration = {
       .addColumn('at_ms', 'bigint', (c) => c.notNull())
       .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
       .execute();
-    await s.createIndex('customs_events_parcel_idx').on('customs_events').columns(['hub_id', 'parcel_id', 'at_ms']).execute();
+    await s
+      .createIndex('customs_events_parcel_idx')
+      .on('customs_events')
+      .columns(['hub_id', 'parcel_id', 'at_ms'])
+      .execute();
   },
 };

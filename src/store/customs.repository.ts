@@ -69,7 +69,12 @@ export interface CustomsMessageRecord {
 }
 
 /** A list line to keep (see `customs_list_lines`). */
-export type ListLineRecord = StatisticsLine & { readonly sumNo?: string; readonly declSeqNo?: string; readonly entryId?: string; readonly gseqno?: number };
+export type ListLineRecord = StatisticsLine & {
+  readonly sumNo?: string;
+  readonly declSeqNo?: string;
+  readonly entryId?: string;
+  readonly gseqno?: number;
+};
 
 /** A filing: what one `send` writes in one transaction. */
 export interface CustomsFiling {
@@ -133,19 +138,33 @@ export interface CustomsRepository {
   saveSellerProfiles(hubId: string, profiles: readonly SellerCustomsProfile[]): Promise<void>;
   getReferences(hubId: string, parcelIds: readonly string[]): Promise<Map<string, ParcelReferences>>;
   /** Saves references, all or nothing. */
-  saveReferences(hubId: string, refs: readonly { readonly parcelId: string; readonly references: ParcelReferences }[]): Promise<void>;
+  saveReferences(
+    hubId: string,
+    refs: readonly { readonly parcelId: string; readonly references: ParcelReferences }[],
+  ): Promise<void>;
   /** The parcels with these ids (those that exist), in the order given. */
   getParcels(ids: readonly string[]): Promise<Parcel[]>;
   getDeparture(hubId: string, departureId: string): Promise<CustomsDepartureRecord | undefined>;
   findDepartureByCopNo(hubId: string, copNo: string): Promise<CustomsDepartureRecord | undefined>;
   saveConveyance(hubId: string, departureId: string, conveyance: ConveyanceOverride): Promise<void>;
-  setDepartureStatus(hubId: string, departureId: string, patch: { master?: string; arrival?: string; departure?: string }): Promise<void>;
+  setDepartureStatus(
+    hubId: string,
+    departureId: string,
+    patch: { master?: string; arrival?: string; departure?: string },
+  ): Promise<void>;
   /** Writes a filing in one transaction: declarations (replacing earlier ones of the parcels), lines, messages, holds. */
   recordFiling(hubId: string, filing: CustomsFiling): Promise<void>;
   listDeclarations(hubId: string, filter?: DeclarationFilter): Promise<DeclarationRecord[]>;
-  countDeclarations(hubId: string, filter?: Omit<DeclarationFilter, 'limit' | 'after'>): Promise<Record<string, number>>;
+  countDeclarations(
+    hubId: string,
+    filter?: Omit<DeclarationFilter, 'limit' | 'after'>,
+  ): Promise<Record<string, number>>;
   getDeclaration(hubId: string, parcelId: string): Promise<DeclarationRecord | undefined>;
-  findDeclarations(hubId: string, key: 'cop_no' | 'order_no' | 'logistics_no' | 'invt_no', values: readonly string[]): Promise<DeclarationRecord[]>;
+  findDeclarations(
+    hubId: string,
+    key: 'cop_no' | 'order_no' | 'logistics_no' | 'invt_no',
+    values: readonly string[],
+  ): Promise<DeclarationRecord[]>;
   updateDeclaration(
     hubId: string,
     parcelId: string,
@@ -154,16 +173,34 @@ export interface CustomsRepository {
     },
   ): Promise<void>;
   /** Sets list numbers and release times on a parcel's lines. */
-  updateLines(hubId: string, parcelId: string, patch: { invtNo?: string; releasedAtMs?: number | null }): Promise<void>;
+  updateLines(
+    hubId: string,
+    parcelId: string,
+    patch: { invtNo?: string; releasedAtMs?: number | null },
+  ): Promise<void>;
   /** Records the CEB792 mapping of list lines to declarations; returns how many lines matched. */
   mapSummaryLines(
     hubId: string,
-    lines: readonly { invtNo: string; gnum: number; sumNo: string; declSeqNo: string; entryId?: string; gseqno?: number }[],
+    lines: readonly {
+      invtNo: string;
+      gnum: number;
+      sumNo: string;
+      declSeqNo: string;
+      entryId?: string;
+      gseqno?: number;
+    }[],
   ): Promise<number>;
   /** Released list lines, released in [fromMs, toMs) when given. */
-  releasedLines(hubId: string, window?: { fromMs?: number; toMs?: number }, sellerEbcCodes?: readonly string[]): Promise<ListLineRecord[]>;
+  releasedLines(
+    hubId: string,
+    window?: { fromMs?: number; toMs?: number },
+    sellerEbcCodes?: readonly string[],
+  ): Promise<ListLineRecord[]>;
   getMessage(hubId: string, id: string): Promise<CustomsMessageRecord | undefined>;
-  listMessages(hubId: string, filter?: { departureId?: string; type?: string }): Promise<Omit<CustomsMessageRecord, 'xml'>[]>;
+  listMessages(
+    hubId: string,
+    filter?: { departureId?: string; type?: string },
+  ): Promise<Omit<CustomsMessageRecord, 'xml'>[]>;
   addMessages(hubId: string, messages: readonly Omit<CustomsMessageRecord, 'createdAtMs'>[]): Promise<void>;
   /** Whether a receipt with this content hash was taken in already. */
   hasReceipt(hubId: string, sha256: string): Promise<boolean>;
@@ -248,7 +285,11 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
   const { db } = ctx;
   const repo: CustomsRepository = {
     async getHubProfile(hubId) {
-      const r = await db.selectFrom('customs_hub_profiles').select('body').where('hub_id', '=', hubId).executeTakeFirst();
+      const r = await db
+        .selectFrom('customs_hub_profiles')
+        .select('body')
+        .where('hub_id', '=', hubId)
+        .executeTakeFirst();
       return r ? (JSON.parse(r.body) as HubCustomsProfile) : undefined;
     },
     async saveHubProfile(profile) {
@@ -256,7 +297,9 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
       await db
         .insertInto('customs_hub_profiles')
         .values(values)
-        .onConflict((oc) => oc.column('hub_id').doUpdateSet({ body: values.body, updated_at_ms: values.updated_at_ms }))
+        .onConflict((oc) =>
+          oc.column('hub_id').doUpdateSet({ body: values.body, updated_at_ms: values.updated_at_ms }),
+        )
         .execute();
     },
     async getSellerProfiles(hubId, sellerIds) {
@@ -279,7 +322,11 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
           await tx.db
             .insertInto('customs_seller_profiles')
             .values(values)
-            .onConflict((oc) => oc.columns(['hub_id', 'seller_id']).doUpdateSet({ body: values.body, updated_at_ms: values.updated_at_ms }))
+            .onConflict((oc) =>
+              oc
+                .columns(['hub_id', 'seller_id'])
+                .doUpdateSet({ body: values.body, updated_at_ms: values.updated_at_ms }),
+            )
             .execute();
         }
       });
@@ -300,11 +347,20 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
     async saveReferences(hubId, refs) {
       await inTransaction(ctx, async (tx) => {
         for (const r of refs) {
-          const values = { hub_id: hubId, parcel_id: r.parcelId, body: json(r.references), updated_at_ms: ctx.nowMs() };
+          const values = {
+            hub_id: hubId,
+            parcel_id: r.parcelId,
+            body: json(r.references),
+            updated_at_ms: ctx.nowMs(),
+          };
           await tx.db
             .insertInto('customs_parcel_references')
             .values(values)
-            .onConflict((oc) => oc.columns(['hub_id', 'parcel_id']).doUpdateSet({ body: values.body, updated_at_ms: values.updated_at_ms }))
+            .onConflict((oc) =>
+              oc
+                .columns(['hub_id', 'parcel_id'])
+                .doUpdateSet({ body: values.body, updated_at_ms: values.updated_at_ms }),
+            )
             .execute();
         }
       });
@@ -327,7 +383,12 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
       return r ? toDeparture(r) : undefined;
     },
     async findDepartureByCopNo(hubId, copNo) {
-      const r = await db.selectFrom('customs_departures').selectAll().where('hub_id', '=', hubId).where('cop_no', '=', copNo).executeTakeFirst();
+      const r = await db
+        .selectFrom('customs_departures')
+        .selectAll()
+        .where('hub_id', '=', hubId)
+        .where('cop_no', '=', copNo)
+        .executeTakeFirst();
       return r ? toDeparture(r) : undefined;
     },
     async saveConveyance(hubId, departureId, conveyance) {
@@ -345,7 +406,11 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
       await db
         .insertInto('customs_departures')
         .values(values)
-        .onConflict((oc) => oc.columns(['hub_id', 'departure_id']).doUpdateSet({ conveyance: values.conveyance, updated_at_ms: values.updated_at_ms }))
+        .onConflict((oc) =>
+          oc
+            .columns(['hub_id', 'departure_id'])
+            .doUpdateSet({ conveyance: values.conveyance, updated_at_ms: values.updated_at_ms }),
+        )
         .execute();
     },
     async setDepartureStatus(hubId, departureId, patch) {
@@ -393,8 +458,16 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
           .execute();
         const ids = filing.declarations.map((x) => x.parcelId);
         for (const chunk of chunksOf(ids, 500)) {
-          await tx.db.deleteFrom('customs_declarations').where('hub_id', '=', hubId).where('parcel_id', 'in', chunk).execute();
-          await tx.db.deleteFrom('customs_list_lines').where('hub_id', '=', hubId).where('parcel_id', 'in', chunk).execute();
+          await tx.db
+            .deleteFrom('customs_declarations')
+            .where('hub_id', '=', hubId)
+            .where('parcel_id', 'in', chunk)
+            .execute();
+          await tx.db
+            .deleteFrom('customs_list_lines')
+            .where('hub_id', '=', hubId)
+            .where('parcel_id', 'in', chunk)
+            .execute();
         }
         for (const chunk of chunksOf(filing.declarations, 200)) {
           await tx.db
@@ -466,7 +539,12 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
         if (filing.holds.length > 0) {
           await customsRepository(tx).recordEvents(
             hubId,
-            filing.holds.map((h) => ({ parcelId: h.parcelId, code: 'EXPORT_CUSTOMS_HOLD', reason: h.reason, atMs: now })),
+            filing.holds.map((h) => ({
+              parcelId: h.parcelId,
+              code: 'EXPORT_CUSTOMS_HOLD',
+              reason: h.reason,
+              atMs: now,
+            })),
           );
           await customsRepository(tx).holdParcels(filing.holds.map((h) => h.parcelId));
         }
@@ -477,9 +555,13 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
       if (filter.departureId) q = q.where('departure_id', '=', filter.departureId);
       if (filter.status) q = q.where('status', '=', filter.status);
       if (filter.sellerId) q = q.where('seller_id', '=', filter.sellerId);
-      if (filter.parcelIds) q = q.where('parcel_id', 'in', filter.parcelIds.length > 0 ? [...filter.parcelIds] : ['']);
+      if (filter.parcelIds)
+        q = q.where('parcel_id', 'in', filter.parcelIds.length > 0 ? [...filter.parcelIds] : ['']);
       if (filter.after) q = q.where('parcel_id', '>', filter.after);
-      const rows = await q.orderBy('parcel_id').limit(filter.limit ?? 100_000).execute();
+      const rows = await q
+        .orderBy('parcel_id')
+        .limit(filter.limit ?? 100_000)
+        .execute();
       return rows.map(toDeclaration);
     },
     async countDeclarations(hubId, filter = {}) {
@@ -504,7 +586,12 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
     async findDeclarations(hubId, key, values) {
       const out: DeclarationRecord[] = [];
       for (const chunk of chunksOf([...new Set(values)], 500)) {
-        const rows = await db.selectFrom('customs_declarations').selectAll().where('hub_id', '=', hubId).where(key, 'in', chunk).execute();
+        const rows = await db
+          .selectFrom('customs_declarations')
+          .selectAll()
+          .where('hub_id', '=', hubId)
+          .where(key, 'in', chunk)
+          .execute();
         out.push(...rows.map(toDeclaration));
       }
       return out;
@@ -546,7 +633,12 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
       for (const l of lines) {
         const r = await db
           .updateTable('customs_list_lines')
-          .set({ sum_no: l.sumNo, decl_seq_no: l.declSeqNo, entry_id: l.entryId ?? null, gseqno: l.gseqno ?? null })
+          .set({
+            sum_no: l.sumNo,
+            decl_seq_no: l.declSeqNo,
+            entry_id: l.entryId ?? null,
+            gseqno: l.gseqno ?? null,
+          })
           .where('hub_id', '=', hubId)
           .where('invt_no', '=', l.invtNo)
           .where('gnum', '=', l.gnum)
@@ -556,7 +648,11 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
       return n;
     },
     async releasedLines(hubId, window = {}, ebcCodes) {
-      let q = db.selectFrom('customs_list_lines').selectAll().where('hub_id', '=', hubId).where('released_at_ms', 'is not', null);
+      let q = db
+        .selectFrom('customs_list_lines')
+        .selectAll()
+        .where('hub_id', '=', hubId)
+        .where('released_at_ms', 'is not', null);
       if (window.fromMs !== undefined) q = q.where('released_at_ms', '>=', window.fromMs);
       if (window.toMs !== undefined) q = q.where('released_at_ms', '<', window.toMs);
       if (ebcCodes) q = q.where('ebc_code', 'in', ebcCodes.length > 0 ? [...ebcCodes] : ['']);
@@ -564,7 +660,12 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
       return rows.map(toLine);
     },
     async getMessage(hubId, id) {
-      const r = await db.selectFrom('customs_messages').selectAll().where('hub_id', '=', hubId).where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('customs_messages')
+        .selectAll()
+        .where('hub_id', '=', hubId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r ? toMessage(r) : undefined;
     },
     async listMessages(hubId, filter = {}) {
@@ -602,7 +703,12 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
       }
     },
     async hasReceipt(hubId, sha256) {
-      const r = await db.selectFrom('customs_receipts').select('id').where('hub_id', '=', hubId).where('sha256', '=', sha256).executeTakeFirst();
+      const r = await db
+        .selectFrom('customs_receipts')
+        .select('id')
+        .where('hub_id', '=', hubId)
+        .where('sha256', '=', sha256)
+        .executeTakeFirst();
       return r !== undefined;
     },
     async addReceipt(hubId, receipt) {
@@ -669,7 +775,12 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
         .execute();
     },
     async getSummary(hubId, copNo) {
-      const r = await db.selectFrom('customs_summaries').selectAll().where('hub_id', '=', hubId).where('cop_no', '=', copNo).executeTakeFirst();
+      const r = await db
+        .selectFrom('customs_summaries')
+        .selectAll()
+        .where('hub_id', '=', hubId)
+        .where('cop_no', '=', copNo)
+        .executeTakeFirst();
       return r ? toSummary(r) : undefined;
     },
     async listSummaries(hubId, month) {
@@ -718,7 +829,13 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
         .orderBy('created_at_ms')
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({ id: r.id, parcelId: r.parcel_id, code: r.code, ...(r.reason ? { reason: r.reason } : {}), atMs: Number(r.at_ms) }));
+      return rows.map((r) => ({
+        id: r.id,
+        parcelId: r.parcel_id,
+        code: r.code,
+        ...(r.reason ? { reason: r.reason } : {}),
+        atMs: Number(r.at_ms),
+      }));
     },
     async holdParcels(parcelIds) {
       for (const chunk of chunksOf(parcelIds, 500))
@@ -796,5 +913,8 @@ function toSummary(r: {
 
 /** Refuses an id list longer than `max`, naming the field. */
 export function limitIds(ids: readonly string[], max: number, field: string): void {
-  if (ids.length > max) throw new LandbridgeError('too-large', `at most ${max} ${field} at once`, [{ where: { field }, why: `${ids.length} given` }]);
+  if (ids.length > max)
+    throw new LandbridgeError('too-large', `at most ${max} ${field} at once`, [
+      { where: { field }, why: `${ids.length} given` },
+    ]);
 }

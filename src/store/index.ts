@@ -5,6 +5,7 @@
 export type { ApiKeyRecord, ApiKeysRepository, ApiPrincipal, NewApiKey } from './api-keys.repository.ts';
 export { API_KEY_PREFIX, hashApiKey } from './api-keys.repository.ts';
 export type { StoreDialect, StoreLocation } from './connect.ts';
+export { DEFAULT_SQLITE_PATH, parseDatabaseUrl, redactDatabaseUrl } from './connect.ts';
 export type {
   CustomsDepartureRecord,
   CustomsEventRecord,
@@ -17,7 +18,6 @@ export type {
   DeclarationRecord,
   ListLineRecord,
 } from './customs.repository.ts';
-export { DEFAULT_SQLITE_PATH, parseDatabaseUrl, redactDatabaseUrl } from './connect.ts';
 export type { ApiKeyRole, Database, PlanStatus } from './database.ts';
 export { API_KEY_ROLES, PLAN_STATUSES } from './database.ts';
 export type {
