@@ -9,8 +9,11 @@ import {
 } from 'fastify-type-provider-zod';
 import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
+import type { CustomsService } from '../eport/service.ts';
+import type { CustomsExchangeJob } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
+import { customsRoutes } from './customs.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
@@ -35,6 +38,9 @@ export interface ServerOptions {
   readonly logger?: boolean;
   /** The clock, UTC epoch ms; injected so tests can fix it. */
   readonly nowMs?: () => number;
+  /** Customs filing and the E-port exchange; without it /v1/customs answers 503. */
+  readonly customs?: CustomsService;
+  readonly customsJob?: CustomsExchangeJob;
 }
 
 /**
@@ -94,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(landedCostRoutes(hub));
     await v1.register(statsRoutes(store, hub, nowMs));
     await v1.register(loadPlansRoutes(hub));
+    await v1.register(customsRoutes(options.customs, options.customsJob));
   });
   // The console: the built SPA, last so that /v1, /docs and /health keep their own answers.
   await app.register(webRoutes());

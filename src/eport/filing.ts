@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   arrivalMessages,
@@ -215,20 +216,35 @@ async function stage(
   return records;
 }
 
-/** Moves staged messages whose records the store holds into `out`; drops the others (a filing that failed). */
+/**
+ * Moves staged messages whose records the store holds into `out`, and drops the others (a filing that
+ * failed before its commit). `only` names a filing's own files; without it (recovery after a crash),
+ * only files staged more than `staleMs` ago are touched, so a filing in progress in another process
+ * keeps its files. A file another process moved meanwhile is skipped.
+ */
 export async function releaseStaged(
   f: Pick<FilingContext, 'store' | 'hubId' | 'folders'>,
   only?: readonly string[],
+  staleMs = 10 * 60_000,
 ): Promise<number> {
   let moved = 0;
-  for (const name of only ?? (await readyFiles(f.folders.staging))) {
+  const names = only ?? (await readyFiles(f.folders.staging));
+  for (const name of names) {
+    const path = join(f.folders.staging, name);
+    if (!only) {
+      const info = await stat(path).catch(() => undefined);
+      if (!info || Date.now() - info.mtimeMs < staleMs) continue;
+    }
     const id = name.replace(/\.xml$/, '').replace('_', '-');
     const known = await f.store.customs.getMessage(f.hubId, id);
-    const path = join(f.folders.staging, name);
-    if (known) {
-      await moveInto(path, f.folders.out, name);
-      moved++;
-    } else await rm(path, { force: true });
+    try {
+      if (known) {
+        await moveInto(path, f.folders.out, name);
+        moved++;
+      } else await rm(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
   }
   return moved;
 }

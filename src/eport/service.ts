@@ -1,8 +1,8 @@
 import {
   buildDeclaration,
+  type CustomsCodeLists,
   cancelMessages,
   containerNumberOf,
-  type CustomsCodeLists,
   conveyanceOf,
   type DestinationData,
   deriveSellerProfile,
@@ -62,10 +62,21 @@ export class CustomsService {
 
   filing(): FilingContext {
     const o = this.options;
-    return { store: o.store, hubId: this.hubId, network: o.network(), codes: o.codes, signer: o.signer, folders: o.folders, nowMs: o.nowMs() };
+    return {
+      store: o.store,
+      hubId: this.hubId,
+      network: o.network(),
+      codes: o.codes,
+      signer: o.signer,
+      folders: o.folders,
+      nowMs: o.nowMs(),
+    };
   }
 
-  fileDeparture(departureId: string, options: { planId?: string; resend?: boolean } = {}): Promise<FilingResult> {
+  fileDeparture(
+    departureId: string,
+    options: { planId?: string; resend?: boolean } = {},
+  ): Promise<FilingResult> {
     return fileDeparture(this.filing(), departureId, options);
   }
 
@@ -92,10 +103,16 @@ export class CustomsService {
     const hub = await hubProfileOf(f.store, f.hubId);
     const saved = await f.store.customs.getDeparture(f.hubId, departureId);
     const conveyance = conveyanceOf(planned.departure, f.network, hub, saved?.conveyance ?? {});
-    if (!conveyance) throw new LandbridgeError('invalid-input', `service ${planned.departure.serviceId} is not in the network`);
+    if (!conveyance)
+      throw new LandbridgeError(
+        'invalid-input',
+        `service ${planned.departure.serviceId} is not in the network`,
+      );
     const ids = planned.parcels.map((p) => p.id);
     const parcels = await f.store.customs.getParcels(ids);
-    const profiles = await this.sellerProfiles(parcels.map((p) => ({ sellerId: p.sellerId, orderNo: p.externalOrderId })));
+    const profiles = await this.sellerProfiles(
+      parcels.map((p) => ({ sellerId: p.sellerId, orderNo: p.externalOrderId })),
+    );
     const refs = await f.store.customs.getReferences(f.hubId, ids);
     const byId = new Map(planned.parcels.map((p) => [p.id, p]));
     const decls = parcels.map((parcel) => {
@@ -114,7 +131,9 @@ export class CustomsService {
   }
 
   /** Sellers' customs profiles: imported ones, else derived from the seller record. */
-  async sellerProfiles(parcels: readonly { sellerId: string; orderNo?: string }[]): Promise<Map<string, SellerCustomsProfile>> {
+  async sellerProfiles(
+    parcels: readonly { sellerId: string; orderNo?: string }[],
+  ): Promise<Map<string, SellerCustomsProfile>> {
     const ids = [...new Set(parcels.map((p) => p.sellerId))];
     const saved = await this.store.customs.getSellerProfiles(this.hubId, ids);
     const records = new Map((await this.store.sellers.list()).map((s) => [s.id, s]));
@@ -124,7 +143,10 @@ export class CustomsService {
       out.set(
         p.sellerId,
         saved.get(p.sellerId) ??
-          deriveSellerProfile(records.get(p.sellerId) ?? { id: p.sellerId, name: p.sellerId, country: 'CN' }, p.orderNo),
+          deriveSellerProfile(
+            records.get(p.sellerId) ?? { id: p.sellerId, name: p.sellerId, country: 'CN' },
+            p.orderNo,
+          ),
       );
     }
     return out;
@@ -161,10 +183,14 @@ export class CustomsService {
     const network = this.options.network();
     const service = network.services.find((s) => s.id === planned.departure.serviceId)!;
     if (service.mode !== 'rail')
-      throw new LandbridgeError('invalid-input', `departure ${departureId} is not by rail (${service.mode}): no CIM/SMGS note`, [
-        { where: { field: 'departureId' }, why: 'CIM/SMGS notes are for rail departures' },
-      ]);
-    const route = [service.legs[0]!.from, ...service.legs.map((l) => l.to)].flatMap((id) => network.nodes.filter((n) => n.id === id));
+      throw new LandbridgeError(
+        'invalid-input',
+        `departure ${departureId} is not by rail (${service.mode}): no CIM/SMGS note`,
+        [{ where: { field: 'departureId' }, why: 'CIM/SMGS notes are for rail departures' }],
+      );
+    const route = [service.legs[0]!.from, ...service.legs.map((l) => l.to)].flatMap((id) =>
+      network.nodes.filter((n) => n.id === id),
+    );
     const hubNode = network.nodes.find((n) => n.id === network.hub);
     const byId = new Map(parcels.map((p) => [p.id, p]));
     return planned.departure.containers.map((c) =>
@@ -183,11 +209,19 @@ export class CustomsService {
   }
 
   /** Export statistics from released lists in [fromMs, toMs), converted to `currency` on the release day. */
-  async statistics(window: { fromMs?: number; toMs?: number }, currency: Currency): Promise<ExportStatistics> {
+  async statistics(
+    window: { fromMs?: number; toMs?: number },
+    currency: Currency,
+  ): Promise<ExportStatistics> {
     const lines = await this.store.customs.releasedLines(this.hubId, window);
     const fx = this.options.fx;
     return exportStatistics(lines, currency, (minor, from, atMs) =>
-      fx.convert(minor, from as Currency, currency, new Date(atMs + 8 * 3_600_000).toISOString().slice(0, 10)),
+      fx.convert(
+        minor,
+        from as Currency,
+        currency,
+        new Date(atMs + 8 * 3_600_000).toISOString().slice(0, 10),
+      ),
     );
   }
 
@@ -199,20 +233,40 @@ export class CustomsService {
     const d = await this.store.customs.getDeclaration(this.hubId, parcelId);
     if (!d) throw new LandbridgeError('not-found', `parcel ${parcelId} has no customs declaration`);
     if (!d.invtNo)
-      throw new LandbridgeError('conflict', `the list of parcel ${parcelId} has no customs number yet: nothing to cancel`);
+      throw new LandbridgeError(
+        'conflict',
+        `the list of parcel ${parcelId} has no customs number yet: nothing to cancel`,
+      );
     const f = this.filing();
     const hub = await hubProfileOf(f.store, f.hubId);
     const messages = cancelMessages(
-      [{ parcelId, copNo: d.copNo, invtNo: d.invtNo, reason, ebcCode: d.ebcCode, ebcName: d.documents.list.ebcName }],
+      [
+        {
+          parcelId,
+          copNo: d.copNo,
+          invtNo: d.invtNo,
+          reason,
+          ebcCode: d.ebcCode,
+          ebcName: d.documents.list.ebcName,
+        },
+      ],
       { hub, nowMs: f.nowMs },
     );
     const records = await sendMessages(f, messages);
-    return { parcelId, message: { id: records[0]!.id, type: records[0]!.type, fileName: records[0]!.fileName } };
+    return {
+      parcelId,
+      message: { id: records[0]!.id, type: records[0]!.type, fileName: records[0]!.fileName },
+    };
   }
 }
 
 /** The parcel's node of a stored message: the `Order`, `Receipts`, `Logistics` or `Inventory` naming it. */
-export function parcelNodeOf(xml: string, element: string, keyElement: string, key: string): string | undefined {
+export function parcelNodeOf(
+  xml: string,
+  element: string,
+  keyElement: string,
+  key: string,
+): string | undefined {
   const open = `<ceb:${element}>`;
   const close = `</ceb:${element}>`;
   const needle = `<ceb:${keyElement}>${key}</ceb:${keyElement}>`;
@@ -221,7 +275,8 @@ export function parcelNodeOf(xml: string, element: string, keyElement: string, k
     const end = xml.indexOf(close, at);
     if (end < 0) return undefined;
     const node = xml.slice(at, end + close.length);
-    if (node.includes(needle)) return node.replace(open, `<ceb:${element} xmlns:ceb="http://www.chinaport.gov.cn/ceb">`);
+    if (node.includes(needle))
+      return node.replace(open, `<ceb:${element} xmlns:ceb="http://www.chinaport.gov.cn/ceb">`);
     at = xml.indexOf(open, end);
   }
   return undefined;

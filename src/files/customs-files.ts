@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
+import { parse as parseYaml } from 'yaml';
 import { LandbridgeError } from '../domain/index.ts';
 
 /** ISO 3166-1 codes shipped with Landbridge (from Debian's iso-codes package). */
@@ -28,4 +29,27 @@ export function readCountryCodes(path: string = COUNTRY_CODES_FILE): ReadonlyMap
     out.set(r.alpha2!, r.alpha3!);
   });
   return out;
+}
+
+/** The vague goods descriptions shipped with Landbridge. */
+export const VAGUE_DESCRIPTIONS_FILE = fileURLToPath(
+  new URL('../../data/customs/vague-descriptions.yaml', import.meta.url),
+);
+
+/** Reads `data/customs/vague-descriptions.yaml`: the terms the description check flags. */
+export function readVagueTerms(path: string = VAGUE_DESCRIPTIONS_FILE): string[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new LandbridgeError('invalid-input', `cannot read ${path}`, [
+      { where: { file: path }, why: (e as Error).message },
+    ]);
+  }
+  const terms = (raw as { terms?: unknown })?.terms;
+  if (!Array.isArray(terms) || !terms.every((t) => typeof (t as { term?: unknown })?.term === 'string'))
+    throw new LandbridgeError('invalid-input', `${path}: expected terms: [{ term, source }]`, [
+      { where: { file: path, field: 'terms' }, why: 'a list of { term, source }' },
+    ]);
+  return terms.map((t) => (t as { term: string }).term);
 }
