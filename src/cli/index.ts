@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
 import { generateCommands } from './generate.command.ts';
+import { hsCommands } from './hs.command.ts';
 import { loadCommands } from './load.command.ts';
 import { networkCommands } from './network.command.ts';
 import { parcelsCommands } from './parcels.command.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   quoteCommands(program);
   loadCommands(program);
   adminCommands(program);
+  hsCommands(program);
   return program;
 }
 
