@@ -13,6 +13,7 @@ import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SAMPLE_NETWORK_FILE } from '../src/cli/context.ts';
 import {
   buildDeclaration,
   conveyanceOf,
@@ -33,7 +34,6 @@ import { validateXml } from '../src/eport/xsd.ts';
 import { readCountryCodes, readNetworkFile } from '../src/files/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
 import { runCustomsExchange } from '../src/jobs/index.ts';
-import { SAMPLE_NETWORK_FILE } from '../src/cli/context.ts';
 import { customsHub } from '../test/fixtures/customs-hub.ts';
 
 const args = process.argv.slice(2);
@@ -44,25 +44,39 @@ const opt = (name: string, dflt: number) => {
 const n = opt('--parcels', 100_000);
 const e2e = opt('--e2e-parcels', 5_000);
 const s = (ms: number) => (ms / 1000).toFixed(2);
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 const network = readNetworkFile(SAMPLE_NETWORK_FILE);
 const hub = sampleHubProfile(network.hub);
 const countries = readCountryCodes();
 const codes = { country: (a2: string) => countries.get(a2) };
 const conveyance = conveyanceOf(
-  { id: 'cre-duisburg-ala@2026-12-03T09:00', serviceId: 'cre-duisburg-ala', departAt: '2026-12-03T09:00:00+08:00' },
+  {
+    id: 'cre-duisburg-ala@2026-12-03T09:00',
+    serviceId: 'cre-duisburg-ala',
+    departAt: '2026-12-03T09:00:00+08:00',
+  },
   network,
   hub,
 )!;
 
-console.log(`bench:customs — ${n.toLocaleString('en')} parcels; load average before: ${load()} (2 cores, shared machine)`);
+console.log(
+  `bench:customs — ${n.toLocaleString('en')} parcels; load average before: ${load()} (2 cores, shared machine)`,
+);
 const tg = performance.now();
 const g = generateParcels({ count: n, seed: 7, from: '2026-12-01', days: 1 });
 const sellers = new Map(g.sellers.map((x) => [x.id, x]));
 const parcels = g.parcels.map((raw, i) => {
   const { readyAt, ...p } = ParcelInputSchema.parse(raw);
-  return { ...p, id: `P${i}`, sellerId: raw.sellerId, readyAtMs: Date.parse(readyAt ?? '2026-12-01T10:00:00+08:00') };
+  return {
+    ...p,
+    id: `P${i}`,
+    sellerId: raw.sellerId,
+    readyAtMs: Date.parse(readyAt ?? '2026-12-01T10:00:00+08:00'),
+  };
 });
 console.log(`  generate ${n.toLocaleString('en')} parcels (not timed below): ${s(performance.now() - tg)} s`);
 
@@ -74,7 +88,14 @@ const decls = parcels.map((parcel, i) => {
     seller = deriveSellerProfile(sellers.get(parcel.sellerId)!, parcel.externalOrderId);
     profiles.set(parcel.sellerId, seller);
   }
-  return buildDeclaration({ parcel, seller, hub, conveyance, codes, containerId: `LBXU${String(i % 97).padStart(7, '0')}` });
+  return buildDeclaration({
+    parcel,
+    seller,
+    hub,
+    conveyance,
+    codes,
+    containerId: `LBXU${String(i % 97).padStart(7, '0')}`,
+  });
 });
 const mismatched = decls.filter((d) => !matchDeclaration(d).ok).length;
 const ctx = { hub, nowMs: Date.parse('2026-12-02T08:00:00Z') };
@@ -103,12 +124,20 @@ const dir = mkdtempSync(join(tmpdir(), 'lb-bench-customs-'));
 try {
   const h = await customsHub(e2e, `sqlite:${join(dir, 'bench.db')}`);
   const t6 = performance.now();
-  const r = await fileDeparture({ ...h.filing, signer: ephemeralSigner() }, 'cre-duisburg-ala@2026-12-03T09:00');
+  const r = await fileDeparture(
+    { ...h.filing, signer: ephemeralSigner() },
+    'cre-duisburg-ala@2026-12-03T09:00',
+  );
   const t7 = performance.now();
   const responder = new TestCustomsResponder(h.filing.folders, {}, () => h.clock.ms);
   await responder.respond();
   const t8 = performance.now();
-  const intake = await runCustomsExchange({ store: h.store, hubId: 'xiyong-hub', folders: h.filing.folders, nowMs: () => h.clock.ms });
+  const intake = await runCustomsExchange({
+    store: h.store,
+    hubId: 'xiyong-hub',
+    folders: h.filing.folders,
+    nowMs: () => h.clock.ms,
+  });
   const t9 = performance.now();
   console.log(
     `  end to end, one departure of ${e2e.toLocaleString('en')} parcels: file (match, sign, XSD-validate, stage, commit, release) ${s(t7 - t6)} s for ${r.messages.length} messages; ` +
@@ -118,4 +147,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`  node ${process.version}; ${execSync('xmllint --version 2>&1 | head -1').toString().trim()}; uptime: ${execSync('uptime').toString().trim()}`);
+console.log(
+  `  node ${process.version}; ${execSync('xmllint --version 2>&1 | head -1').toString().trim()}; uptime: ${execSync('uptime').toString().trim()}`,
+);

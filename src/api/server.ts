@@ -10,11 +10,14 @@ import {
 import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
 import type { CustomsService } from '../eport/service.ts';
+import { shippedHsIndex } from '../files/hs-files.ts';
+import type { HsIndex } from '../hs/index.ts';
 import type { CustomsExchangeJob } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
 import { landedCostRoutes } from './landed-cost.routes.ts';
@@ -41,6 +44,8 @@ export interface ServerOptions {
   /** Customs filing and the E-port exchange; without it /v1/customs answers 503. */
   readonly customs?: CustomsService;
   readonly customsJob?: CustomsExchangeJob;
+  /** HS 2022 nomenclature and classifier for /v1/hs; the shipped one (built on first use) by default. */
+  readonly hsIndex?: HsIndex;
 }
 
 /**
@@ -101,6 +106,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(statsRoutes(store, hub, nowMs));
     await v1.register(loadPlansRoutes(hub));
     await v1.register(customsRoutes(options.customs, options.customsJob));
+    await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
   });
   // The console: the built SPA, last so that /v1, /docs and /health keep their own answers.
   await app.register(webRoutes());
