@@ -17,7 +17,7 @@ import { CurrencySchema, LandbridgeError, type Network, problemsFromZod } from '
 import { hubProfileOf } from '../eport/filing.ts';
 import { exchangeFolders } from '../eport/folders.ts';
 import { CustomsService } from '../eport/service.ts';
-import { signerFromEnv } from '../eport/signer.ts';
+import { lazySigner, signerFromEnv } from '../eport/signer.ts';
 import { type ResponderRules, TestCustomsResponder } from '../eport/test-responder.ts';
 import { readCountryCodes, readVagueTerms } from '../files/index.ts';
 import { runCustomsExchange } from '../jobs/index.ts';
@@ -42,7 +42,7 @@ export async function customsServiceFor(
     store,
     network,
     codes: { country: (a2) => countries.get(a2) },
-    signer: signerFromEnv(),
+    signer: lazySigner(() => signerFromEnv()),
     folders: await exchangeFolders(exchangeDir()),
     fx: converterFromFiles(),
     euMembers: new Set(landed.rules.byDestination.get('DE')?.data.destinations ?? []),

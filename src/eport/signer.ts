@@ -108,3 +108,22 @@ export function signerFromEnv(env: NodeJS.ProcessEnv = process.env): MessageSign
     ? signerFromFiles(keyFile, env.LANDBRIDGE_CUSTOMS_CERT_FILE || undefined)
     : ephemeralSigner();
 }
+
+/** A signer made on first use (key generation or reading costs only where something is signed). */
+export function lazySigner(make: () => MessageSigner): MessageSigner {
+  let real: MessageSigner | undefined;
+  const get = () => {
+    real ??= make();
+    return real;
+  };
+  return {
+    algorithm: 'rsa-sha1',
+    get keySource() {
+      return get().keySource;
+    },
+    get publicKeyPem() {
+      return get().publicKeyPem;
+    },
+    sign: (xml) => get().sign(xml),
+  };
+}
