@@ -80,43 +80,76 @@ const parcels = g.parcels.map((raw, i) => {
 });
 console.log(`  generate ${n.toLocaleString('en')} parcels (not timed below): ${s(performance.now() - tg)} s`);
 
-const t0 = performance.now();
-const profiles = new Map<string, ReturnType<typeof deriveSellerProfile>>();
-const decls = parcels.map((parcel, i) => {
-  let seller = profiles.get(parcel.sellerId);
-  if (!seller) {
-    seller = deriveSellerProfile(sellers.get(parcel.sellerId)!, parcel.externalOrderId);
-    profiles.set(parcel.sellerId, seller);
+/**
+ * Builds, matches and writes the messages of `make` chunk by chunk (2,000 parcels: 20 messages of 100)
+ * and validates each chunk with xmllint while the next is built — two xmllint processes at most in
+ * flight, so JavaScript and libxml2 use both cores and memory stays flat.
+ */
+async function pipeline(
+  make: (decls: ReturnType<typeof buildDeclaration>[]) => { guid: string; xml: string }[],
+) {
+  const profiles = new Map<string, ReturnType<typeof deriveSellerProfile>>();
+  const inFlight = new Set<Promise<void>>();
+  let messages = 0;
+  let bytes = 0;
+  let invalid = 0;
+  let mismatched = 0;
+  let buildMs = 0;
+  const CHUNK = 2_000;
+  for (let start = 0; start < parcels.length; start += CHUNK) {
+    const tb = performance.now();
+    const decls = parcels.slice(start, start + CHUNK).map((parcel, i) => {
+      let seller = profiles.get(parcel.sellerId);
+      if (!seller) {
+        seller = deriveSellerProfile(sellers.get(parcel.sellerId)!, parcel.externalOrderId);
+        profiles.set(parcel.sellerId, seller);
+      }
+      return buildDeclaration({
+        parcel,
+        seller,
+        hub,
+        conveyance,
+        codes,
+        containerId: `LBXU${String((start + i) % 97).padStart(7, '0')}`,
+      });
+    });
+    for (const d of decls) if (!matchDeclaration(d).ok) mismatched++;
+    const out = make(decls);
+    buildMs += performance.now() - tb;
+    messages += out.length;
+    for (const m of out) bytes += m.xml.length;
+    while (inFlight.size >= 2) await Promise.race(inFlight);
+    const p = validateXml(
+      out.map((m) => ({ name: m.guid, xml: m.xml })),
+      undefined,
+      1,
+    ).then((v) => {
+      invalid += v.filter((x) => !x.valid).length;
+      inFlight.delete(p);
+    });
+    inFlight.add(p);
   }
-  return buildDeclaration({
-    parcel,
-    seller,
-    hub,
-    conveyance,
-    codes,
-    containerId: `LBXU${String(i % 97).padStart(7, '0')}`,
-  });
-});
-const mismatched = decls.filter((d) => !matchDeclaration(d).ok).length;
-const ctx = { hub, nowMs: Date.parse('2026-12-02T08:00:00Z') };
-const lists = listMessages(decls, ctx);
-const t1 = performance.now();
-const mb = lists.reduce((a, m) => a + m.xml.length, 0) / 1e6;
-const verdicts = await validateXml(lists.map((m) => ({ name: m.guid, xml: m.xml })));
-const t2 = performance.now();
-const invalid = verdicts.filter((v) => !v.valid).length;
-console.log(
-  `  CEB603 lists: ${lists.length} messages (${mb.toFixed(0)} MB); build + match + write ${s(t1 - t0)} s, XSD-validate ${s(t2 - t1)} s; ` +
-    `**${s(t2 - t0)} s** for ${n.toLocaleString('en')} lists (target ≤ 30 s); ${invalid} invalid, ${mismatched} mismatched; load ${load()}`,
-);
+  await Promise.all(inFlight);
+  return { messages, mb: bytes / 1e6, invalid, mismatched, buildMs };
+}
 
-const t3 = performance.now();
-const others = [...orderMessages(decls, ctx), ...paymentMessages(decls, ctx), ...waybillMessages(decls, ctx)];
-const t4 = performance.now();
-const v2 = await validateXml(others.map((m) => ({ name: m.guid, xml: m.xml })));
-const t5 = performance.now();
+const ctx = { hub, nowMs: Date.parse('2026-12-02T08:00:00Z') };
+const t0 = performance.now();
+const lists = await pipeline((decls) => listMessages(decls, ctx));
+const t1 = performance.now();
 console.log(
-  `  CEB303/403/505 orders, payments, waybills: ${others.length} messages; write ${s(t4 - t3)} s, XSD-validate ${s(t5 - t4)} s; ${v2.filter((v) => !v.valid).length} invalid; load ${load()}`,
+  `  CEB603 lists: ${lists.messages} messages (${lists.mb.toFixed(0)} MB), built, matched and written (${s(lists.buildMs)} s of JavaScript) and XSD-validated by xmllint alongside: ` +
+    `**${s(t1 - t0)} s** for ${n.toLocaleString('en')} lists (target ≤ 30 s); ${lists.invalid} invalid, ${lists.mismatched} mismatched; load ${load()}`,
+);
+const t2 = performance.now();
+const others = await pipeline((decls) => [
+  ...orderMessages(decls, ctx),
+  ...paymentMessages(decls, ctx),
+  ...waybillMessages(decls, ctx),
+]);
+const t3 = performance.now();
+console.log(
+  `  CEB303/403/505 orders, payments, waybills: ${others.messages} messages (${others.mb.toFixed(0)} MB) in ${s(t3 - t2)} s; ${others.invalid} invalid; load ${load()}`,
 );
 
 // 2. End to end: one departure of `e2e` parcels through the store and the folder exchange.

@@ -11,8 +11,9 @@ import {
   paymentMessages,
   summaryMessages,
   waybillMessages,
+  wrapInEnvelope,
 } from '../src/customs/index.ts';
-import { validateXml } from '../src/eport/xsd.ts';
+import { DXP_ENVELOPE_XSD, validateXml } from '../src/eport/xsd.ts';
 import { conveyance, departure, hubProfile, sampleDeclarations } from './fixtures/customs.ts';
 
 const ctx = { hub: hubProfile, nowMs: Date.parse('2026-12-02T08:00:00Z') };
@@ -72,6 +73,17 @@ describe('generated CEB messages validate against the official 202205 XSD', () =
         ctx,
       ),
     ));
+  it('the DxpMsg envelope validates against the envelope schema and carries the message in Base64', async () => {
+    const m = listMessages(decls.slice(0, 2), ctx)[0]!;
+    const env = wrapInEnvelope(hubProfile, m, `${m.type}-${m.guid}`, ctx.nowMs);
+    const [v] = await validateXml([{ name: 'envelope', xml: env }], DXP_ENVELOPE_XSD);
+    expect(v!.errors).toEqual([]);
+    expect(env).toContain('<dxp:MsgType>CEB603Message</dxp:MsgType>');
+    expect(env).toContain('<dxp:CreatTime>2026-12-02T16:00:00</dxp:CreatTime>');
+    const data = /<dxp:Data>([^<]+)</.exec(env)![1]!;
+    expect(Buffer.from(data, 'base64').toString('utf8')).toContain(m.xml);
+  });
+
   it('a message the schema refuses is reported with the reason', async () => {
     const m = listMessages(decls.slice(0, 1), ctx)[0]!;
     const broken = m.xml.replace(/<ceb:portCode>\d{4}<\/ceb:portCode>/, '<ceb:portCode>80131</ceb:portCode>');
