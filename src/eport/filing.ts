@@ -35,6 +35,7 @@ import { LandbridgeError, type Network } from '../domain/index.ts';
 import type { PlanDocument } from '../plan/index.ts';
 import type { CustomsMessageRecord, DeclarationRecord, ListLineRecord, Store } from '../store/index.ts';
 import { type ExchangeFolders, moveInto, readyFiles, rm, writeAtomic } from './folders.ts';
+import { type CustomsEventSink, customsTableEvents } from './intake.ts';
 import type { MessageSigner } from './signer.ts';
 import { validateXml } from './xsd.ts';
 
@@ -49,6 +50,8 @@ export interface FilingContext {
   readonly nowMs: number;
   /** Validate every message against the XSD before it is written (default true). */
   readonly validate?: boolean;
+  /** Where hold events go (default: the customs tables; see intake.ts). */
+  readonly events?: CustomsEventSink;
 }
 
 /** The hub's customs profile: the operator's, or the sample one (marked `derived`). */
@@ -379,17 +382,32 @@ export async function fileDeparture(
     })),
   );
   try {
-    await f.store.customs.recordFiling(f.hubId, {
-      departure: {
-        departureId,
-        planId: planned.planId,
-        conveyance: (await f.store.customs.getDeparture(f.hubId, departureId))?.conveyance ?? {},
-        copNo,
-      },
-      declarations: declarationRows,
-      lines,
-      messages: records,
-      holds: held.map((h) => ({ parcelId: h.parcelId, reason: `matching failed: ${h.reasons.join('; ')}` })),
+    const sink = f.events ?? customsTableEvents;
+    await f.store.transaction(async (tx) => {
+      await tx.customs.recordFiling(f.hubId, {
+        departure: {
+          departureId,
+          planId: planned.planId,
+          conveyance: (await tx.customs.getDeparture(f.hubId, departureId))?.conveyance ?? {},
+          copNo,
+        },
+        declarations: declarationRows,
+        lines,
+        messages: records,
+      });
+      if (held.length > 0) {
+        await sink.record(
+          tx,
+          f.hubId,
+          held.map((h) => ({
+            parcelId: h.parcelId,
+            code: 'EXPORT_CUSTOMS_HOLD' as const,
+            reason: `matching failed: ${h.reasons.join('; ')}`,
+            atMs: f.nowMs,
+          })),
+        );
+        await tx.customs.holdParcels(held.map((h) => h.parcelId));
+      }
     });
   } catch (e) {
     for (const r of records) await rm(join(f.folders.staging, r.fileName), { force: true });

@@ -82,8 +82,6 @@ export interface CustomsFiling {
   readonly declarations: readonly Omit<DeclarationRecord, 'updatedAtMs'>[];
   readonly lines: readonly ListLineRecord[];
   readonly messages: readonly Omit<CustomsMessageRecord, 'createdAtMs'>[];
-  /** Parcels to hold at the hub (matching failed), with events. */
-  readonly holds: readonly { readonly parcelId: string; readonly reason: string }[];
 }
 
 /** A customs event of a parcel. */
@@ -152,7 +150,7 @@ export interface CustomsRepository {
     departureId: string,
     patch: { master?: string; arrival?: string; departure?: string },
   ): Promise<void>;
-  /** Writes a filing in one transaction: declarations (replacing earlier ones of the parcels), lines, messages, holds. */
+  /** Writes a filing in one transaction (or the caller's): declarations (replacing earlier ones of the parcels), lines, messages. */
   recordFiling(hubId: string, filing: CustomsFiling): Promise<void>;
   listDeclarations(hubId: string, filter?: DeclarationFilter): Promise<DeclarationRecord[]>;
   countDeclarations(
@@ -536,18 +534,6 @@ export function customsRepository(ctx: StoreContext): CustomsRepository {
             .execute();
         }
         await customsRepository(tx).addMessages(hubId, filing.messages);
-        if (filing.holds.length > 0) {
-          await customsRepository(tx).recordEvents(
-            hubId,
-            filing.holds.map((h) => ({
-              parcelId: h.parcelId,
-              code: 'EXPORT_CUSTOMS_HOLD',
-              reason: h.reason,
-              atMs: now,
-            })),
-          );
-          await customsRepository(tx).holdParcels(filing.holds.map((h) => h.parcelId));
-        }
       });
     },
     async listDeclarations(hubId, filter = {}) {
