@@ -11,6 +11,7 @@ import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
+import { eventsRoutes } from './events.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
@@ -94,6 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(landedCostRoutes(hub));
     await v1.register(statsRoutes(store, hub, nowMs));
     await v1.register(loadPlansRoutes(hub));
+    await v1.register(eventsRoutes(store, hub, nowMs));
   });
   // The console: the built SPA, last so that /v1, /docs and /health keep their own answers.
   await app.register(webRoutes());

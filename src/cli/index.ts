@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
+import { eventsCommands } from './events.command.ts';
 import { generateCommands } from './generate.command.ts';
 import { loadCommands } from './load.command.ts';
 import { networkCommands } from './network.command.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   quoteCommands(program);
   loadCommands(program);
   adminCommands(program);
+  eventsCommands(program);
   return program;
 }
 
