@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classifyTrackingNumber, hubNumberProblem, hubTrackingNumber, isS10, luhnCheckDigit, s10CheckDigit } from './numbers.ts';
+import {
+  classifyTrackingNumber,
+  hubNumberProblem,
+  hubTrackingNumber,
+  isS10,
+  luhnCheckDigit,
+  s10CheckDigit,
+} from './numbers.ts';
 
 describe('UPU S10 numbers', () => {
   it('computes the check digit of the worked examples (facts §3.4)', () => {
@@ -52,7 +59,10 @@ describe('hub tracking numbers', () => {
   });
 
   it('classifies numbers of both kinds and refuses others', () => {
-    expect(classifyTrackingNumber(` ${hubTrackingNumber(7).toLowerCase()} `)).toEqual({ kind: 'hub', number: hubTrackingNumber(7) });
+    expect(classifyTrackingNumber(` ${hubTrackingNumber(7).toLowerCase()} `)).toEqual({
+      kind: 'hub',
+      number: hubTrackingNumber(7),
+    });
     expect(classifyTrackingNumber('ee123456785gb')).toEqual({ kind: 's10', number: 'EE123456785GB' });
     expect(classifyTrackingNumber('EE123456786GB').kind).toBe('invalid');
     expect(classifyTrackingNumber('hello').kind).toBe('invalid');

@@ -19,7 +19,10 @@ const at = (stage: ParcelStage, over: Partial<JourneyState> = {}): JourneyState 
   ...over,
 });
 
-function run(codes: readonly (EventCode | [EventCode, string])[], from: JourneyState = ANNOUNCED): JourneyState {
+function run(
+  codes: readonly (EventCode | [EventCode, string])[],
+  from: JourneyState = ANNOUNCED,
+): JourneyState {
   let s = from;
   for (const c of codes) {
     const [code, containerId] = Array.isArray(c) ? c : [c, undefined];
@@ -63,12 +66,27 @@ describe('parcel state machine', () => {
     ['anything after return', at('returned'), 'DELIVERED', /returned: nothing can follow/],
     ['an export hold after departure', at('departed'), 'EXPORT_CUSTOMS_HOLD', /only before it departs/],
     ['an import hold at the hub', at('received'), 'IMPORT_CUSTOMS_HOLD', /only once it is on its way/],
-    ['moving a parcel under export hold', at('received', { hold: 'export' }), 'CONSOLIDATED', /held by export customs/],
-    ['cancelling a parcel already loaded', at('loaded', { containerId: 'C' }), 'CANCELLED', /only before consolidation/],
+    [
+      'moving a parcel under export hold',
+      at('received', { hold: 'export' }),
+      'CONSOLIDATED',
+      /held by export customs/,
+    ],
+    [
+      'cancelling a parcel already loaded',
+      at('loaded', { containerId: 'C' }),
+      'CANCELLED',
+      /only before consolidation/,
+    ],
     ['returning a parcel in transit', at('departed'), 'RETURNED', /departed cannot be returned/],
     ['export release of a parcel in transit', at('departed'), 'EXPORT_CUSTOMS_RELEASED', /before departure/],
     ['an import release at the hub', at('received'), 'IMPORT_CUSTOMS_RELEASED', /after departure/],
-    ['an export release under import hold', at('arrived', { hold: 'import' }), 'EXPORT_CUSTOMS_RELEASED', /import customs/],
+    [
+      'an export release under import hold',
+      at('arrived', { hold: 'import' }),
+      'EXPORT_CUSTOMS_RELEASED',
+      /import customs/,
+    ],
   ];
   for (const [name, state, code, why] of refusals)
     it(`refuses ${name}`, () => {
@@ -119,7 +137,9 @@ describe('parcel state machine', () => {
     expect(followContainerEvent(inside, 'DEPARTED').stage).toBe('departed');
     expect(followContainerEvent(at('departed', { containerId: 'C1' }), 'ARRIVED').stage).toBe('arrived');
     expect(followContainerEvent(inside, 'EXPORT_CUSTOMS_HOLD').hold).toBe('export');
-    expect(followContainerEvent(at('arrived', { containerId: 'C1' }), 'DECONSOLIDATED').containerId).toBeNull();
+    expect(
+      followContainerEvent(at('arrived', { containerId: 'C1' }), 'DECONSOLIDATED').containerId,
+    ).toBeNull();
     expect(followContainerEvent(inside, 'GATED_IN')).toEqual(inside);
   });
 });
@@ -143,7 +163,15 @@ describe('container state machine', () => {
 
   it('runs open → closed → loaded → departed → arrived → stripped', () => {
     let s = OPEN_CONTAINER;
-    for (const code of ['GATED_IN', 'LOADED', 'DEPARTED', 'BORDER_CROSSED', 'DISCHARGED', 'ARRIVED', 'DECONSOLIDATED'] as const) {
+    for (const code of [
+      'GATED_IN',
+      'LOADED',
+      'DEPARTED',
+      'BORDER_CROSSED',
+      'DISCHARGED',
+      'ARRIVED',
+      'DECONSOLIDATED',
+    ] as const) {
       const t = applyContainerEvent(s, code);
       expect(t.ok).toBe(true);
       if (t.ok) s = t.state;

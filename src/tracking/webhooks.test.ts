@@ -36,7 +36,10 @@ describe('Standard Webhooks signing', () => {
     expect(verifyWebhook(newSecret, headers, 'x', 1_800_000_000)).toEqual({ ok: true });
     expect(verifyWebhook(oldSecret, headers, 'x', 1_800_000_000)).toEqual({ ok: true });
     const other = webhookSecretFromBytes(new Uint8Array(24).fill(3));
-    expect(verifyWebhook(other, headers, 'x', 1_800_000_000)).toEqual({ ok: false, why: 'no signature matches' });
+    expect(verifyWebhook(other, headers, 'x', 1_800_000_000)).toEqual({
+      ok: false,
+      why: 'no signature matches',
+    });
   });
 
   it('refuses a timestamp outside the tolerance and a changed body', () => {
@@ -44,7 +47,9 @@ describe('Standard Webhooks signing', () => {
     expect(verifyWebhook(SPEC_SECRET, headers, 'body', 1_800_000_000 + 301).ok).toBe(false);
     expect(verifyWebhook(SPEC_SECRET, headers, 'body', 1_800_000_000 - 301).ok).toBe(false);
     expect(verifyWebhook(SPEC_SECRET, headers, 'bodY', 1_800_000_000).ok).toBe(false);
-    expect(verifyWebhook(SPEC_SECRET, { ...headers, 'webhook-id': 'msg_2' }, 'body', 1_800_000_000).ok).toBe(false);
+    expect(verifyWebhook(SPEC_SECRET, { ...headers, 'webhook-id': 'msg_2' }, 'body', 1_800_000_000).ok).toBe(
+      false,
+    );
   });
 
   it('makes stable message ids without dots', () => {
@@ -86,7 +91,10 @@ describe('delivery verdicts', () => {
   });
 
   it('spreads retries by at most ±10 %', () => {
-    expect(judgeAttempt(4, 500, undefined, 0)).toEqual({ kind: 'retry', delayMs: 0.9 * RETRY_SCHEDULE_MS[4]! });
+    expect(judgeAttempt(4, 500, undefined, 0)).toEqual({
+      kind: 'retry',
+      delayMs: 0.9 * RETRY_SCHEDULE_MS[4]!,
+    });
     const v = judgeAttempt(4, 500, undefined, 0.999_999);
     expect(v.kind === 'retry' && v.delayMs <= 1.1 * RETRY_SCHEDULE_MS[4]!).toBe(true);
   });
