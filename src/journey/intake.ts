@@ -584,6 +584,8 @@ export async function recordEvents(
       estimated_ms: null,
       actual_ms: null,
       cancelled: 0,
+      delay_node: null,
+      delay_minutes: null,
       reason: null,
       updated_at_ms: nowMs,
     };

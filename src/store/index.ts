@@ -17,6 +17,8 @@ export type * from './journey.tables.ts';
 export type {
   ContainerRow,
   DepartureRow,
+  EtaGroup,
+  EtaWindowRow,
   EventRow,
   JourneyRow,
   JourneysRepository,

@@ -165,6 +165,8 @@ export const journeyMigration: Migration = {
       .addColumn('estimated_ms', 'bigint')
       .addColumn('actual_ms', 'bigint')
       .addColumn('cancelled', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('delay_node', 'text')
+      .addColumn('delay_minutes', 'integer')
       .addColumn('reason', 'text')
       .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('tracking_departures_pk', ['hub_id', 'departure_id'])

@@ -118,6 +118,9 @@ export interface TrackingDeparturesTable {
   estimated_ms: number | null;
   actual_ms: number | null;
   cancelled: number;
+  /** A delay on the way (a node closed or slowed): where, and how long the run waits there. */
+  delay_node: string | null;
+  delay_minutes: number | null;
   reason: string | null;
   updated_at_ms: number;
 }

@@ -146,6 +146,8 @@ const DEPARTURE_COLUMNS = [
   'estimated_ms',
   'actual_ms',
   'cancelled',
+  'delay_node',
+  'delay_minutes',
   'reason',
   'updated_at_ms',
 ] as const satisfies readonly (keyof TrackingDeparturesTable)[];
@@ -206,6 +208,63 @@ export interface JourneysRepository {
   parcelsOfContainers(hubId: string, containerIds: readonly string[]): Promise<Set<string>>;
   /** Stores one batch in one transaction (the caller's, when there is one). */
   write(write: JourneyWrite): Promise<void>;
+  /** Parcels grouped by ETA key (route, stage, position), with how many share each; optionally some routes only. */
+  etaGroups(hubId: string, filter?: { readonly routes?: readonly string[] }): Promise<EtaGroup[]>;
+  /**
+   * Sets the ETA window of every parcel of each key, set-wise, and keeps the window a parcel had when
+   * it departed (for calibration) the first time one is set after departure.
+   */
+  setEtaWindows(hubId: string, windows: readonly EtaWindowRow[], nowMs: number): Promise<number>;
+  /**
+   * Queues a `parcel.eta_changed` delivery to every enabled subscription that takes it, for each parcel
+   * (of `routes`, when given) whose P50 moved more than `thresholdMs` from the one last told (none told
+   * yet: told now, without a message), then records the P50 told. Set-wise SQL: one INSERT … SELECT and
+   * one UPDATE however many parcels. Returns how many deliveries were queued.
+   */
+  queueEtaChanges(
+    hubId: string,
+    options: { readonly routes?: readonly string[]; readonly stamp: string; readonly causeEventId: string; readonly thresholdMs: number; readonly nowMs: number },
+  ): Promise<number>;
+  /** Sets each parcel's planned route, plan, gateway, zone and ETA key. */
+  setRoutes(rows: readonly Pick<JourneyRow, 'parcel_id' | 'route' | 'plan_id' | 'gateway' | 'zone_id' | 'eta_key'>[]): Promise<void>;
+  /** Records which departures each route rides; known pairs are left alone. */
+  addRoutes(hubId: string, pairs: readonly { readonly route: string; readonly departureId: string }[]): Promise<void>;
+  /** Routes that ride a departure. */
+  routesOf(hubId: string, departureIds: readonly string[]): Promise<string[]>;
+  /** Departures as operated: new ones inserted, known ones updated (`update`) or left (`ignore`). */
+  putDepartures(rows: readonly DepartureRow[], onConflict: 'update' | 'ignore'): Promise<void>;
+  /** Containers of a plan, inserted when unknown. */
+  putContainers(rows: readonly ContainerRow[]): Promise<void>;
+  /** The containers of a departure. */
+  containersOf(hubId: string, departureId: string): Promise<ContainerRow[]>;
+  /** Sets the state of a plan the journey follows. */
+  setPlan(hubId: string, planId: string, status: 'adopted' | 'pending' | 'superseded' | 'failed', cause: string | null, nowMs: number): Promise<void>;
+  /** Plans the journey follows, newest first. */
+  plans(hubId: string, status?: 'adopted' | 'pending' | 'superseded' | 'failed'): Promise<{ planId: string; status: string; cause: string | null; createdAtMs: number; adoptedAtMs: number | null }[]>;
+  /** First times per departure, code and node of containers' actual events since `sinceMs` (for learning durations). */
+  runObservations(hubId: string, sinceMs: number): Promise<{ departureId: string; code: string; nodeId: string; timeMs: number }[]>;
+  /** Observed gateway clearance (arrival → hand-over) and last mile (hand-over → delivery) since `sinceMs`, minutes. */
+  parcelDurations(hubId: string, sinceMs: number): Promise<{ key: string; minutes: number }[]>;
+}
+
+/** Parcels sharing an ETA: their key, route and position, and how many they are. */
+export interface EtaGroup {
+  readonly etaKey: string;
+  readonly route: string;
+  readonly stage: string;
+  readonly positionKind: string | null;
+  readonly positionNode: string | null;
+  readonly positionMs: number | null;
+  readonly parcels: number;
+}
+
+/** The window to set on the parcels of one ETA key. */
+export interface EtaWindowRow {
+  readonly etaKey: string;
+  readonly p10Ms: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly basis: string;
 }
 
 /** The journeys repository over `ctx`. */
@@ -422,6 +481,243 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
           .execute(),
       );
       return new Set(rows.map((r) => r.subject_id));
+    },
+
+    async etaGroups(hubId, filter = {}) {
+      const query = (routes?: string[]) =>
+        db
+          .selectFrom('parcel_journeys')
+          .select((eb) => [
+            'eta_key',
+            'route',
+            'stage',
+            'position_kind',
+            'position_node',
+            'position_ms',
+            eb.fn.countAll<number | string>().as('n'),
+          ])
+          .where('hub_id', '=', hubId)
+          .where('eta_key', 'is not', null)
+          .$if(routes !== undefined, (qb) => qb.where('route', 'in', routes!))
+          .groupBy(['eta_key', 'route', 'stage', 'position_kind', 'position_node', 'position_ms'])
+          .execute();
+      const rows =
+        filter.routes === undefined ? await query() : await inChunks(filter.routes, (chunk) => query(chunk));
+      return rows.map((r) => ({
+        etaKey: r.eta_key!,
+        route: r.route!,
+        stage: r.stage,
+        positionKind: r.position_kind,
+        positionNode: r.position_node,
+        positionMs: r.position_ms === null ? null : Number(r.position_ms),
+        parcels: Number(r.n),
+      }));
+    },
+
+    async setEtaWindows(hubId, windows, nowMs) {
+      if (windows.length === 0) return 0;
+      return inTransaction(ctx, async (tx) => {
+        let changed = 0;
+        if (tx.sqlite !== undefined) {
+          const statement = tx.sqlite.prepare(`update parcel_journeys set eta_p10_ms = ?, eta_p50_ms = ?, eta_p90_ms = ?,
+              eta_basis = ?, eta_updated_ms = ?,
+              eta_dep_p10_ms = coalesce(eta_dep_p10_ms, case when stage in ('departed', 'arrived') then ? end),
+              eta_dep_p50_ms = coalesce(eta_dep_p50_ms, case when stage in ('departed', 'arrived') then ? end),
+              eta_dep_p90_ms = coalesce(eta_dep_p90_ms, case when stage in ('departed', 'arrived') then ? end)
+            where hub_id = ? and eta_key = ?`);
+          for (const w of windows)
+            changed += statement.run(w.p10Ms, w.p50Ms, w.p90Ms, w.basis, nowMs, w.p10Ms, w.p50Ms, w.p90Ms, hubId, w.etaKey).changes;
+          return changed;
+        }
+        for (const chunk of chunksOf(windows, 5_000)) {
+          const json = JSON.stringify(chunk.map((w) => ({ k: w.etaKey, a: w.p10Ms, b: w.p50Ms, c: w.p90Ms, d: w.basis })));
+          const r = await sql`update parcel_journeys j set eta_p10_ms = v.a, eta_p50_ms = v.b, eta_p90_ms = v.c,
+              eta_basis = v.d, eta_updated_ms = ${nowMs},
+              eta_dep_p10_ms = coalesce(j.eta_dep_p10_ms, case when j.stage in ('departed', 'arrived') then v.a end),
+              eta_dep_p50_ms = coalesce(j.eta_dep_p50_ms, case when j.stage in ('departed', 'arrived') then v.b end),
+              eta_dep_p90_ms = coalesce(j.eta_dep_p90_ms, case when j.stage in ('departed', 'arrived') then v.c end)
+            from json_to_recordset(${json}::json) as v(k text, a bigint, b bigint, c bigint, d text)
+            where j.hub_id = ${hubId} and j.eta_key = v.k`.execute(tx.db);
+          changed += Number(r.numAffectedRows ?? 0n);
+        }
+        return changed;
+      });
+    },
+
+    async queueEtaChanges(hubId, options) {
+      const { stamp, causeEventId, thresholdMs, nowMs } = options;
+      const run = async (tx: StoreContext, routes?: readonly string[]) => {
+        const routeFilter = routes === undefined ? sql`` : sql`and j.route in (${sql.join(routes.map((r) => sql`${r}`))})`;
+        const moved = sql`j.eta_p50_ms is not null and j.eta_notified_p50_ms is not null
+          and (j.eta_p50_ms - j.eta_notified_p50_ms > ${thresholdMs} or j.eta_notified_p50_ms - j.eta_p50_ms > ${thresholdMs})`;
+        const inserted = await sql`insert into webhook_deliveries (${sql.raw(DELIVERY_COLUMNS.join(', '))})
+          select j.hub_id, s.id, ${`msg_eta_${stamp}_`} || j.parcel_id, j.seller_id, 'parcel.eta_changed', j.parcel_id,
+            ${causeEventId}, null, 'pending', 0, cast(${nowMs} as bigint), null, j.eta_p10_ms, j.eta_p50_ms,
+            j.eta_p90_ms, null, null, cast(${nowMs} as bigint), cast(${nowMs} as bigint), null
+          from parcel_journeys j join webhook_subscriptions s on s.seller_id = j.seller_id and s.hub_id = j.hub_id
+          where j.hub_id = ${hubId} and s.enabled = 1 and s.event_types like ${'%"parcel.eta_changed"%'}
+            and ${moved} ${routeFilter}
+          on conflict (subscription_id, message_id) do nothing`.execute(tx.db);
+        await sql`update parcel_journeys set eta_notified_p50_ms = eta_p50_ms
+          where hub_id = ${hubId} and eta_p50_ms is not null and (eta_notified_p50_ms is null or
+            eta_p50_ms - eta_notified_p50_ms > ${thresholdMs} or eta_notified_p50_ms - eta_p50_ms > ${thresholdMs})
+            ${routes === undefined ? sql`` : sql`and route in (${sql.join(routes.map((r) => sql`${r}`))})`}`.execute(tx.db);
+        return Number(inserted.numAffectedRows ?? 0n);
+      };
+      return inTransaction(ctx, async (tx) => {
+        if (options.routes === undefined) return run(tx);
+        let n = 0;
+        for (const chunk of chunksOf([...new Set(options.routes)], IN_LIST)) n += await run(tx, chunk);
+        return n;
+      });
+    },
+
+    async setRoutes(rows) {
+      if (rows.length === 0) return;
+      await inTransaction(ctx, async (tx) => {
+        if (tx.sqlite !== undefined) {
+          const statement = tx.sqlite.prepare(
+            'update parcel_journeys set route = ?, plan_id = ?, gateway = ?, zone_id = ?, eta_key = ? where parcel_id = ?',
+          );
+          for (const r of rows) statement.run(r.route, r.plan_id, r.gateway, r.zone_id, r.eta_key, r.parcel_id);
+          return;
+        }
+        for (const chunk of chunksOf(rows, 5_000))
+          await sql`update parcel_journeys j set route = v.route, plan_id = v.plan_id, gateway = v.gateway,
+              zone_id = v.zone_id, eta_key = v.eta_key
+            from json_to_recordset(${JSON.stringify(chunk)}::json)
+              as v(parcel_id text, route text, plan_id text, gateway text, zone_id text, eta_key text)
+            where j.parcel_id = v.parcel_id`.execute(tx.db);
+      });
+    },
+
+    async addRoutes(hubId, pairs) {
+      await inTransaction(ctx, (tx) =>
+        bulkUpsert(
+          tx,
+          'tracking_routes',
+          ['hub_id', 'route', 'departure_id'],
+          ['hub_id', 'route', 'departure_id'],
+          pairs.map((p) => ({ hub_id: hubId, route: p.route, departure_id: p.departureId })),
+          'ignore',
+        ),
+      );
+    },
+
+    async routesOf(hubId, departureIds) {
+      const rows = await inChunks(departureIds, (chunk) =>
+        db
+          .selectFrom('tracking_routes')
+          .select('route')
+          .distinct()
+          .where('hub_id', '=', hubId)
+          .where('departure_id', 'in', chunk)
+          .execute(),
+      );
+      return [...new Set(rows.map((r) => r.route))];
+    },
+
+    async putDepartures(rows, onConflict) {
+      await inTransaction(ctx, (tx) =>
+        bulkUpsert(tx, 'tracking_departures', DEPARTURE_COLUMNS, ['hub_id', 'departure_id'], rows, onConflict),
+      );
+    },
+
+    async putContainers(rows) {
+      await inTransaction(ctx, (tx) =>
+        bulkUpsert(tx, 'tracking_containers', CONTAINER_COLUMNS, ['hub_id', 'container_id'], rows, 'ignore'),
+      );
+    },
+
+    async containersOf(hubId, departureId) {
+      return db
+        .selectFrom('tracking_containers')
+        .selectAll()
+        .where('hub_id', '=', hubId)
+        .where('departure_id', '=', departureId)
+        .orderBy('container_id')
+        .execute();
+    },
+
+    async setPlan(hubId, planId, status, cause, nowMs) {
+      await inTransaction(ctx, async (tx) => {
+        if (status === 'adopted')
+          await tx.db
+            .updateTable('tracking_plans')
+            .set({ status: 'superseded' })
+            .where('hub_id', '=', hubId)
+            .where('status', '=', 'adopted')
+            .where('plan_id', '<>', planId)
+            .execute();
+        await bulkUpsert(
+          tx,
+          'tracking_plans',
+          ['hub_id', 'plan_id', 'status', 'cause', 'created_at_ms', 'adopted_at_ms'],
+          ['hub_id', 'plan_id'],
+          [{ hub_id: hubId, plan_id: planId, status, cause, created_at_ms: nowMs, adopted_at_ms: status === 'adopted' ? nowMs : null }],
+          'ignore',
+        );
+        await tx.db
+          .updateTable('tracking_plans')
+          .set({ status, ...(status === 'adopted' ? { adopted_at_ms: nowMs } : {}) })
+          .where('hub_id', '=', hubId)
+          .where('plan_id', '=', planId)
+          .execute();
+      });
+    },
+
+    async plans(hubId, status) {
+      const rows = await db
+        .selectFrom('tracking_plans')
+        .selectAll()
+        .where('hub_id', '=', hubId)
+        .$if(status !== undefined, (qb) => qb.where('status', '=', status!))
+        .orderBy('created_at_ms', 'desc')
+        .execute();
+      return rows.map((r) => ({
+        planId: r.plan_id,
+        status: r.status,
+        cause: r.cause,
+        createdAtMs: r.created_at_ms,
+        adoptedAtMs: r.adopted_at_ms,
+      }));
+    },
+
+    async runObservations(hubId, sinceMs) {
+      const rows = await sql<{ dep: string; code: string; node: string; t: number | string }>`
+        select coalesce(e.departure_id, c.departure_id) as dep, e.code as code, e.place_node as node,
+          min(e.event_time_ms) as t
+        from tracking_events e
+        left join tracking_containers c on c.hub_id = e.hub_id and c.container_id = e.subject_id
+        where e.hub_id = ${hubId} and e.subject_kind = 'container' and e.classifier = 'ACT' and e.retracted = 0
+          and e.event_time_ms >= ${sinceMs} and e.place_node is not null
+          and e.code in ('DEPARTED', 'ARRIVED', 'BORDER_CROSSED', 'DISCHARGED')
+          and coalesce(e.departure_id, c.departure_id) is not null
+        group by coalesce(e.departure_id, c.departure_id), e.code, e.place_node`.execute(db);
+      return rows.rows.map((r) => ({ departureId: r.dep, code: r.code, nodeId: r.node, timeMs: Number(r.t) }));
+    },
+
+    async parcelDurations(hubId, sinceMs) {
+      const clearance = await db
+        .selectFrom('parcel_journeys')
+        .select(['gateway', 'arrived_at_ms', 'handed_at_ms'])
+        .where('hub_id', '=', hubId)
+        .where('handed_at_ms', '>=', sinceMs)
+        .where('arrived_at_ms', 'is not', null)
+        .where('gateway', 'is not', null)
+        .execute();
+      const lastMile = await db
+        .selectFrom('parcel_journeys')
+        .select(['zone_id', 'handed_at_ms', 'delivered_at_ms'])
+        .where('hub_id', '=', hubId)
+        .where('delivered_at_ms', '>=', sinceMs)
+        .where('handed_at_ms', 'is not', null)
+        .where('zone_id', 'is not', null)
+        .execute();
+      return [
+        ...clearance.map((r) => ({ key: `clearance:${r.gateway}`, minutes: (r.handed_at_ms! - r.arrived_at_ms!) / 60_000 })),
+        ...lastMile.map((r) => ({ key: `last-mile:${r.zone_id}`, minutes: (r.delivered_at_ms! - r.handed_at_ms!) / 60_000 })),
+      ].filter((x) => x.minutes > 0);
     },
 
     async write(w) {

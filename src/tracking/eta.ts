@@ -14,6 +14,8 @@ export interface EtaRide {
   readonly alightLeg: number;
   /** Node the ride starts from (for a transfer's handling time). */
   readonly boardNode: string;
+  /** A wait on the way (a node closed or slowed): minutes added on reaching the end of `leg`. */
+  readonly delayAfterLeg?: { readonly leg: number; readonly minutes: number };
 }
 
 /** A parcel's remaining route: its rides, its destination gateway and last-mile zone. */
@@ -98,7 +100,13 @@ export function estimateDelivery(
   };
 
   // The route from the position on: timed waits (departures) and stochastic steps, in order.
-  type Piece = { readonly wait: EtaRide; readonly first: boolean } | { readonly step: Step };
+  type Piece =
+    | { readonly wait: EtaRide; readonly first: boolean }
+    | { readonly step: Step }
+    | { readonly fixedMinutes: number };
+  const delayAt = (ride: EtaRide, leg: number) => {
+    if (ride.delayAfterLeg?.leg === leg) pieces.push({ fixedMinutes: ride.delayAfterLeg.minutes });
+  };
   const pieces: Piece[] = [];
   let startMs = nowMs;
   let rideFrom = 0;
@@ -119,6 +127,7 @@ export function estimateDelivery(
           sinceMs: position.sinceMs,
         },
       });
+      delayAt(ride, position.leg);
       if (position.kind === 'moving' && position.leg < ride.alightLeg)
         pieces.push({
           step: {
@@ -140,6 +149,7 @@ export function estimateDelivery(
         pieces.push({
           step: { dist: dist({ kind: 'move', serviceId: ride.serviceId, leg }), elapsedMin: 0 },
         });
+        delayAt(ride, leg);
         if (leg < ride.alightLeg)
           pieces.push({
             step: { dist: dist({ kind: 'dwell', serviceId: ride.serviceId, leg }), elapsedMin: 0 },
@@ -174,6 +184,10 @@ export function estimateDelivery(
   for (let d = 0; d < draws; d++) {
     let t = startMs;
     for (const piece of pieces) {
+      if ('fixedMinutes' in piece) {
+        t += piece.fixedMinutes * MINUTE_MS;
+        continue;
+      }
       if ('wait' in piece) {
         const ride = piece.wait;
         const ready = piece.first

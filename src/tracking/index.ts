@@ -72,6 +72,7 @@ export {
   replayContainer,
   replayParcel,
 } from './journey.ts';
+export { legSamples, type RunObservation } from './learn.ts';
 export {
   classifyTrackingNumber,
   hubNumberProblem,
