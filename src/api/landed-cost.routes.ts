@@ -14,15 +14,20 @@ const DATA_GAPS = new Set(['missing-fx-rate', 'no-vat-rate']);
 /** Turns an expected landed-cost failure into the one error type of the API. */
 export function landedCostError(f: LandedCostFailure): LandbridgeError {
   const field =
-    f.kind === 'unknown-destination'
-      ? 'destination'
-      : f.kind === 'unknown-hs-code'
-        ? 'items'
-        : f.kind === 'no-rule-in-force'
-          ? 'date'
-          : undefined;
+    f.kind === 'not-an-hs-code'
+      ? f.field
+      : f.kind === 'unknown-destination'
+        ? 'destination'
+        : f.kind === 'unknown-hs-code'
+          ? 'items'
+          : f.kind === 'no-rule-in-force'
+            ? 'date'
+            : undefined;
   return new LandbridgeError(DATA_GAPS.has(f.kind) ? 'unavailable' : 'invalid-input', f.message, [
-    { where: field ? { field } : {}, why: `${f.kind}: ${f.message}` },
+    {
+      where: field ? { field } : {},
+      why: f.kind === 'not-an-hs-code' ? f.message : `${f.kind}: ${f.message}`,
+    },
   ]);
 }
 

@@ -16,6 +16,16 @@ import { principalOf } from './auth.ts';
 /** The largest batch `POST /v1/parcels` takes. */
 export const MAX_PARCEL_BATCH = 10_000;
 
+/** Flags listed in an import answer (all are counted). */
+const MAX_FLAGS_SHOWN = 1_000;
+
+const ImportFlagView = z.object({
+  where: z.object({ row: z.number().int().optional(), field: z.string().optional() }),
+  verdict: z.enum(['doubtful', 'vague']),
+  why: z.string(),
+  suggestions: z.array(z.string()).describe('HS 2022 subheadings the description reads like, best first'),
+});
+
 const ParcelView = ParcelSchema.omit({ readyAtMs: true, createdAtMs: true }).extend({
   readyAt: z.string().describe('UTC instant, ISO 8601'),
   createdAt: z.string().describe('UTC instant, ISO 8601'),
@@ -55,6 +65,12 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
             201: z.object({
               imported: z.number().int(),
               parcels: z.array(z.object({ id: z.string(), externalOrderId: z.string() })),
+              flagged: z.number().int().describe('Item lines imported but flagged (see flags)'),
+              flags: z
+                .array(ImportFlagView)
+                .describe(
+                  `Item lines whose description does not fit their HS code or is too vague to check; imported all the same (the first ${MAX_FLAGS_SHOWN})`,
+                ),
             }),
           },
         },
@@ -84,6 +100,10 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
         return {
           imported: result.imported,
           parcels: result.parcelIds.map((id, i) => ({ id, externalOrderId: parcels[i]!.externalOrderId })),
+          flagged: result.flags.length,
+          flags: result.flags
+            .slice(0, MAX_FLAGS_SHOWN)
+            .map((f) => ({ ...f, suggestions: [...f.suggestions] })),
         };
       },
     );

@@ -11,6 +11,7 @@ import {
   QuoteRequestSchema,
   quoteItineraries,
 } from '../quote/index.ts';
+import { unknownHsCodeProblems } from './hs-codes.ts';
 import type { Hub } from './hub.ts';
 
 /** The largest batch `POST /v1/quotes` takes. */
@@ -189,6 +190,19 @@ export function quotesRoutes(hub: Hub): FastifyPluginAsyncZod {
       },
       async (request) => {
         const body = request.body;
+        const unknownCodes =
+          'requests' in body
+            ? body.requests.flatMap((r, i) =>
+                unknownHsCodeProblems(r.shipment.items, `requests.${i}.shipment.items`, hub.landed?.rules.hs),
+              )
+            : unknownHsCodeProblems(body.shipment.items, 'shipment.items', hub.landed?.rules.hs);
+        if (unknownCodes.length > 0) {
+          throw new LandbridgeError(
+            'invalid-input',
+            `${unknownCodes.length} item line${unknownCodes.length === 1 ? '' : 's'} with an HS code that does not exist; nothing was quoted`,
+            unknownCodes,
+          );
+        }
         if ('requests' in body) return { results: body.requests.map((r) => answerQuote(hub, r)) };
         const origin = body.origin;
         if (origin !== undefined && !hub.network.nodes.some((n) => n.id === origin)) {

@@ -9,10 +9,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
+import { shippedHsIndex } from '../files/hs-files.ts';
+import type { HsIndex } from '../hs/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
 import { landedCostRoutes } from './landed-cost.routes.ts';
@@ -36,6 +39,8 @@ export interface ServerOptions {
   readonly logger?: boolean;
   /** The clock, UTC epoch ms; injected so tests can fix it. */
   readonly nowMs?: () => number;
+  /** HS 2022 nomenclature and classifier for /v1/hs; the shipped one (built on first use) by default. */
+  readonly hsIndex?: HsIndex;
 }
 
 /**
@@ -96,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(statsRoutes(store, hub, nowMs));
     await v1.register(loadPlansRoutes(hub));
     await v1.register(eventsRoutes(store, hub, nowMs));
+    await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
   });
   // The console: the built SPA, last so that /v1, /docs and /health keep their own answers.
   await app.register(webRoutes());

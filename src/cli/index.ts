@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
 import { eventsCommands } from './events.command.ts';
 import { generateCommands } from './generate.command.ts';
+import { hsCommands } from './hs.command.ts';
 import { loadCommands } from './load.command.ts';
 import { networkCommands } from './network.command.ts';
 import { parcelsCommands } from './parcels.command.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   loadCommands(program);
   adminCommands(program);
   eventsCommands(program);
+  hsCommands(program);
   return program;
 }
 

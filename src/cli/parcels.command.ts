@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatProblem } from '../domain/index.ts';
 import { readParcelFile } from '../files/index.ts';
 import { importParcels } from '../intake/index.ts';
 import { withStore } from './context.ts';
@@ -33,6 +34,13 @@ export function parcelsCommands(program: Command): void {
             bar.stop();
             const seconds = (performance.now() - started) / 1000;
             console.log(`imported ${result.imported} parcels from ${file} in ${seconds.toFixed(2)} s`);
+            if (result.flags.length > 0) {
+              console.log(
+                `${result.flags.length} item line${result.flags.length === 1 ? '' : 's'} flagged (imported; check the HS code or the description):`,
+              );
+              for (const f of result.flags.slice(0, 20)) console.log(`  ${formatProblem(f)}`);
+              if (result.flags.length > 20) console.log(`  … and ${result.flags.length - 20} more`);
+            }
           } finally {
             bar.stop();
           }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { unknownHsCodeProblems } from '../api/hs-codes.ts';
 import { Hub } from '../api/hub.ts';
 import { answerLandedCost } from '../api/landed-cost.routes.ts';
 import { answerQuote } from '../api/quotes.routes.ts';
@@ -102,6 +103,13 @@ export function quoteCommands(program: Command): void {
             'invalid-input',
             'not a valid quote request',
             problemsFromZod(parsed.error),
+          );
+        const unknownCodes = unknownHsCodeProblems(parsed.data.shipment.items, 'shipment.items');
+        if (unknownCodes.length > 0)
+          throw new LandbridgeError(
+            'invalid-input',
+            'an --item has an HS code that does not exist',
+            unknownCodes,
           );
         await withStore(async (store) => {
           const network = await activeNetwork(store);

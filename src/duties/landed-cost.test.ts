@@ -560,3 +560,99 @@ describe('requests from parcels and from outside', () => {
     expect(fields).toEqual(expect.arrayContaining(['destination', 'date', 'items']));
   });
 });
+
+describe('HS codes that do not exist are refused by name, everywhere', () => {
+  // Below these destinations' thresholds no tariff table is consulted, so only the nomenclature can tell.
+  const lowValue: [string, number, ParcelItem['currency']][] = [
+    ['DE', 2000, 'EUR'],
+    ['GB', 2000, 'GBP'],
+    ['AU', 2000, 'AUD'],
+    ['NO', 2000, 'NOK'],
+    ['KR', 2000, 'USD'],
+    ['BR', 2000, 'USD'],
+    ['MX', 2000, 'USD'],
+    ['JP', 2000, 'JPY'],
+    ['CA', 1000, 'CAD'],
+  ];
+  for (const [destination, value, currency] of lowValue) {
+    it(`${destination}: 999999 is not an HS 2022 code (item 2 of 2)`, () => {
+      const r = run({
+        destination,
+        date: '2026-11-24',
+        items: [item('610910', value, currency), item('999999', value, currency)],
+        grossWeightG: 500,
+      });
+      expect(r).toMatchObject({
+        ok: false,
+        kind: 'not-an-hs-code',
+        field: 'items.1.hsCode',
+        hsCode: '999999',
+        message: '999999 is not an HS 2022 code (no chapter 99)',
+      });
+    });
+  }
+
+  it('a national line is checked on its subheading: 61091000 passes, 61099900 is refused', () => {
+    expect(run({ destination: 'DE', date: '2026-11-24', items: [item('61091000', 2000)] }).ok).toBe(true);
+    expect(run({ destination: 'DE', date: '2026-11-24', items: [item('61099900', 2000)] })).toMatchObject({
+      ok: false,
+      kind: 'not-an-hs-code',
+      field: 'items.0.hsCode',
+    });
+  });
+
+  it('rule files whose HS prefixes do not exist are refused when the rules load', () => {
+    const r = parseDutyRules(
+      [
+        {
+          file: 'xx.yaml',
+          data: {
+            destinations: ['XA'],
+            name: 'Test',
+            sources: [{ id: 's', title: 'Test source', date: '2026-01-01', kind: 'official' }],
+            tariffs: {
+              t: {
+                name: 'Tariff',
+                source: 's',
+                rates: [
+                  { hs: '61', rate: '5%' },
+                  { hs: '77', rate: '0%' },
+                  { hs: '61099900', rate: '1%' },
+                ],
+              },
+            },
+            vatRates: [{ rate: '20%', source: 's' }],
+            ruleSets: [
+              {
+                id: 'xa-1',
+                name: 'One',
+                validFrom: '2020-01-01',
+                sources: ['s'],
+                currency: 'EUR',
+                valueBasis: 'CIF',
+                tiers: [
+                  {
+                    id: 'all',
+                    name: 'All',
+                    description: 'All',
+                    when: {},
+                    duties: [{ kind: 'tariff', table: 't', exceptHs: ['9999'] }],
+                    vat: { kind: 'rate', base: ['customs-value', 'duty'], collector: 'carrier-at-import' },
+                  },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+      { hs: rules.hs! },
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => `${p.where.field}: ${p.why}`)).toEqual([
+      'tariffs.t.rates.1.hs: 77 is not an HS 2022 code',
+      'tariffs.t.rates.2.hs: 61099900 is not an HS 2022 code',
+      'ruleSets.0.tiers.0.duties.0.exceptHs.0: 9999 is not an HS 2022 code',
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { type Currency, formatMinor, type Money } from '../domain/money.ts';
 import type { ParcelItem } from '../domain/parcel.ts';
+import { checkDeclaredHsCode } from '../hs/index.ts';
 import { convert, type FxSource, type FxTables } from './fx.ts';
 import { formatRateBp } from './notation.ts';
 import type { LandedCostRequest } from './request.ts';
@@ -194,6 +195,14 @@ export type LandedCostFailure =
       readonly ruleSetId: string;
       readonly hsCode: string;
       readonly table: string;
+      readonly message: string;
+    }
+  | {
+      readonly ok: false;
+      readonly kind: 'not-an-hs-code';
+      /** Where in the request: `items.0.hsCode`. */
+      readonly field: string;
+      readonly hsCode: string;
       readonly message: string;
     }
   | {
@@ -698,7 +707,8 @@ function emptyTotals(): { duty: bigint; vat: bigint; fees: bigint } {
  * flat duties), VAT/GST by rate, fees, and who collects and who pays each amount — in the rule set's
  * currency and in the requested one. Pure: the rules and FX tables come in, nothing is read or logged.
  *
- * Expected failures (an unknown destination or HS code, no rule in force, no FX rate, a consignment
+ * Expected failures (an HS code that is not in the nomenclature, an unknown destination, no tariff rate
+ * for a code, no rule in force, no FX rate, a consignment
  * outside every modelled regime, a weight needed but missing) come back as a {@link LandedCostFailure}
  * naming what is missing; nothing is guessed.
  *
@@ -711,6 +721,14 @@ export function landedCost(
   rules: DutyRules,
   fx: FxTables,
 ): LandedCostResult | LandedCostFailure {
+  if (rules.hs) {
+    for (let i = 0; i < request.items.length; i++) {
+      const hsCode = (request.items[i] as ParcelItem).hsCode;
+      const why = checkDeclaredHsCode(rules.hs, hsCode);
+      if (why !== undefined)
+        return { ok: false, kind: 'not-an-hs-code', field: `items.${i}.hsCode`, hsCode, message: why };
+    }
+  }
   const book = rules.byDestination.get(request.destination);
   if (!book) {
     const known = [...rules.byDestination.keys()].sort().join(', ');

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { loadNomenclature } from '../hs/hs-data.fixture.ts';
 import { type FxTables, parseFxTables } from './fx.ts';
 import { type DutyRules, type DutyRulesDocument, parseDutyRules } from './schema.ts';
 
@@ -18,9 +19,9 @@ export function readRuleDocuments(): DutyRulesDocument[] {
     .map((file) => ({ file, data: parse(readFileSync(new URL(file, dutiesDir), 'utf8')) as unknown }));
 }
 
-/** The shipped rules, validated; throws with every problem listed when a file is wrong. */
+/** The shipped rules, validated against the shipped HS 2022 table; throws with every problem listed when a file is wrong. */
 export function loadDutyRules(): DutyRules {
-  const result = parseDutyRules(readRuleDocuments());
+  const result = parseDutyRules(readRuleDocuments(), { hs: loadNomenclature() });
   if (!result.ok) {
     const lines = result.problems.map((p) => `${p.where.file} ${p.where.field ?? ''}: ${p.why}`);
     throw new Error(`data/duties is invalid:\n${lines.join('\n')}`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CountrySchema, DateSchema, IdSchema } from '../domain/codes.ts';
 import type { Problem } from '../domain/errors.ts';
 import { CurrencySchema } from '../domain/money.ts';
+import type { HsNomenclature } from '../hs/index.ts';
 import { SOURCE_KINDS } from './fx.ts';
 import { MoneyTextSchema, RateTextSchema } from './notation.ts';
 import { ROUNDING_MODES } from './rounding.ts';
@@ -315,6 +316,44 @@ export interface DutyRuleBook {
 export interface DutyRules {
   readonly books: readonly DutyRuleBook[];
   readonly byDestination: ReadonlyMap<string, DutyRuleBook>;
+  /**
+   * The HS nomenclature every declared code is checked against: with it, {@link landedCost} refuses a
+   * code that does not exist (`not-an-hs-code`). The shell always passes the shipped HS 2022 table.
+   */
+  readonly hs?: HsNomenclature;
+}
+
+/** Options of {@link parseDutyRules}. */
+export interface ParseDutyRulesOptions {
+  /** Check every HS prefix of the rules against this nomenclature, and keep it for landed cost. */
+  readonly hs?: HsNomenclature;
+}
+
+/** Every HS prefix a rule book names, with its field path. */
+function hsPrefixesOf(data: DutyRulesFile): { field: string; hs: string }[] {
+  const out: { field: string; hs: string }[] = [];
+  const add = (field: string, list: readonly string[] | undefined) => {
+    for (const [i, hs] of (list ?? []).entries()) out.push({ field: `${field}.${i}`, hs });
+  };
+  const filter = (field: string, f: { onlyHs?: readonly string[]; exceptHs?: readonly string[] }) => {
+    add(`${field}.onlyHs`, f.onlyHs);
+    add(`${field}.exceptHs`, f.exceptHs);
+  };
+  for (const [id, t] of Object.entries(data.tariffs)) {
+    for (const [i, r] of t.rates.entries()) out.push({ field: `tariffs.${id}.rates.${i}.hs`, hs: r.hs });
+  }
+  for (const [i, v] of data.vatRates.entries()) add(`vatRates.${i}.hs`, v.hs);
+  for (const [i, a] of data.additionalDuties.entries()) {
+    for (const [j, r] of a.rates.entries()) add(`additionalDuties.${i}.rates.${j}.hs`, r.hs);
+  }
+  for (const [i, rs] of data.ruleSets.entries()) {
+    for (const [t, tier] of rs.tiers.entries()) {
+      filter(`ruleSets.${i}.tiers.${t}.vat`, tier.vat as { onlyHs?: string[]; exceptHs?: string[] });
+      for (const [k, d] of tier.duties.entries())
+        filter(`ruleSets.${i}.tiers.${t}.duties.${k}`, d as { onlyHs?: string[]; exceptHs?: string[] });
+    }
+  }
+  return out;
 }
 
 export type ParseDutyRulesResult =
@@ -459,7 +498,10 @@ function checkBook(file: string, data: DutyRulesFile, problems: Problem[]): Duty
  * file do not overlap in time; a destination is in one file only; rule set ids are unique; VAT bases do
  * not count shipping twice. Problems name the file and the field path.
  */
-export function parseDutyRules(documents: readonly DutyRulesDocument[]): ParseDutyRulesResult {
+export function parseDutyRules(
+  documents: readonly DutyRulesDocument[],
+  options: ParseDutyRulesOptions = {},
+): ParseDutyRulesResult {
   const problems: Problem[] = [];
   const books: DutyRuleBook[] = [];
   const byDestination = new Map<string, DutyRuleBook>();
@@ -477,6 +519,17 @@ export function parseDutyRules(documents: readonly DutyRulesDocument[]): ParseDu
     }
     const book = checkBook(doc.file, parsed.data, problems);
     books.push(book);
+    const hs = options.hs;
+    if (hs) {
+      for (const p of hsPrefixesOf(parsed.data)) {
+        const code = p.hs.length > 6 ? p.hs.slice(0, 6) : p.hs;
+        if (!hs.entries.has(code))
+          problems.push({
+            where: { file: doc.file, field: p.field },
+            why: `${p.hs} is not an ${hs.edition} code`,
+          });
+      }
+    }
     for (const d of parsed.data.destinations) {
       const other = byDestination.get(d);
       if (other)
@@ -497,7 +550,7 @@ export function parseDutyRules(documents: readonly DutyRulesDocument[]): ParseDu
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, rules: { books, byDestination } };
+  return { ok: true, rules: { books, byDestination, ...(options.hs ? { hs: options.hs } : {}) } };
 }
 
 /** Whether a dated entry is in force on `date` (both ends inclusive). */

@@ -3,9 +3,15 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { LandbridgeError } from '../domain/index.ts';
 import { type DutyRules, parseDutyRules } from '../duties/index.ts';
+import type { HsNomenclature } from '../hs/index.ts';
+import { shippedHsNomenclature } from './hs-files.ts';
 
-/** Reads every `*.yaml` rule file of a folder (`data/duties`) and validates them together. */
-export function readDutyRules(dir: string): DutyRules {
+/**
+ * Reads every `*.yaml` rule file of a folder (`data/duties`) and validates them together, every HS prefix
+ * checked against the nomenclature (the shipped HS 2022 table by default), which the rules then keep so
+ * that landed cost refuses a declared code that does not exist.
+ */
+export function readDutyRules(dir: string, hs: HsNomenclature = shippedHsNomenclature()): DutyRules {
   let files: string[];
   try {
     files = readdirSync(dir)
@@ -26,7 +32,7 @@ export function readDutyRules(dir: string): DutyRules {
       ]);
     }
   });
-  const result = parseDutyRules(docs);
+  const result = parseDutyRules(docs, { hs });
   if (!result.ok)
     throw new LandbridgeError('invalid-input', `${dir}: the duty rules are not valid`, result.problems);
   return result.rules;

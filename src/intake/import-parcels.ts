@@ -1,5 +1,8 @@
 import { LandbridgeError, type ParcelFileResult, type Problem, type Where } from '../domain/index.ts';
+import { shippedHsIndex } from '../files/hs-files.ts';
+import type { HsIndex } from '../hs/index.ts';
 import type { NewParcel, Store } from '../store/index.ts';
+import { checkBatchHsCodes, type ImportFlag } from './hs-check.ts';
 import { parcelId } from './parcel-id.ts';
 
 /** Who is importing: a seller imports its own parcels; the operator names the seller per parcel. */
@@ -18,11 +21,15 @@ export interface ImportOptions {
   readonly file?: string;
   /** Called as chunks are written, for a progress bar. */
   readonly onProgress?: (written: number, total: number) => void;
+  /** The HS 2022 nomenclature and classifier item codes are checked with; the shipped one by default. */
+  readonly hs?: HsIndex;
 }
 
 export interface ImportResult {
   readonly imported: number;
   readonly parcelIds: readonly string[];
+  /** Lines imported but flagged: a description that does not fit its HS code, or is too vague. */
+  readonly flags: readonly ImportFlag[];
 }
 
 /**
@@ -36,6 +43,11 @@ export async function importParcels(
   options: ImportOptions,
 ): Promise<ImportResult> {
   const problems: Problem[] = [...batch.problems];
+  const hsCheck = checkBatchHsCodes(batch.records, options.hs ?? shippedHsIndex(), {
+    ...(options.file ? { file: options.file } : {}),
+    csv: options.file?.endsWith('.csv') ?? false,
+  });
+  problems.push(...hsCheck.problems);
   const sellerField = options.sellerField ?? 'seller_id';
   const base: Where = options.file ? { file: options.file } : {};
   const known = new Set((await store.sellers.list()).map((s) => s.id));
@@ -140,5 +152,5 @@ export async function importParcels(
       options.onProgress?.(written, total);
     }
   });
-  return { imported: total, parcelIds: ordered.map((p) => p.id) };
+  return { imported: total, parcelIds: ordered.map((p) => p.id), flags: hsCheck.flags };
 }

@@ -1,0 +1,59 @@
+import type { ParcelRecord, Problem, Where } from '../domain/index.ts';
+import { checkDeclaredHsCode, checkHsFit, type HsIndex } from '../hs/index.ts';
+
+/** A line accepted but worth a second look: its description does not fit its code, or is too vague. */
+export interface ImportFlag {
+  readonly where: Where;
+  readonly verdict: 'doubtful' | 'vague';
+  readonly why: string;
+  /** Subheadings the description reads like, best first. */
+  readonly suggestions: readonly string[];
+}
+
+/**
+ * Checks every item line of a batch against the HS 2022 nomenclature: a code that does not exist is a
+ * problem naming its row and field (`items.0.hsCode: 999999 is not an HS 2022 code`); a description that
+ * does not fit its code, or names no goods, is a flag. CSV rows are one per item line, so a CSV problem
+ * names the line's own row and the `item_hs_code` / `item_description` column.
+ */
+export function checkBatchHsCodes(
+  records: readonly ParcelRecord[],
+  index: HsIndex,
+  options: { readonly file?: string; readonly csv: boolean },
+): { problems: Problem[]; flags: ImportFlag[] } {
+  const problems: Problem[] = [];
+  const flags: ImportFlag[] = [];
+  const base: Where = options.file ? { file: options.file } : {};
+  // Batches repeat the same goods: check each (code) and (description, code) once.
+  const codeMemo = new Map<string, string | undefined>();
+  const fitMemo = new Map<string, ReturnType<typeof checkHsFit>>();
+  for (const record of records) {
+    record.parcel.items.forEach((item, k) => {
+      const row = options.csv ? (record.rows[k] ?? record.rows[0]!) : record.rows[0]!;
+      const codeField = options.csv ? 'item_hs_code' : `items.${k}.hsCode`;
+      let why = codeMemo.get(item.hsCode);
+      if (!codeMemo.has(item.hsCode)) {
+        why = checkDeclaredHsCode(index.nomenclature, item.hsCode);
+        codeMemo.set(item.hsCode, why);
+      }
+      if (why !== undefined) {
+        problems.push({ where: { ...base, row, field: codeField }, why });
+        return;
+      }
+      const key = `${item.hsCode}\u0000${item.description}`;
+      let fit = fitMemo.get(key);
+      if (!fit) {
+        fit = checkHsFit(index, item.description, item.hsCode);
+        fitMemo.set(key, fit);
+      }
+      if (fit.verdict === 'fits') return;
+      flags.push({
+        where: { ...base, row, field: options.csv ? 'item_description' : `items.${k}.description` },
+        verdict: fit.verdict,
+        why: fit.message,
+        suggestions: fit.suggestions.map((s) => s.code),
+      });
+    });
+  }
+  return { problems, flags };
+}
