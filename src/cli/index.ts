@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
+import { eventsCommands } from './events.command.ts';
 import { generateCommands } from './generate.command.ts';
 import { hsCommands } from './hs.command.ts';
 import { loadCommands } from './load.command.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   quoteCommands(program);
   loadCommands(program);
   adminCommands(program);
+  eventsCommands(program);
   hsCommands(program);
   return program;
 }

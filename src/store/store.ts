@@ -4,11 +4,13 @@ import { connect, parseDatabaseUrl, type StoreDialect } from './connect.ts';
 import { runTransaction, type StoreContext } from './context.ts';
 import type { Database } from './database.ts';
 import { type IdempotencyRepository, idempotencyRepository } from './idempotency.repository.ts';
+import { type JourneysRepository, journeysRepository } from './journeys.repository.ts';
 import { migrateToLatest } from './migrations.ts';
 import { type NetworkVersionsRepository, networkVersionsRepository } from './network-versions.repository.ts';
 import { type ParcelsRepository, parcelsRepository } from './parcels.repository.ts';
 import { type PlansRepository, plansRepository } from './plans.repository.ts';
 import { type SellersRepository, sellersRepository } from './sellers.repository.ts';
+import { type WebhooksRepository, webhooksRepository } from './webhooks.repository.ts';
 
 /** The repositories, bound either to the database or to one transaction. */
 export interface Repositories {
@@ -18,6 +20,8 @@ export interface Repositories {
   readonly networkVersions: NetworkVersionsRepository;
   readonly plans: PlansRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly journeys: JourneysRepository;
+  readonly webhooks: WebhooksRepository;
 }
 
 /** An open store: the repositories, the Kysely instance beneath them, and a way to run a transaction. */
@@ -84,5 +88,7 @@ function bindRepositories(ctx: StoreContext): Repositories {
     networkVersions: networkVersionsRepository(ctx),
     plans: plansRepository(ctx),
     idempotency: idempotencyRepository(ctx),
+    journeys: journeysRepository(ctx),
+    webhooks: webhooksRepository(ctx),
   };
 }
