@@ -1,8 +1,8 @@
 import { LandbridgeError, type LastMileZone, type Network } from '../domain/index.ts';
 import type { PlanDocument } from '../plan/index.ts';
 import { zoneFor } from '../quote/index.ts';
-import type { ContainerRow, DepartureRow, JourneyRow, Store } from '../store/index.ts';
 import { chunksOf } from '../store/context.ts';
+import type { ContainerRow, DepartureRow, JourneyRow, Store } from '../store/index.ts';
 import { etaKeyOf } from './facts.ts';
 import { routeKey } from './route-key.ts';
 
@@ -23,13 +23,22 @@ export interface Adoption {
  */
 export async function adoptPlan(
   store: Store,
-  options: { readonly hubId: string; readonly network: Network; readonly planId: string; readonly nowMs: number; readonly cause?: string },
+  options: {
+    readonly hubId: string;
+    readonly network: Network;
+    readonly planId: string;
+    readonly nowMs: number;
+    readonly cause?: string;
+  },
 ): Promise<Adoption> {
   const { hubId, network, planId, nowMs } = options;
   const job = await store.plans.get(planId);
   if (!job) throw new LandbridgeError('not-found', `no plan ${planId}`);
   if (job.status !== 'done' || job.result === undefined)
-    throw new LandbridgeError('conflict', `plan ${planId} is ${job.status}: only a finished plan can be adopted`);
+    throw new LandbridgeError(
+      'conflict',
+      `plan ${planId} is ${job.status}: only a finished plan can be adopted`,
+    );
   const doc = job.result as PlanDocument;
   const ids = doc.parcels.map((p) => p.id);
   await store.journeys.ensure(hubId, ids);
@@ -43,19 +52,33 @@ export async function adoptPlan(
       .select(['id', 'consignee_country', 'consignee_postcode'])
       .where('id', 'in', [...chunk])
       .execute();
-    for (const r of rows) destination.set(r.id, { country: r.consignee_country, postcode: r.consignee_postcode });
+    for (const r of rows)
+      destination.set(r.id, { country: r.consignee_country, postcode: r.consignee_postcode });
   }
   const journeys = await store.journeys.getMany(hubId, ids);
-  const updates: Pick<JourneyRow, 'parcel_id' | 'route' | 'plan_id' | 'gateway' | 'zone_id' | 'eta_key'>[] = [];
+  const updates: Pick<JourneyRow, 'parcel_id' | 'route' | 'plan_id' | 'gateway' | 'zone_id' | 'eta_key'>[] =
+    [];
   const pairs = new Map<string, { route: string; departureId: string }>();
   for (const p of doc.parcels) {
     const j = journeys.get(p.id);
     const to = destination.get(p.id);
     if (!j || !to) continue;
     const zone = zoneFor(zones.get(to.country) ?? [], to.postcode)?.id ?? null;
-    const route = routeKey({ rides: p.rides.map((r) => ({ departureId: r.departureId, to: r.to })), gateway: p.gateway, zoneId: zone });
-    updates.push({ parcel_id: p.id, route, plan_id: planId, gateway: p.gateway, zone_id: zone, eta_key: etaKeyOf({ ...j, route }) });
-    for (const r of p.rides) pairs.set(`${route}\u0000${r.departureId}`, { route, departureId: r.departureId });
+    const route = routeKey({
+      rides: p.rides.map((r) => ({ departureId: r.departureId, to: r.to })),
+      gateway: p.gateway,
+      zoneId: zone,
+    });
+    updates.push({
+      parcel_id: p.id,
+      route,
+      plan_id: planId,
+      gateway: p.gateway,
+      zone_id: zone,
+      eta_key: etaKeyOf({ ...j, route }),
+    });
+    for (const r of p.rides)
+      pairs.set(`${route}\u0000${r.departureId}`, { route, departureId: r.departureId });
   }
   const departures: DepartureRow[] = doc.departures.map((d) => ({
     hub_id: hubId,

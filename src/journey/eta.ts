@@ -58,21 +58,29 @@ export function positionOnRoute(
   route: EtaRoute,
   network: Network,
   gateway: string,
-  g: { readonly stage: string; readonly positionKind: string | null; readonly positionNode: string | null; readonly positionMs: number | null },
+  g: {
+    readonly stage: string;
+    readonly positionKind: string | null;
+    readonly positionNode: string | null;
+    readonly positionMs: number | null;
+  },
   nowMs: number,
 ): EtaPosition {
   if (HUB_STAGES.has(g.stage)) return { kind: 'hub' };
   const since = g.positionMs ?? nowMs;
   if (LAST_MILE_STAGES.has(g.stage)) return { kind: 'last-mile', sinceMs: since };
   const node = g.positionNode;
-  if (node !== null && g.positionKind === 'at' && node === gateway && g.stage === 'arrived') return { kind: 'gateway', sinceMs: since };
+  if (node !== null && g.positionKind === 'at' && node === gateway && g.stage === 'arrived')
+    return { kind: 'gateway', sinceMs: since };
   if (node !== null)
     for (let r = 0; r < route.rides.length; r++) {
       const ride = route.rides[r]!;
       const legs = network.services.find((s) => s.id === ride.serviceId)?.legs ?? [];
       for (let j = ride.boardLeg; j <= ride.alightLeg; j++) {
-        if (g.positionKind === 'left' && legs[j]?.from === node) return { kind: 'moving', ride: r, leg: j, sinceMs: since };
-        if (g.positionKind === 'at' && legs[j]?.to === node) return { kind: 'stopped', ride: r, leg: j, sinceMs: since };
+        if (g.positionKind === 'left' && legs[j]?.from === node)
+          return { kind: 'moving', ride: r, leg: j, sinceMs: since };
+        if (g.positionKind === 'at' && legs[j]?.to === node)
+          return { kind: 'stopped', ride: r, leg: j, sinceMs: since };
       }
     }
   if (g.stage === 'arrived') return { kind: 'gateway', sinceMs: since };
@@ -113,7 +121,8 @@ export async function recomputeEta(
   const model = options.model ?? (await loadDurationModel(store, hubId, network, options.defaults, nowMs));
   const groups = await store.journeys.etaGroups(hubId, options.routes ? { routes: options.routes } : {});
   const departureIds = new Set<string>();
-  for (const route of new Set(groups.map((g) => g.route))) for (const r of parseRoute(route).rides) departureIds.add(r.departureId);
+  for (const route of new Set(groups.map((g) => g.route)))
+    for (const r of parseRoute(route).rides) departureIds.add(r.departureId);
   const operated = await store.journeys.departures(hubId, [...departureIds]);
   const routes = new EtaRoutes(network, operated);
   const windows: EtaWindowRow[] = [];
@@ -123,7 +132,10 @@ export async function recomputeEta(
     const route = routes.get(g.route);
     if (route === null) continue;
     const position = positionOnRoute(route, network, route.gatewayId, g, nowMs);
-    const w = estimateDelivery(route, position, model, nowMs, { seed: g.etaKey, draws: options.draws ?? 200 });
+    const w = estimateDelivery(route, position, model, nowMs, {
+      seed: g.etaKey,
+      draws: options.draws ?? 200,
+    });
     if (!w) continue;
     windows.push({ etaKey: g.etaKey, p10Ms: w.p10Ms, p50Ms: w.p50Ms, p90Ms: w.p90Ms, basis: w.basis });
     basis[w.basis] += g.parcels;

@@ -38,7 +38,9 @@ interface ActionContext {
 
 const hubZoneOffset = (network: Network, atMs: number): string => {
   const zone = network.nodes.find((n) => n.id === network.hub)?.zone ?? 'UTC';
-  const local = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).format(new Date(atMs));
+  const local = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).format(
+    new Date(atMs),
+  );
   const m = /GMT([+-]\d{2}):?(\d{2})?/.exec(local);
   return m ? `${m[1]}:${m[2] ?? '00'}` : 'Z';
 };
@@ -64,11 +66,15 @@ export async function receiveParcels(
   const problems: Problem[] = [];
   scans.forEach((s, i) => {
     if ((s.parcelId === undefined) === (s.trackingNumber === undefined))
-      problems.push({ where: { row: i + 1, field: 'parcelId' }, why: 'name the parcel by parcelId or trackingNumber (one of them)' });
+      problems.push({
+        where: { row: i + 1, field: 'parcelId' },
+        why: 'name the parcel by parcelId or trackingNumber (one of them)',
+      });
     if (s.trackingNumber !== undefined && classifyTrackingNumber(s.trackingNumber).kind === 'invalid')
       problems.push({ where: { row: i + 1, field: 'trackingNumber' }, why: 'not a valid tracking number' });
   });
-  if (problems.length > 0) throw new LandbridgeError('invalid-input', 'bad receiving scans; nothing was recorded', problems);
+  if (problems.length > 0)
+    throw new LandbridgeError('invalid-input', 'bad receiving scans; nothing was recorded', problems);
   const events = scans.map((s) => {
     const at = s.at ?? hubIso(ctx.network, ctx.nowMs);
     const ref = s.parcelId ?? s.trackingNumber!.toUpperCase();
@@ -106,7 +112,15 @@ export async function receiveParcels(
 
 /** The re-weigh audit of a journey row. */
 export function reweighLine(
-  j: { parcel_id: string; tracking_number: string; measured_weight_g: number | null; measured_length_mm: number | null; measured_width_mm: number | null; measured_height_mm: number | null; reweigh_flag: number },
+  j: {
+    parcel_id: string;
+    tracking_number: string;
+    measured_weight_g: number | null;
+    measured_length_mm: number | null;
+    measured_width_mm: number | null;
+    measured_height_mm: number | null;
+    reweigh_flag: number;
+  },
   f: { gross_weight_g: number; length_mm: number; width_mm: number; height_mm: number },
 ): ReweighLine {
   const measuredVolume =
@@ -126,9 +140,17 @@ export function reweighLine(
 }
 
 /** The plan the hub runs by: the given one, or the adopted one. */
-async function planDocument(store: Store, hubId: string, planId?: string): Promise<{ id: string; doc: PlanDocument }> {
+async function planDocument(
+  store: Store,
+  hubId: string,
+  planId?: string,
+): Promise<{ id: string; doc: PlanDocument }> {
   const id = planId ?? (await store.journeys.plans(hubId, 'adopted'))[0]?.planId;
-  if (id === undefined) throw new LandbridgeError('conflict', 'no plan is adopted: adopt one first (POST /v1/hub/plans/{id}/adopt)');
+  if (id === undefined)
+    throw new LandbridgeError(
+      'conflict',
+      'no plan is adopted: adopt one first (POST /v1/hub/plans/{id}/adopt)',
+    );
   const job = await store.plans.get(id);
   if (!job || job.status !== 'done' || job.result === undefined)
     throw new LandbridgeError('conflict', `plan ${id} is not a finished plan`);
@@ -164,9 +186,16 @@ export async function loadDeparture(
     const ride = p.rides.find((r) => r.departureId === departureId);
     return ride ? [{ parcelId: p.id, containerId: ride.containerId ?? `${departureId}#loose` }] : [];
   });
-  if (planned.length === 0) throw new LandbridgeError('not-found', `plan ${planId} puts no parcel on ${departureId}`);
-  await store.journeys.ensure(ctx.hubId, planned.map((p) => p.parcelId));
-  const journeys = await store.journeys.getMany(ctx.hubId, planned.map((p) => p.parcelId));
+  if (planned.length === 0)
+    throw new LandbridgeError('not-found', `plan ${planId} puts no parcel on ${departureId}`);
+  await store.journeys.ensure(
+    ctx.hubId,
+    planned.map((p) => p.parcelId),
+  );
+  const journeys = await store.journeys.getMany(
+    ctx.hubId,
+    planned.map((p) => p.parcelId),
+  );
   const at = hubIso(ctx.network, ctx.nowMs);
   const origin = departure.value.service.legs[0]!.from;
   const ready = new Map<string, string[]>();
@@ -182,20 +211,48 @@ export async function loadDeparture(
       skipped.push({
         parcelId: p.parcelId,
         status,
-        why: j?.hold ? `held by ${j.hold} customs` : j?.stage === 'announced' ? 'not received at the hub yet' : `the parcel is ${status}`,
+        why: j?.hold
+          ? `held by ${j.hold} customs`
+          : j?.stage === 'announced'
+            ? 'not received at the hub yet'
+            : `the parcel is ${status}`,
       });
   }
   const containers = [...ready.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   const events: object[] = [];
   for (const [containerId, parcels] of containers)
     for (const parcelId of parcels)
-      events.push({ eventId: `cons:${containerId}:${parcelId}`, code: 'CONSOLIDATED', parcelId, containerId, eventTime: at, place: ctx.network.hub });
+      events.push({
+        eventId: `cons:${containerId}:${parcelId}`,
+        code: 'CONSOLIDATED',
+        parcelId,
+        containerId,
+        eventTime: at,
+        place: ctx.network.hub,
+      });
   for (const [containerId] of containers) {
-    events.push({ eventId: `gate:${containerId}`, code: 'GATED_IN', containerId, departureId, eventTime: at, place: origin });
-    events.push({ eventId: `load:${containerId}`, code: 'LOADED', containerId, departureId, eventTime: at, place: origin });
+    events.push({
+      eventId: `gate:${containerId}`,
+      code: 'GATED_IN',
+      containerId,
+      departureId,
+      eventTime: at,
+      place: origin,
+    });
+    events.push({
+      eventId: `load:${containerId}`,
+      code: 'LOADED',
+      containerId,
+      departureId,
+      eventTime: at,
+      place: origin,
+    });
   }
   if (events.length === 0)
-    throw new LandbridgeError('conflict', `no parcel of ${departureId} is ready: ${skipped.length} planned parcels are not received or are held`);
+    throw new LandbridgeError(
+      'conflict',
+      `no parcel of ${departureId} is ready: ${skipped.length} planned parcels are not received or are held`,
+    );
   const result = await recordEvents(store, events, {
     hubId: ctx.hubId,
     network: ctx.network,
@@ -227,7 +284,10 @@ export async function confirmDeparture(
     (c) => c.stage === 'loaded' || c.stage === 'closed',
   );
   if (containers.length === 0)
-    throw new LandbridgeError('conflict', `no container is loaded on ${departureId}: load it first (POST /v1/hub/departures/{id}/load)`);
+    throw new LandbridgeError(
+      'conflict',
+      `no container is loaded on ${departureId}: load it first (POST /v1/hub/departures/{id}/load)`,
+    );
   const at = ctx.at ?? hubIso(ctx.network, ctx.nowMs);
   const origin = departure.value.service.legs[0]!.from;
   const result = await recordEvents(

@@ -78,7 +78,9 @@ export class EtaRoutes {
         boardLeg,
         alightLeg,
         boardNode: legs[boardLeg]!.from,
-        ...(delayLeg >= 0 && op?.delay_minutes ? { delayAfterLeg: { leg: delayLeg, minutes: op.delay_minutes } } : {}),
+        ...(delayLeg >= 0 && op?.delay_minutes
+          ? { delayAfterLeg: { leg: delayLeg, minutes: op.delay_minutes } }
+          : {}),
       });
       boardNode = r.to;
     }
@@ -88,7 +90,8 @@ export class EtaRoutes {
           rides,
           gatewayId: planned.gateway,
           zoneId: planned.zoneId,
-          toGatewayMinutes: last === planned.gateway ? 0 : (this.#transfers.get(`${last}>${planned.gateway}`) ?? 0),
+          toGatewayMinutes:
+            last === planned.gateway ? 0 : (this.#transfers.get(`${last}>${planned.gateway}`) ?? 0),
           transferMinutes: (node) => this.#minTransfer.get(node) ?? 0,
           nextRunMs: (serviceId, atMs) => this.#nextRun(serviceId, atMs),
         }
@@ -106,7 +109,9 @@ export class EtaRoutes {
       const service = this.network.services.find((s) => s.id === serviceId);
       if (!service) return undefined;
       const from = week * 7 * DAY_MS;
-      runs = expandDepartures({ ...this.network, services: [service] }, from, from + 21 * DAY_MS).map((d) => d.departAtMs);
+      runs = expandDepartures({ ...this.network, services: [service] }, from, from + 21 * DAY_MS).map(
+        (d) => d.departAtMs,
+      );
       this.#runs.set(cacheKey, runs);
     }
     return runs.find((t) => t >= atMs);

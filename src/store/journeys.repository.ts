@@ -223,12 +223,23 @@ export interface JourneysRepository {
    */
   queueEtaChanges(
     hubId: string,
-    options: { readonly routes?: readonly string[]; readonly stamp: string; readonly causeEventId: string; readonly thresholdMs: number; readonly nowMs: number },
+    options: {
+      readonly routes?: readonly string[];
+      readonly stamp: string;
+      readonly causeEventId: string;
+      readonly thresholdMs: number;
+      readonly nowMs: number;
+    },
   ): Promise<number>;
   /** Sets each parcel's planned route, plan, gateway, zone and ETA key. */
-  setRoutes(rows: readonly Pick<JourneyRow, 'parcel_id' | 'route' | 'plan_id' | 'gateway' | 'zone_id' | 'eta_key'>[]): Promise<void>;
+  setRoutes(
+    rows: readonly Pick<JourneyRow, 'parcel_id' | 'route' | 'plan_id' | 'gateway' | 'zone_id' | 'eta_key'>[],
+  ): Promise<void>;
   /** Records which departures each route rides; known pairs are left alone. */
-  addRoutes(hubId: string, pairs: readonly { readonly route: string; readonly departureId: string }[]): Promise<void>;
+  addRoutes(
+    hubId: string,
+    pairs: readonly { readonly route: string; readonly departureId: string }[],
+  ): Promise<void>;
   /** Routes that ride a departure. */
   routesOf(hubId: string, departureIds: readonly string[]): Promise<string[]>;
   /** Departures as operated: new ones inserted, known ones updated (`update`) or left (`ignore`). */
@@ -238,11 +249,31 @@ export interface JourneysRepository {
   /** The containers of a departure. */
   containersOf(hubId: string, departureId: string): Promise<ContainerRow[]>;
   /** Sets the state of a plan the journey follows. */
-  setPlan(hubId: string, planId: string, status: 'adopted' | 'pending' | 'superseded' | 'failed', cause: string | null, nowMs: number): Promise<void>;
+  setPlan(
+    hubId: string,
+    planId: string,
+    status: 'adopted' | 'pending' | 'superseded' | 'failed',
+    cause: string | null,
+    nowMs: number,
+  ): Promise<void>;
   /** Plans the journey follows, newest first. */
-  plans(hubId: string, status?: 'adopted' | 'pending' | 'superseded' | 'failed'): Promise<{ planId: string; status: string; cause: string | null; createdAtMs: number; adoptedAtMs: number | null }[]>;
+  plans(
+    hubId: string,
+    status?: 'adopted' | 'pending' | 'superseded' | 'failed',
+  ): Promise<
+    {
+      planId: string;
+      status: string;
+      cause: string | null;
+      createdAtMs: number;
+      adoptedAtMs: number | null;
+    }[]
+  >;
   /** First times per departure, code and node of containers' actual events since `sinceMs` (for learning durations). */
-  runObservations(hubId: string, sinceMs: number): Promise<{ departureId: string; code: string; nodeId: string; timeMs: number }[]>;
+  runObservations(
+    hubId: string,
+    sinceMs: number,
+  ): Promise<{ departureId: string; code: string; nodeId: string; timeMs: number }[]>;
   /** Observed gateway clearance (arrival → hand-over) and last mile (hand-over → delivery) since `sinceMs`, minutes. */
   parcelDurations(hubId: string, sinceMs: number): Promise<{ key: string; minutes: number }[]>;
 }
@@ -519,19 +550,34 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
       return inTransaction(ctx, async (tx) => {
         let changed = 0;
         if (tx.sqlite !== undefined) {
-          const statement = tx.sqlite.prepare(`update parcel_journeys set eta_p10_ms = ?, eta_p50_ms = ?, eta_p90_ms = ?,
+          const statement =
+            tx.sqlite.prepare(`update parcel_journeys set eta_p10_ms = ?, eta_p50_ms = ?, eta_p90_ms = ?,
               eta_basis = ?, eta_updated_ms = ?,
               eta_dep_p10_ms = coalesce(eta_dep_p10_ms, case when stage in ('departed', 'arrived') then ? end),
               eta_dep_p50_ms = coalesce(eta_dep_p50_ms, case when stage in ('departed', 'arrived') then ? end),
               eta_dep_p90_ms = coalesce(eta_dep_p90_ms, case when stage in ('departed', 'arrived') then ? end)
             where hub_id = ? and eta_key = ?`);
           for (const w of windows)
-            changed += statement.run(w.p10Ms, w.p50Ms, w.p90Ms, w.basis, nowMs, w.p10Ms, w.p50Ms, w.p90Ms, hubId, w.etaKey).changes;
+            changed += statement.run(
+              w.p10Ms,
+              w.p50Ms,
+              w.p90Ms,
+              w.basis,
+              nowMs,
+              w.p10Ms,
+              w.p50Ms,
+              w.p90Ms,
+              hubId,
+              w.etaKey,
+            ).changes;
           return changed;
         }
         for (const chunk of chunksOf(windows, 5_000)) {
-          const json = JSON.stringify(chunk.map((w) => ({ k: w.etaKey, a: w.p10Ms, b: w.p50Ms, c: w.p90Ms, d: w.basis })));
-          const r = await sql`update parcel_journeys j set eta_p10_ms = v.a, eta_p50_ms = v.b, eta_p90_ms = v.c,
+          const json = JSON.stringify(
+            chunk.map((w) => ({ k: w.etaKey, a: w.p10Ms, b: w.p50Ms, c: w.p90Ms, d: w.basis })),
+          );
+          const r =
+            await sql`update parcel_journeys j set eta_p10_ms = v.a, eta_p50_ms = v.b, eta_p90_ms = v.c,
               eta_basis = v.d, eta_updated_ms = ${nowMs},
               eta_dep_p10_ms = coalesce(j.eta_dep_p10_ms, case when j.stage in ('departed', 'arrived') then v.a end),
               eta_dep_p50_ms = coalesce(j.eta_dep_p50_ms, case when j.stage in ('departed', 'arrived') then v.b end),
@@ -547,7 +593,8 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
     async queueEtaChanges(hubId, options) {
       const { stamp, causeEventId, thresholdMs, nowMs } = options;
       const run = async (tx: StoreContext, routes?: readonly string[]) => {
-        const routeFilter = routes === undefined ? sql`` : sql`and j.route in (${sql.join(routes.map((r) => sql`${r}`))})`;
+        const routeFilter =
+          routes === undefined ? sql`` : sql`and j.route in (${sql.join(routes.map((r) => sql`${r}`))})`;
         const moved = sql`j.eta_p50_ms is not null and j.eta_notified_p50_ms is not null
           and (j.eta_p50_ms - j.eta_notified_p50_ms > ${thresholdMs} or j.eta_notified_p50_ms - j.eta_p50_ms > ${thresholdMs})`;
         const inserted = await sql`insert into webhook_deliveries (${sql.raw(DELIVERY_COLUMNS.join(', '))})
@@ -561,7 +608,9 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
         await sql`update parcel_journeys set eta_notified_p50_ms = eta_p50_ms
           where hub_id = ${hubId} and eta_p50_ms is not null and (eta_notified_p50_ms is null or
             eta_p50_ms - eta_notified_p50_ms > ${thresholdMs} or eta_notified_p50_ms - eta_p50_ms > ${thresholdMs})
-            ${routes === undefined ? sql`` : sql`and route in (${sql.join(routes.map((r) => sql`${r}`))})`}`.execute(tx.db);
+            ${routes === undefined ? sql`` : sql`and route in (${sql.join(routes.map((r) => sql`${r}`))})`}`.execute(
+          tx.db,
+        );
         return Number(inserted.numAffectedRows ?? 0n);
       };
       return inTransaction(ctx, async (tx) => {
@@ -579,7 +628,8 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
           const statement = tx.sqlite.prepare(
             'update parcel_journeys set route = ?, plan_id = ?, gateway = ?, zone_id = ?, eta_key = ? where parcel_id = ?',
           );
-          for (const r of rows) statement.run(r.route, r.plan_id, r.gateway, r.zone_id, r.eta_key, r.parcel_id);
+          for (const r of rows)
+            statement.run(r.route, r.plan_id, r.gateway, r.zone_id, r.eta_key, r.parcel_id);
           return;
         }
         for (const chunk of chunksOf(rows, 5_000))
@@ -619,7 +669,14 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
 
     async putDepartures(rows, onConflict) {
       await inTransaction(ctx, (tx) =>
-        bulkUpsert(tx, 'tracking_departures', DEPARTURE_COLUMNS, ['hub_id', 'departure_id'], rows, onConflict),
+        bulkUpsert(
+          tx,
+          'tracking_departures',
+          DEPARTURE_COLUMNS,
+          ['hub_id', 'departure_id'],
+          rows,
+          onConflict,
+        ),
       );
     },
 
@@ -654,7 +711,16 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
           'tracking_plans',
           ['hub_id', 'plan_id', 'status', 'cause', 'created_at_ms', 'adopted_at_ms'],
           ['hub_id', 'plan_id'],
-          [{ hub_id: hubId, plan_id: planId, status, cause, created_at_ms: nowMs, adopted_at_ms: status === 'adopted' ? nowMs : null }],
+          [
+            {
+              hub_id: hubId,
+              plan_id: planId,
+              status,
+              cause,
+              created_at_ms: nowMs,
+              adopted_at_ms: status === 'adopted' ? nowMs : null,
+            },
+          ],
           'ignore',
         );
         await tx.db
@@ -694,7 +760,12 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
           and e.code in ('DEPARTED', 'ARRIVED', 'BORDER_CROSSED', 'DISCHARGED')
           and coalesce(e.departure_id, c.departure_id) is not null
         group by coalesce(e.departure_id, c.departure_id), e.code, e.place_node`.execute(db);
-      return rows.rows.map((r) => ({ departureId: r.dep, code: r.code, nodeId: r.node, timeMs: Number(r.t) }));
+      return rows.rows.map((r) => ({
+        departureId: r.dep,
+        code: r.code,
+        nodeId: r.node,
+        timeMs: Number(r.t),
+      }));
     },
 
     async parcelDurations(hubId, sinceMs) {
@@ -715,8 +786,14 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
         .where('zone_id', 'is not', null)
         .execute();
       return [
-        ...clearance.map((r) => ({ key: `clearance:${r.gateway}`, minutes: (r.handed_at_ms! - r.arrived_at_ms!) / 60_000 })),
-        ...lastMile.map((r) => ({ key: `last-mile:${r.zone_id}`, minutes: (r.delivered_at_ms! - r.handed_at_ms!) / 60_000 })),
+        ...clearance.map((r) => ({
+          key: `clearance:${r.gateway}`,
+          minutes: (r.handed_at_ms! - r.arrived_at_ms!) / 60_000,
+        })),
+        ...lastMile.map((r) => ({
+          key: `last-mile:${r.zone_id}`,
+          minutes: (r.delivered_at_ms! - r.handed_at_ms!) / 60_000,
+        })),
       ].filter((x) => x.minutes > 0);
     },
 
