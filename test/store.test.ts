@@ -122,7 +122,7 @@ function makeParcel(i: number, overrides: Partial<NewParcel> = {}): NewParcel {
   };
 }
 
-function expectedParcel(sellerId: string, p: NewParcel, status: ParcelStatus = 'received'): Parcel {
+function expectedParcel(sellerId: string, p: NewParcel, status: ParcelStatus = 'announced'): Parcel {
   const { sellerId: _ignored, status: _s, ...rest } = p;
   return { ...rest, sellerId, status };
 }
@@ -448,7 +448,7 @@ for (const dialect of DIALECTS) {
         expect(await store.parcels.setStatus(toHold, 'held', { sellerId: 's-list-other' })).toBe(0);
         expect(await store.parcels.setStatus(toHold, 'held', { sellerId })).toBe(5);
         expect(new Set(await pageThrough({ sellerId, status: 'held' }, 3))).toEqual(new Set(toHold));
-        expect(await store.parcels.count({ sellerId, status: 'received' })).toBe(parcels.length - 5);
+        expect(await store.parcels.count({ sellerId, status: 'announced' })).toBe(parcels.length - 5);
         expect(await store.parcels.count({ sellerId: 's-list-other' })).toBe(2);
       });
 
@@ -477,8 +477,8 @@ for (const dialect of DIALECTS) {
         expect((await store.parcels.listForPlanning(window)).map((p) => p.id)).toEqual(
           streamed.map((p) => p.id),
         );
-        const received = await store.parcels.listForPlanning({ ...window, statuses: ['received'] });
-        expect(received.every((p) => p.status === 'received')).toBe(true);
+        const received = await store.parcels.listForPlanning({ ...window, statuses: ['announced'] });
+        expect(received.every((p) => p.status === 'announced')).toBe(true);
       });
     });
 

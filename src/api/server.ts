@@ -16,6 +16,7 @@ import type { CustomsExchangeJob } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
+import { eventsRoutes } from './events.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
@@ -106,6 +107,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(statsRoutes(store, hub, nowMs));
     await v1.register(loadPlansRoutes(hub));
     await v1.register(customsRoutes(options.customs, options.customsJob));
+    await v1.register(eventsRoutes(store, hub, nowMs));
     await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
   });
   // The console: the built SPA, last so that /v1, /docs and /health keep their own answers.

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
 import { customsCommands } from './customs.command.ts';
+import { eventsCommands } from './events.command.ts';
 import { generateCommands } from './generate.command.ts';
 import { hsCommands } from './hs.command.ts';
 import { loadCommands } from './load.command.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   loadCommands(program);
   adminCommands(program);
   customsCommands(program);
+  eventsCommands(program);
   hsCommands(program);
   return program;
 }

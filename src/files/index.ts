@@ -9,6 +9,7 @@ export {
   VAGUE_DESCRIPTIONS_FILE,
 } from './customs-files.ts';
 export { readDutyRules } from './duty-files.ts';
+export { readEventFile } from './event-file.ts';
 export { fxConverter, readFxFile } from './fx-file.ts';
 export { parseNetworkText, readNetworkFile } from './network-file.ts';
 export { readParcelFile } from './parcel-file.ts';

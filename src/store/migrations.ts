@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { LandbridgeError } from '../domain/errors.ts';
 import { customsMigration } from './customs.migration.ts';
+import { journeyMigration } from './journey.migration.ts';
 
 /**
  * The store's migrations, in order of their names. One set for both dialects: DDL goes through Kysely's
@@ -136,6 +137,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
     },
   },
   '2026-12-07-customs': customsMigration,
+  '2026-12-07-journey': journeyMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
