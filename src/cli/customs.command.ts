@@ -16,6 +16,7 @@ import {
 import { CurrencySchema, LandbridgeError, type Network, problemsFromZod } from '../domain/index.ts';
 import { hubProfileOf } from '../eport/filing.ts';
 import { exchangeFolders } from '../eport/folders.ts';
+import { journeyEvents } from '../eport/journey-events.ts';
 import { CustomsService } from '../eport/service.ts';
 import { lazySigner, signerFromEnv } from '../eport/signer.ts';
 import { type ResponderRules, TestCustomsResponder } from '../eport/test-responder.ts';
@@ -48,6 +49,7 @@ export async function customsServiceFor(
     euMembers: new Set(landed.rules.byDestination.get('DE')?.data.destinations ?? []),
     vagueTerms: readVagueTerms(),
     nowMs,
+    events: journeyEvents(network),
   });
 }
 
@@ -319,6 +321,7 @@ export function customsCommands(program: Command): void {
             hubId: svc.hubId,
             folders: svc.options.folders,
             nowMs: Date.now,
+            sink: journeyEvents(() => svc.options.network()),
             ...(opts.testResponder
               ? {
                   testResponder: new TestCustomsResponder(

@@ -59,6 +59,7 @@ export function serveCommand(program: Command): void {
           hubId: network.hub,
           folders: customs.options.folders,
           nowMs: Date.now,
+          ...(customs.options.events ? { sink: customs.options.events } : {}),
           ...(opts.sample ? { testResponder: new TestCustomsResponder(customs.options.folders) } : {}),
         });
         const app = await buildServer({

@@ -127,6 +127,7 @@ export {
 } from './statistics.ts';
 export {
   type CustomsEventCode,
+  type CustomsEventKind,
   DECLARATION_STATUSES,
   type DeclarationStatus,
   type DeclarationTransition,

@@ -46,13 +46,20 @@ const LIST_STATUS: Partial<Record<ReceiptOutcome, DeclarationStatus>> = {
 /** The event codes customs outcomes produce (tracking.md §9). */
 export type CustomsEventCode = 'EXPORT_CUSTOMS_HOLD' | 'EXPORT_CUSTOMS_RELEASED';
 
+/** Why, as a reason code of tracking (its hold reasons, and `released`). */
+export type CustomsEventKind = 'rejected' | 'inspection' | 'manual-review' | 'other' | 'released';
+
 /** What one receipt entry does to a declaration. */
 export interface DeclarationTransition {
   readonly status: DeclarationStatus;
   /** Why, for rejections and holds: the receipt's returnInfo with its code. */
   readonly reason?: string;
   /** The event to record, when the parcel is held or released by this receipt. */
-  readonly event?: { readonly code: CustomsEventCode; readonly reason: string };
+  readonly event?: {
+    readonly code: CustomsEventCode;
+    readonly kind: CustomsEventKind;
+    readonly reason: string;
+  };
   /** Whether the parcel is taken out of its container (held at the hub). */
   readonly holdParcel: boolean;
 }
@@ -76,7 +83,7 @@ export function transitionOf(
           status: 'cancelled',
           reason: label,
           holdParcel: true,
-          event: { code: 'EXPORT_CUSTOMS_HOLD', reason: `list cancelled (${label})` },
+          event: { code: 'EXPORT_CUSTOMS_HOLD', kind: 'other', reason: `list cancelled (${label})` },
         }
       : undefined;
   }
@@ -86,7 +93,7 @@ export function transitionOf(
       status: 'rejected',
       reason: label,
       holdParcel: true,
-      event: { code: 'EXPORT_CUSTOMS_HOLD', reason: `customs rejected the ${label}` },
+      event: { code: 'EXPORT_CUSTOMS_HOLD', kind: 'rejected', reason: `customs rejected the ${label}` },
     };
   }
   if (entry.kind !== 'list') return undefined;
@@ -100,6 +107,7 @@ export function transitionOf(
       holdParcel: false,
       event: {
         code: 'EXPORT_CUSTOMS_HOLD',
+        kind: next,
         reason: `${next === 'inspection' ? 'customs inspection' : 'manual review'} (${label})`,
       },
     };
@@ -107,7 +115,7 @@ export function transitionOf(
     return {
       status: next,
       holdParcel: false,
-      event: { code: 'EXPORT_CUSTOMS_RELEASED', reason: `list released (${label})` },
+      event: { code: 'EXPORT_CUSTOMS_RELEASED', kind: 'released', reason: `list released (${label})` },
     };
   return { status: next, holdParcel: false };
 }

@@ -35,7 +35,7 @@ import { LandbridgeError, type Network } from '../domain/index.ts';
 import type { PlanDocument } from '../plan/index.ts';
 import type { CustomsMessageRecord, DeclarationRecord, ListLineRecord, Store } from '../store/index.ts';
 import { type ExchangeFolders, moveInto, readyFiles, rm, writeAtomic } from './folders.ts';
-import { type CustomsEventSink, customsTableEvents } from './intake.ts';
+import { type CustomsEvent, type CustomsEventSink, logOnly } from './intake.ts';
 import type { MessageSigner } from './signer.ts';
 import { validateXml } from './xsd.ts';
 
@@ -382,7 +382,13 @@ export async function fileDeparture(
     })),
   );
   try {
-    const sink = f.events ?? customsTableEvents;
+    const holdEvents: CustomsEvent[] = held.map((h) => ({
+      parcelId: h.parcelId,
+      code: 'EXPORT_CUSTOMS_HOLD',
+      kind: 'other',
+      reason: `matching failed: ${h.reasons.join('; ')}`,
+      atMs: f.nowMs,
+    }));
     await f.store.transaction(async (tx) => {
       await tx.customs.recordFiling(f.hubId, {
         departure: {
@@ -395,18 +401,9 @@ export async function fileDeparture(
         lines,
         messages: records,
       });
-      if (held.length > 0) {
-        await sink.record(
-          tx,
-          f.hubId,
-          held.map((h) => ({
-            parcelId: h.parcelId,
-            code: 'EXPORT_CUSTOMS_HOLD' as const,
-            reason: `matching failed: ${h.reasons.join('; ')}`,
-            atMs: f.nowMs,
-          })),
-        );
-        await tx.customs.holdParcels(held.map((h) => h.parcelId));
+      if (holdEvents.length > 0) {
+        await tx.customs.recordEvents(f.hubId, holdEvents);
+        await tx.customs.holdParcels(holdEvents.map((h) => h.parcelId));
       }
     });
   } catch (e) {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   type CustomsEventCode,
+  type CustomsEventKind,
   type DeclarationStatus,
   type ParsedReceipt,
   parseReceipt,
@@ -11,29 +12,31 @@ import {
 import type { Repositories, Store } from '../store/index.ts';
 import { type ExchangeFolders, moveInto, readFile, readyFiles, writeAtomic } from './folders.ts';
 
-/**
- * Where customs events go. Until the tracking event path exists (journey's `src/tracking`), the
- * customs tables keep them; this is the one seam to switch.
- */
-export interface CustomsEventSink {
-  record(
-    tx: Repositories,
-    hubId: string,
-    events: readonly {
-      readonly parcelId: string;
-      readonly code: CustomsEventCode;
-      readonly reason: string;
-      readonly atMs: number;
-    }[],
-  ): Promise<void>;
+/** A customs event of a parcel: hold (with the kind of hold) or release, why, when. */
+export interface CustomsEvent {
+  readonly parcelId: string;
+  readonly code: CustomsEventCode;
+  readonly kind: CustomsEventKind;
+  readonly reason: string;
+  readonly atMs: number;
 }
 
-/** Events into the customs tables (`customs_events`). */
-export const customsTableEvents: CustomsEventSink = {
-  async record(tx, hubId, events) {
-    if (events.length > 0) await tx.customs.recordEvents(hubId, events);
-  },
-};
+/**
+ * Where customs events go besides customs' own log (`customs_events`, written in the same transaction
+ * as the state change): after the commit they are forwarded — to the tracking intake in a running hub
+ * (`journeyEvents`), nowhere with {@link logOnly}. Returns the events the receiver refused, with why.
+ */
+export interface CustomsEventSink {
+  forward(
+    store: Store,
+    hubId: string,
+    events: readonly CustomsEvent[],
+    nowMs: number,
+  ): Promise<{ readonly parcelId: string; readonly code: CustomsEventCode; readonly why: string }[]>;
+}
+
+/** Customs events kept in customs' log only. */
+export const logOnly: CustomsEventSink = { forward: async () => [] };
 
 /** What one pass over the in folder did. */
 export interface IntakeResult {
@@ -42,6 +45,12 @@ export interface IntakeResult {
   readonly errors: readonly { readonly file: string; readonly why: string }[];
   /** Declarations whose status changed, with the new status. */
   readonly changes: readonly { readonly parcelId: string; readonly status: DeclarationStatus }[];
+  /** Events the tracking intake refused (a parcel that already left, …), with why. */
+  readonly eventsRefused: readonly {
+    readonly parcelId: string;
+    readonly code: CustomsEventCode;
+    readonly why: string;
+  }[];
 }
 
 /** The outcome name stored per document (order, payment, waybill, list). */
@@ -54,7 +63,7 @@ async function applyReceipt(
   tx: Repositories,
   hubId: string,
   receipt: Extract<ParsedReceipt, { ok: true }>,
-  sink: CustomsEventSink,
+  events: CustomsEvent[],
 ): Promise<{ parcelId: string; status: DeclarationStatus }[]> {
   const changes: { parcelId: string; status: DeclarationStatus }[] = [];
   if (receipt.type === 'CEB792Message') {
@@ -128,10 +137,17 @@ async function applyReceipt(
         });
       if (!t) continue;
       changes.push({ parcelId: d.parcelId, status: t.status });
-      if (t.event)
-        await sink.record(tx, hubId, [
-          { parcelId: d.parcelId, code: t.event.code, reason: t.event.reason, atMs: e.atMs },
-        ]);
+      if (t.event) {
+        const ev = {
+          parcelId: d.parcelId,
+          code: t.event.code,
+          kind: t.event.kind,
+          reason: t.event.reason,
+          atMs: e.atMs,
+        };
+        await tx.customs.recordEvents(hubId, [ev]);
+        events.push(ev);
+      }
       if (t.holdParcel) await tx.customs.holdParcels([d.parcelId]);
     }
   }
@@ -149,12 +165,13 @@ export async function takeInReceipts(
   hubId: string,
   folders: ExchangeFolders,
   nowMs: () => number,
-  sink: CustomsEventSink = customsTableEvents,
+  sink: CustomsEventSink = logOnly,
 ): Promise<IntakeResult> {
   let processed = 0;
   let duplicates = 0;
   const errors: { file: string; why: string }[] = [];
   const changes: { parcelId: string; status: DeclarationStatus }[] = [];
+  const eventsRefused: IntakeResult['eventsRefused'][number][] = [];
   for (const name of await readyFiles(folders.in)) {
     const path = join(folders.in, name);
     let content: string;
@@ -178,6 +195,7 @@ export async function takeInReceipts(
       await writeAtomic(folders.error, `${moved.split('/').pop()}.reason.txt`, `${parsed.why}\n`);
       continue;
     }
+    const events: CustomsEvent[] = [];
     const applied = await store.transaction(async (tx) => {
       const inserted = await tx.customs.addReceipt(hubId, {
         ...base,
@@ -186,8 +204,9 @@ export async function takeInReceipts(
         body: 'entries' in parsed ? parsed.entries : parsed.results,
       });
       if (!inserted) return undefined;
-      return applyReceipt(tx, hubId, parsed, sink);
+      return applyReceipt(tx, hubId, parsed, events);
     });
+    if (events.length > 0) eventsRefused.push(...(await sink.forward(store, hubId, events, nowMs())));
     if (applied === undefined) duplicates++;
     else {
       processed++;
@@ -195,5 +214,5 @@ export async function takeInReceipts(
     }
     await moveInto(path, folders.processed, name);
   }
-  return { processed, duplicates, errors, changes };
+  return { processed, duplicates, errors, changes, eventsRefused };
 }

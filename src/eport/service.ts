@@ -31,6 +31,7 @@ import {
   sendMessages,
 } from './filing.ts';
 import type { ExchangeFolders } from './folders.ts';
+import type { CustomsEventSink } from './intake.ts';
 import type { MessageSigner } from './signer.ts';
 
 /** Everything customs work needs in a running hub: one object the API and the CLI share. */
@@ -46,6 +47,8 @@ export interface CustomsServiceOptions {
   /** Vague goods descriptions (data/customs/vague-descriptions.yaml). */
   readonly vagueTerms: readonly string[];
   readonly nowMs: () => number;
+  /** Where customs events go besides customs' log (the tracking intake in a running hub). */
+  readonly events?: CustomsEventSink;
 }
 
 /** The customs operations of a hub (the hub is the network's `hub` node). */
