@@ -7,6 +7,7 @@ import type { LandedCostRequest } from './request.ts';
 import {
   allocate,
   applyRate,
+  compare,
   type Fraction,
   floorToStep,
   fraction,
@@ -541,14 +542,19 @@ function consignmentDraft(
     eligible.reduce((s, i) => s + parts.reduce((t, p) => t + partOfLine(p, lines, i), 0n), 0n);
   switch (component.kind) {
     case 'ad-valorem': {
-      let base = floorToStep(baseOf(component.of), ctx.ruleSet.rounding.baseStepMinor);
+      const base = floorToStep(baseOf(component.of), ctx.ruleSet.rounding.baseStepMinor);
       let note: string | undefined;
-      if (component.deduction) {
-        const d = BigInt(moneyIn(ctx, component.deduction));
-        base = base > d ? base - d : 0n;
-        note = `base after deducting ${component.deduction.currency} ${formatMinor(component.deduction.amountMinor, component.deduction.currency)}`;
-      }
       let exact = applyRate(base, component.rate);
+      const deducted = component.deductedFromDuty;
+      if (deducted) {
+        // The deduction comes off the duty, in the rule set's currency at the day's rate.
+        const d = fraction(moneyIn(ctx, deducted));
+        exact =
+          compare(exact, d) > 0
+            ? { num: exact.num * d.den - d.num * exact.den, den: exact.den * d.den }
+            : fraction(0);
+        note = `${formatRateBp(component.rate)} of the base less ${deducted.currency} ${formatMinor(deducted.amountMinor, deducted.currency)} deducted from the duty`;
+      }
       if (component.minimumPerKg) {
         const perKg = moneyIn(ctx, component.minimumPerKg);
         const floor = mul(fraction(perKg), fraction(requireWeight(ctx), 1000));
@@ -684,6 +690,9 @@ function feeDrafts(ctx: Context, tier: Tier, conditional: boolean): FeeDraft[] {
     if (fee.channels && !fee.channels.includes((ctx.request.channel ?? 'express') as Channel)) continue;
     if (fee.tiers && !fee.tiers.includes(tier.id)) continue;
     if (fee.maxValue && !withinThreshold(ctx, fee.maxValue)) continue;
+    // Below the minimum: within the same amount with the bound's inclusiveness flipped.
+    if (fee.minValue && withinThreshold(ctx, { ...fee.minValue, inclusive: !fee.minValue.inclusive }))
+      continue;
     const count =
       fee.per === 'consignment'
         ? 1
@@ -783,6 +792,19 @@ function compute(ctx: Context): LandedCostResult {
     });
   }
   const notes: string[] = [...ruleSet.notes];
+  const zeroValued = request.items.flatMap((item, i) => (item.unitValueMinor === 0 ? [i] : []));
+  if (zeroValued.length > 0) {
+    const which = zeroValued
+      .map((i) => `items.${i} (HS ${(request.items[i] as ParcelItem).hsCode})`)
+      .join(', ');
+    notes.push(
+      `${which} declared at zero value: charges on value are nil for ${zeroValued.length === 1 ? 'it' : 'them'}, ` +
+        'but flat charges per item, subheading or consignment still apply, and for goods a business sells or sends ' +
+        'free customs may determine a value of its own; a gift relief, where one exists, is for consignments ' +
+        'between private persons',
+    );
+    if (ruleSet.zeroValueNote) notes.push(ruleSet.zeroValueNote);
+  }
   const lines = lineValues(ctx);
 
   // Duties: tariff lines first (top-up additional duties need their rates), then additional, then flat.
