@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
+import { fxCommands } from './fx.command.ts';
 import { generateCommands } from './generate.command.ts';
 import { hsCommands } from './hs.command.ts';
 import { loadCommands } from './load.command.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   loadCommands(program);
   adminCommands(program);
   hsCommands(program);
+  fxCommands(program);
   return program;
 }
 

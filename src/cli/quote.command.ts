@@ -12,8 +12,9 @@ import {
   problemsFromZod,
 } from '../domain/index.ts';
 import { LandedCostRequestSchema } from '../duties/index.ts';
+import { fxConverter } from '../files/index.ts';
 import { QuoteRequestSchema } from '../quote/index.ts';
-import { activeNetwork, converterFromFiles, landedFromFiles, withStore } from './context.ts';
+import { activeNetwork, landedFromStore, withStore } from './context.ts';
 import { action } from './run.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -114,7 +115,8 @@ export function quoteCommands(program: Command): void {
         await withStore(async (store) => {
           const network = await activeNetwork(store);
           const readyMs = Date.parse(parsed.data.readyAt);
-          const hub = new Hub(network, converterFromFiles(), () => readyMs, landedFromFiles());
+          const landed = await landedFromStore(store);
+          const hub = new Hub(network, fxConverter(landed.fx), () => readyMs, landed);
           const answer = answerQuote(hub, parsed.data);
           if (opts.json) {
             console.log(JSON.stringify(answer, null, 2));
@@ -152,7 +154,7 @@ export function quoteCommands(program: Command): void {
     .option('--currency <code>', 'currency of the second set of amounts')
     .option('--json', 'print the whole answer as JSON')
     .action(
-      action((opts: Record<string, string | string[] | boolean | undefined>) => {
+      action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
         let raw: unknown;
         if (opts.file) {
           try {
@@ -197,7 +199,8 @@ export function quoteCommands(program: Command): void {
             'not a valid landed-cost request',
             problemsFromZod(parsed.error, opts.file ? { file: String(opts.file) } : {}),
           );
-        const hub = new Hub({ id: 'none' } as never, converterFromFiles(), Date.now, landedFromFiles());
+        const landed = await withStore((store) => landedFromStore(store));
+        const hub = new Hub({ id: 'none' } as never, fxConverter(landed.fx), Date.now, landed);
         const r = answerLandedCost(hub, parsed.data as never);
         if (opts.json) {
           console.log(JSON.stringify(r, null, 2));

@@ -1,7 +1,7 @@
 import { type Currency, formatMinor, type Money } from '../domain/money.ts';
 import type { ParcelItem } from '../domain/parcel.ts';
 import { checkDeclaredHsCode } from '../hs/index.ts';
-import { convert, type FxSource, type FxTables } from './fx.ts';
+import { convert, type FxRateSource, type FxSource, type FxTables } from './fx.ts';
 import { formatRateBp } from './notation.ts';
 import type { LandedCostRequest } from './request.ts';
 import {
@@ -139,6 +139,12 @@ export interface FxUsed {
   readonly to: Currency;
   readonly rate: string;
   readonly tableDate?: string;
+  /** Whose rates: the reference rates, or the customs administration's the rule set names. */
+  readonly rateSource: FxRateSource;
+  /** The rule set's own rate source, when it had no table in force and the reference rates were used. */
+  readonly asked?: FxRateSource;
+  /** `customs`: for the assessment; `display`: for the answer's second currency. */
+  readonly purpose: 'customs' | 'display';
   readonly sources: readonly string[];
 }
 
@@ -267,17 +273,31 @@ function sourceRef(book: DutyRuleBook, id: string): SourceRef {
   return { id: s.id, title: s.title, ...(s.url ? { url: s.url } : {}), date: s.date, kind: s.kind };
 }
 
-function toCurrency(ctx: Context, amountMinor: number, from: Currency, to: Currency): number {
+/**
+ * Converts for the customs assessment (values, thresholds, fees) with the rule set's rate source, or, with
+ * `display`, for the answer's second currency with the reference rates.
+ */
+function toCurrency(
+  ctx: Context,
+  amountMinor: number,
+  from: Currency,
+  to: Currency,
+  purpose: 'customs' | 'display' = 'customs',
+): number {
   if (from === to) return amountMinor;
-  const c = convert(amountMinor, from, to, ctx.date, ctx.fx);
+  const asked: FxRateSource = purpose === 'customs' ? (ctx.ruleSet.fxSource ?? 'reference') : 'reference';
+  const c = convert(amountMinor, from, to, ctx.date, ctx.fx, asked);
   if (!c.ok) throw new Stop(c);
-  const key = `${from}->${to}`;
+  const key = `${from}->${to}|${purpose}`;
   if (!ctx.fxUsed.has(key)) {
     ctx.fxUsed.set(key, {
       from,
       to,
       rate: c.rate,
       ...(c.tableDate ? { tableDate: c.tableDate } : {}),
+      rateSource: c.rateSource,
+      ...(c.fellBack ? { asked } : {}),
+      purpose,
       sources: c.sources.map((s: FxSource) => s.title),
     });
   }
@@ -967,7 +987,7 @@ function compute(ctx: Context): LandedCostResult {
   const answerCurrency = request.currency ?? ruleSet.currency;
   const amount = (minor: bigint): LandedAmount => {
     const m = toSafeNumber(minor);
-    return { minor: m, answerMinor: toCurrency(ctx, m, ruleSet.currency, answerCurrency) };
+    return { minor: m, answerMinor: toCurrency(ctx, m, ruleSet.currency, answerCurrency, 'display') };
   };
   const totals = { all: emptyTotals(), checkout: 0n, door: 0n, seller: 0n };
   const record = (collector: Collector, payer: 'buyer' | 'seller', value: bigint) => {
@@ -1064,6 +1084,16 @@ function compute(ctx: Context): LandedCostResult {
   const customsValueTotal = lines.customsValue.reduce((a, b) => a + b, 0n);
 
   for (const used of ctx.fxUsed.values()) {
+    if (used.asked && used.purpose === 'customs') {
+      notes.push(
+        `${used.from}/${used.to}: ${ruleSet.id} assesses at the ${used.asked} rates, and none were in force on ${ctx.date}: ` +
+          `converted at the reference rate of ${used.tableDate ?? ctx.date} instead (` +
+          (used.asked === 'eu-customs'
+            ? 'the EU customs rate of a month is the ECB rate of the penultimate Wednesday of the month before: landbridge fx import or fx update brings it'
+            : `import the ${used.asked} table with landbridge fx import --source ${used.asked}`) +
+          ')',
+      );
+    }
     if (used.tableDate && daysBetween(used.tableDate, ctx.date) > STALE_FX_DAYS) {
       notes.push(
         `${used.from}/${used.to} converted at the rate of ${used.tableDate}, the latest in the FX table, ` +

@@ -3,7 +3,7 @@ import { CountrySchema, DateSchema, IdSchema } from '../domain/codes.ts';
 import type { Problem } from '../domain/errors.ts';
 import { CurrencySchema } from '../domain/money.ts';
 import type { HsNomenclature } from '../hs/index.ts';
-import { SOURCE_KINDS } from './fx.ts';
+import { OFFICIAL_FX_SOURCES, SOURCE_KINDS } from './fx.ts';
 import { MoneyTextSchema, RateTextSchema } from './notation.ts';
 import { ROUNDING_MODES } from './rounding.ts';
 
@@ -290,6 +290,12 @@ export const RuleSetSchema = z.object({
   /** Currency duties and taxes are assessed in. */
   currency: CurrencySchema,
   valueBasis: z.enum(VALUE_BASES),
+  /**
+   * Whose exchange rates the assessment uses: the reference rates (default), or the customs
+   * administration's (`eu-customs` monthly rates, `cbp-certified`), with the reference rates as the
+   * fallback, said in a note, where none are in force.
+   */
+  fxSource: z.enum(OFFICIAL_FX_SOURCES).optional(),
   /** Share of the price that is the customs value (Japan, personal use: 60 %). */
   goodsValueFactor: RateTextSchema.optional(),
   rounding: RuleRoundingSchema.default({ mode: 'half-up', stepMinor: 1, baseStepMinor: 1, scope: 'line' }),

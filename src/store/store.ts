@@ -3,6 +3,7 @@ import { type ApiKeysRepository, apiKeysRepository } from './api-keys.repository
 import { connect, parseDatabaseUrl, type StoreDialect } from './connect.ts';
 import { runTransaction, type StoreContext } from './context.ts';
 import type { Database } from './database.ts';
+import { type FxRepository, fxRepository } from './fx.repository.ts';
 import { type IdempotencyRepository, idempotencyRepository } from './idempotency.repository.ts';
 import { migrateToLatest } from './migrations.ts';
 import { type NetworkVersionsRepository, networkVersionsRepository } from './network-versions.repository.ts';
@@ -18,6 +19,7 @@ export interface Repositories {
   readonly networkVersions: NetworkVersionsRepository;
   readonly plans: PlansRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly fx: FxRepository;
 }
 
 /** An open store: the repositories, the Kysely instance beneath them, and a way to run a transaction. */
@@ -84,5 +86,6 @@ function bindRepositories(ctx: StoreContext): Repositories {
     networkVersions: networkVersionsRepository(ctx),
     plans: plansRepository(ctx),
     idempotency: idempotencyRepository(ctx),
+    fx: fxRepository(ctx),
   };
 }
