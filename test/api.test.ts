@@ -136,7 +136,7 @@ describe('HTTP API', () => {
       id,
       sellerId: 'seller-a',
       externalOrderId: 'A-1',
-      status: 'received',
+      status: 'announced',
     });
 
     const foreign = await app.inject({ method: 'GET', url: `/v1/parcels/${id}`, headers: auth(sellerB) });

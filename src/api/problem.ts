@@ -33,7 +33,11 @@ const TITLES: Record<number, string> = {
  */
 function whereFromPointer(pointer: string, part: string): Problem['where'] {
   const segments = pointer.split('/').filter(Boolean);
-  if (segments[0] === 'parcels' && segments[1] !== undefined && /^\d+$/.test(segments[1])) {
+  if (
+    (segments[0] === 'parcels' || segments[0] === 'events' || segments[0] === 'scans') &&
+    segments[1] !== undefined &&
+    /^\d+$/.test(segments[1])
+  ) {
     const field = segments.slice(2).join('.');
     return { row: Number(segments[1]) + 1, ...(field ? { field } : {}) };
   }

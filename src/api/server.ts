@@ -13,6 +13,7 @@ import { shippedHsIndex } from '../files/hs-files.ts';
 import type { HsIndex } from '../hs/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
+import { eventsRoutes } from './events.routes.ts';
 import { fxRoutes, fxWarningHook } from './fx.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { hsRoutes } from './hs.routes.ts';
@@ -101,6 +102,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(landedCostRoutes(hub));
     await v1.register(statsRoutes(store, hub, nowMs));
     await v1.register(loadPlansRoutes(hub));
+    await v1.register(eventsRoutes(store, hub, nowMs));
     await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
     await v1.register(fxRoutes(store, hub, nowMs));
   });

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
+import { eventsCommands } from './events.command.ts';
 import { fxCommands } from './fx.command.ts';
 import { generateCommands } from './generate.command.ts';
 import { hsCommands } from './hs.command.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   quoteCommands(program);
   loadCommands(program);
   adminCommands(program);
+  eventsCommands(program);
   hsCommands(program);
   fxCommands(program);
   return program;

@@ -63,13 +63,26 @@ export const ParcelInputSchema = z.object({
 export type ParcelInput = z.input<typeof ParcelInputSchema>;
 export type ParcelDraft = z.output<typeof ParcelInputSchema>;
 
+/**
+ * Where a parcel is in its journey, as its tracking events put it (`src/tracking` owns the state
+ * machine): `announced` (data only), `received` (scanned at the hub), `held` (export customs hold),
+ * `loaded` (in a container), `departed` (in transit), `arrived` (at a terminal or the destination
+ * gateway), `import_held` (import customs hold), `handed_over` (to the last-mile carrier),
+ * `out_for_delivery`, `delivery_failed`, `delivered`, `returned`, `cancelled`.
+ */
 export const PARCEL_STATUSES = [
+  'announced',
   'received',
-  'planned',
+  'held',
   'loaded',
   'departed',
+  'arrived',
+  'import_held',
+  'handed_over',
+  'out_for_delivery',
+  'delivery_failed',
   'delivered',
-  'held',
+  'returned',
   'cancelled',
 ] as const;
 export type ParcelStatus = (typeof PARCEL_STATUSES)[number];

@@ -3,6 +3,7 @@
  * parses and validates them, naming the file, row and field of every problem.
  */
 export { readDutyRules } from './duty-files.ts';
+export { readEventFile } from './event-file.ts';
 export { fxConverter, fxTablesWithImports, LiveFx, readFxDocument, readFxFile } from './fx-file.ts';
 export { parseNetworkText, readNetworkFile } from './network-file.ts';
 export { readParcelFile } from './parcel-file.ts';

@@ -100,7 +100,7 @@ export async function importParcels(
       ...rest,
       id: parcelId(options.receivedAtMs + ordered.length),
       sellerId,
-      status: 'received',
+      status: 'announced',
       readyAtMs: readyAt ? Date.parse(readyAt) : options.receivedAtMs,
       createdAtMs: options.receivedAtMs,
     };

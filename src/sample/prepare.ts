@@ -1,6 +1,7 @@
 import { type Network, parcelsFromJson } from '../domain/index.ts';
 import { generateParcels } from '../generate/index.ts';
 import { importParcels } from '../intake/index.ts';
+import { MAX_EVENT_BATCH, recordEvents } from '../journey/index.ts';
 import { localDate } from '../network/index.ts';
 import type { Store } from '../store/index.ts';
 
@@ -51,6 +52,29 @@ export async function prepareSampleHub(store: Store, options: SampleOptions): Pr
       sellerField: 'sellerId',
     });
     parcelsImported = result.imported;
+    // The day's parcels that are ready by now have passed the hub's gate: their receiving scans.
+    const ready = generated.parcels.flatMap((p, i) =>
+      Date.parse(p.readyAt) <= options.nowMs
+        ? [
+            {
+              eventId: `sample-recv:${result.parcelIds[i]}`,
+              code: 'HUB_RECEIVED',
+              parcelId: result.parcelIds[i],
+              eventTime: p.readyAt,
+              place: options.network.hub,
+              measured: { weightG: p.grossWeightG },
+              simulated: true,
+            },
+          ]
+        : [],
+    );
+    for (let i = 0; i < ready.length; i += MAX_EVENT_BATCH)
+      await recordEvents(store, ready.slice(i, i + MAX_EVENT_BATCH), {
+        hubId: options.network.hub,
+        network: options.network,
+        actor: { role: 'system', name: 'sample' },
+        nowMs: options.nowMs,
+      });
   }
 
   for (const key of await store.apiKeys.list()) {

@@ -1,4 +1,16 @@
 import type { INCOTERMS, ParcelStatus, ServiceLevel } from '../domain/parcel.ts';
+import type {
+  ParcelJourneysTable,
+  TrackingContainersTable,
+  TrackingDeparturesTable,
+  TrackingEventsTable,
+  TrackingPlansTable,
+  TrackingRoutesTable,
+  TrackingSequencesTable,
+  WebhookAttemptsTable,
+  WebhookDeliveriesTable,
+  WebhookSubscriptionsTable,
+} from './journey.tables.ts';
 
 /**
  * The store's tables as Kysely sees them: snake_case columns, the same TypeScript types on SQLite and
@@ -13,6 +25,16 @@ export interface Database {
   plans: PlansTable;
   idempotency_keys: IdempotencyKeysTable;
   fx_tables: FxTablesTable;
+  tracking_events: TrackingEventsTable;
+  parcel_journeys: ParcelJourneysTable;
+  tracking_containers: TrackingContainersTable;
+  tracking_departures: TrackingDeparturesTable;
+  tracking_routes: TrackingRoutesTable;
+  tracking_sequences: TrackingSequencesTable;
+  tracking_plans: TrackingPlansTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 /** A marketplace seller. */

@@ -14,6 +14,20 @@ export type {
   IdempotencyRepository,
   NewIdempotencyRecord,
 } from './idempotency.repository.ts';
+export type * from './journey.tables.ts';
+export type {
+  ContainerRow,
+  DepartureRow,
+  EtaGroup,
+  EtaWindowRow,
+  EventRow,
+  JourneyRow,
+  JourneysRepository,
+  JourneyWrite,
+  NewDelivery,
+  ParcelFacts,
+} from './journeys.repository.ts';
+export { EMPTY_JOURNEY } from './journeys.repository.ts';
 export { MIGRATIONS } from './migrations.ts';
 export type {
   NetworkVersion,
@@ -34,3 +48,13 @@ export type { PlanJob, PlanJobPatch, PlansRepository } from './plans.repository.
 export type { SellerRecord, SellersRepository } from './sellers.repository.ts';
 export type { OpenStoreOptions, Repositories, Store } from './store.ts';
 export { openStore } from './store.ts';
+export type {
+  AttemptRow,
+  DeliveryRow,
+  NewWebhookSubscription,
+  WebhookSubscription,
+  WebhookSubscriptionPatch,
+  WebhookSubscriptionWithSecrets,
+  WebhooksRepository,
+} from './webhooks.repository.ts';
+export { publicSubscription } from './webhooks.repository.ts';

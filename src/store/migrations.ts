@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { LandbridgeError } from '../domain/errors.ts';
+import { journeyMigration } from './journey.migration.ts';
 
 /**
  * The store's migrations, in order of their names. One set for both dialects: DDL goes through Kysely's
@@ -159,6 +160,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '2026-12-07-journey': journeyMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

@@ -27,7 +27,7 @@ import type { Database, ParcelsTable } from './database.ts';
 /**
  * A parcel ready to be stored: a validated draft with its id, `readyAtMs` and `createdAtMs` (UTC epoch
  * ms) assigned. The seller comes from the call (a `sellerId` here must name the same one); the status
- * defaults to `received`.
+ * defaults to `announced` (the hub has the data; its receiving scan makes it `received`).
  */
 export type NewParcel = Omit<Parcel, 'sellerId' | 'status'> & {
   readonly sellerId?: string;
@@ -373,7 +373,7 @@ function toRow(sellerId: string, p: NewParcel): ParcelRow {
     id: p.id,
     seller_id: sellerId,
     external_order_id: p.externalOrderId,
-    status: p.status ?? 'received',
+    status: p.status ?? 'announced',
     ready_at_ms: p.readyAtMs,
     created_at_ms: p.createdAtMs,
     promised_delivery_date: p.promisedDeliveryDate,

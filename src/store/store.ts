@@ -5,11 +5,13 @@ import { runTransaction, type StoreContext } from './context.ts';
 import type { Database } from './database.ts';
 import { type FxRepository, fxRepository } from './fx.repository.ts';
 import { type IdempotencyRepository, idempotencyRepository } from './idempotency.repository.ts';
+import { type JourneysRepository, journeysRepository } from './journeys.repository.ts';
 import { migrateToLatest } from './migrations.ts';
 import { type NetworkVersionsRepository, networkVersionsRepository } from './network-versions.repository.ts';
 import { type ParcelsRepository, parcelsRepository } from './parcels.repository.ts';
 import { type PlansRepository, plansRepository } from './plans.repository.ts';
 import { type SellersRepository, sellersRepository } from './sellers.repository.ts';
+import { type WebhooksRepository, webhooksRepository } from './webhooks.repository.ts';
 
 /** The repositories, bound either to the database or to one transaction. */
 export interface Repositories {
@@ -20,6 +22,8 @@ export interface Repositories {
   readonly plans: PlansRepository;
   readonly idempotency: IdempotencyRepository;
   readonly fx: FxRepository;
+  readonly journeys: JourneysRepository;
+  readonly webhooks: WebhooksRepository;
 }
 
 /** An open store: the repositories, the Kysely instance beneath them, and a way to run a transaction. */
@@ -87,5 +91,7 @@ function bindRepositories(ctx: StoreContext): Repositories {
     plans: plansRepository(ctx),
     idempotency: idempotencyRepository(ctx),
     fx: fxRepository(ctx),
+    journeys: journeysRepository(ctx),
+    webhooks: webhooksRepository(ctx),
   };
 }
