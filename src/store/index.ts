@@ -8,6 +8,7 @@ export type { StoreDialect, StoreLocation } from './connect.ts';
 export { DEFAULT_SQLITE_PATH, parseDatabaseUrl, redactDatabaseUrl } from './connect.ts';
 export type { ApiKeyRole, Database, PlanStatus } from './database.ts';
 export { API_KEY_ROLES, PLAN_STATUSES } from './database.ts';
+export type { FxRepository, FxSourceSummary, StoredFxTable } from './fx.repository.ts';
 export type {
   IdempotencyRecord,
   IdempotencyRepository,

@@ -3,6 +3,7 @@ import { type ApiKeysRepository, apiKeysRepository } from './api-keys.repository
 import { connect, parseDatabaseUrl, type StoreDialect } from './connect.ts';
 import { runTransaction, type StoreContext } from './context.ts';
 import type { Database } from './database.ts';
+import { type FxRepository, fxRepository } from './fx.repository.ts';
 import { type IdempotencyRepository, idempotencyRepository } from './idempotency.repository.ts';
 import { type JourneysRepository, journeysRepository } from './journeys.repository.ts';
 import { migrateToLatest } from './migrations.ts';
@@ -20,6 +21,7 @@ export interface Repositories {
   readonly networkVersions: NetworkVersionsRepository;
   readonly plans: PlansRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly fx: FxRepository;
   readonly journeys: JourneysRepository;
   readonly webhooks: WebhooksRepository;
 }
@@ -88,6 +90,7 @@ function bindRepositories(ctx: StoreContext): Repositories {
     networkVersions: networkVersionsRepository(ctx),
     plans: plansRepository(ctx),
     idempotency: idempotencyRepository(ctx),
+    fx: fxRepository(ctx),
     journeys: journeysRepository(ctx),
     webhooks: webhooksRepository(ctx),
   };
