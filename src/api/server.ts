@@ -17,6 +17,7 @@ import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
+import { fxRoutes, fxWarningHook } from './fx.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
@@ -99,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(store));
     idempotency(v1, store);
+    v1.addHook('onSend', fxWarningHook(hub, nowMs));
     await v1.register(networkRoutes(hub));
     await v1.register(parcelsRoutes(store, nowMs));
     await v1.register(quotesRoutes(hub));
@@ -109,6 +111,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(customsRoutes(options.customs, options.customsJob));
     await v1.register(eventsRoutes(store, hub, nowMs));
     await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
+    await v1.register(fxRoutes(store, hub, nowMs));
   });
   // The console: the built SPA, last so that /v1, /docs and /health keep their own answers.
   await app.register(webRoutes());

@@ -13,7 +13,13 @@ import {
   railNotesCsv,
   SellerCustomsProfileSchema,
 } from '../customs/index.ts';
-import { CurrencySchema, LandbridgeError, type Network, problemsFromZod } from '../domain/index.ts';
+import {
+  type CurrencyConverter,
+  CurrencySchema,
+  LandbridgeError,
+  type Network,
+  problemsFromZod,
+} from '../domain/index.ts';
 import { hubProfileOf } from '../eport/filing.ts';
 import { exchangeFolders } from '../eport/folders.ts';
 import { journeyEvents } from '../eport/journey-events.ts';
@@ -36,6 +42,7 @@ export async function customsServiceFor(
   store: Store,
   network: () => Network,
   nowMs: () => number = Date.now,
+  fx?: CurrencyConverter,
 ): Promise<CustomsService> {
   const countries = readCountryCodes();
   const landed = landedFromFiles();
@@ -45,7 +52,7 @@ export async function customsServiceFor(
     codes: { country: (a2) => countries.get(a2) },
     signer: lazySigner(() => signerFromEnv()),
     folders: await exchangeFolders(exchangeDir()),
-    fx: converterFromFiles(),
+    fx: fx ?? converterFromFiles(),
     euMembers: new Set(landed.rules.byDestination.get('DE')?.data.destinations ?? []),
     vagueTerms: readVagueTerms(),
     nowMs,

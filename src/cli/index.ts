@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
 import { customsCommands } from './customs.command.ts';
 import { eventsCommands } from './events.command.ts';
+import { fxCommands } from './fx.command.ts';
 import { generateCommands } from './generate.command.ts';
 import { hsCommands } from './hs.command.ts';
 import { loadCommands } from './load.command.ts';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   customsCommands(program);
   eventsCommands(program);
   hsCommands(program);
+  fxCommands(program);
   return program;
 }
 

@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LandbridgeError } from '../domain/index.ts';
+import { fxConverter } from '../files/index.ts';
 import { PlanParamsSchema, runPlan } from '../jobs/index.ts';
 import { type PlanDocument, planCsv, verifyPlan } from '../plan/index.ts';
-import { activeNetwork, converterFromFiles, landedFromFiles, withStore } from './context.ts';
+import { activeNetwork, fxFromStore, landedFromStore, withStore } from './context.ts';
 import { progressBar } from './progress.ts';
 import { action, intOption } from './run.ts';
 
@@ -66,10 +67,11 @@ export function planCommands(program: Command): void {
             const network = await activeNetwork(store);
             const bar = progressBar('planning');
             const started = performance.now();
-            const doc = await runPlan(store, network, converterFromFiles(), parsed.data, {
+            const landed = await landedFromStore(store);
+            const doc = await runPlan(store, network, fxConverter(landed.fx), parsed.data, {
               ...(opts.seller ? { sellerId: opts.seller } : {}),
               nowMs: Date.now(),
-              landed: landedFromFiles(),
+              landed,
               onProgress: (f) => bar.update(Math.round(f * 100), 100),
             });
             bar.stop();
@@ -119,7 +121,8 @@ export function planCommands(program: Command): void {
             fromMs: fromMs - 86_400_000,
             toMs: fromMs + (doc.horizon.days + 1) * 86_400_000,
           });
-          const check = verifyPlan(network, new Map(stored.map((p) => [p.id, p])), doc, converterFromFiles());
+          const fx = fxConverter((await fxFromStore(store)).tables);
+          const check = verifyPlan(network, new Map(stored.map((p) => [p.id, p])), doc, fx);
           if (check.ok) {
             console.log(
               `${file}: the plan holds — cost ${check.costMinor} recomputed, ${check.claimedCostMinor} claimed (${doc.summary.currency} minor units)`,

@@ -12,8 +12,9 @@ import {
   problemsFromZod,
 } from '../domain/index.ts';
 import { LandedCostRequestSchema } from '../duties/index.ts';
+import { fxConverter } from '../files/index.ts';
 import { QuoteRequestSchema } from '../quote/index.ts';
-import { activeNetwork, converterFromFiles, landedFromFiles, withStore } from './context.ts';
+import { activeNetwork, landedFromStore, withStore } from './context.ts';
 import { action } from './run.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -114,7 +115,8 @@ export function quoteCommands(program: Command): void {
         await withStore(async (store) => {
           const network = await activeNetwork(store);
           const readyMs = Date.parse(parsed.data.readyAt);
-          const hub = new Hub(network, converterFromFiles(), () => readyMs, landedFromFiles());
+          const landed = await landedFromStore(store);
+          const hub = new Hub(network, fxConverter(landed.fx), () => readyMs, landed);
           const answer = answerQuote(hub, parsed.data);
           if (opts.json) {
             console.log(JSON.stringify(answer, null, 2));
@@ -145,14 +147,14 @@ export function quoteCommands(program: Command): void {
     .option('--date <date>', 'import date YYYY-MM-DD')
     .option('--item <hs:qty:value:cur[:origin]>', 'an item (repeatable)', collect)
     .option('--shipping <amount>', 'shipping charged, major units of --costs-currency')
-    .option('--costs-currency <code>', 'currency of shipping', 'USD')
+    .option('--costs-currency <code>', "currency of shipping (default: the first item's currency)")
     .option('--incoterm <DDP|DAP>', 'who pays import charges', 'DAP')
     .option('--channel <postal|express|freight>', 'how it is carried', 'express')
     .option('--weight-g <grams>', 'gross weight (needed where duty depends on weight)')
     .option('--currency <code>', 'currency of the second set of amounts')
     .option('--json', 'print the whole answer as JSON')
     .action(
-      action((opts: Record<string, string | string[] | boolean | undefined>) => {
+      action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
         let raw: unknown;
         if (opts.file) {
           try {
@@ -163,14 +165,27 @@ export function quoteCommands(program: Command): void {
             ]);
           }
         } else {
-          const cur = String(opts.costsCurrency) as Currency;
+          const items = parseItems((opts.item as string[] | undefined) ?? []);
+          // Shipping is in the items' currency unless --costs-currency says otherwise.
+          const cur = (
+            opts.costsCurrency ? String(opts.costsCurrency) : (items[0]?.currency ?? 'USD')
+          ) as Currency;
+          if (!Object.hasOwn(CURRENCY_EXPONENTS, cur))
+            throw new LandbridgeError(
+              'invalid-input',
+              `--costs-currency ${cur} is not a currency Landbridge knows`,
+            );
+          const shippingMinor = opts.shipping ? parseMajor(String(opts.shipping), cur) : undefined;
+          if (opts.shipping && shippingMinor === undefined)
+            throw new LandbridgeError(
+              'invalid-input',
+              `--shipping "${opts.shipping}" is not an amount of ${cur}`,
+            );
           raw = {
             destination: opts.to,
             date: opts.date,
-            items: parseItems((opts.item as string[] | undefined) ?? []),
-            ...(opts.shipping
-              ? { shippingMinor: parseMajor(String(opts.shipping), cur), costsCurrency: cur }
-              : {}),
+            items,
+            ...(shippingMinor !== undefined ? { shippingMinor, costsCurrency: cur } : {}),
             incoterm: opts.incoterm,
             channel: opts.channel,
             ...(opts.weightG ? { grossWeightG: Number(opts.weightG) } : {}),
@@ -184,7 +199,8 @@ export function quoteCommands(program: Command): void {
             'not a valid landed-cost request',
             problemsFromZod(parsed.error, opts.file ? { file: String(opts.file) } : {}),
           );
-        const hub = new Hub({ id: 'none' } as never, converterFromFiles(), Date.now, landedFromFiles());
+        const landed = await withStore((store) => landedFromStore(store));
+        const hub = new Hub({ id: 'none' } as never, fxConverter(landed.fx), Date.now, landed);
         const r = answerLandedCost(hub, parsed.data as never);
         if (opts.json) {
           console.log(JSON.stringify(r, null, 2));
@@ -194,7 +210,9 @@ export function quoteCommands(program: Command): void {
         console.log(
           `${r.destination} on ${r.date}: rule set ${r.ruleSet.id} (${r.ruleSet.name}), ${r.tier.name}`,
         );
-        console.log(`  customs value ${show(r.customsValue.minor, c)} (${r.ruleSet.valueBasis})`);
+        console.log(
+          `  goods ${show(r.goodsValue.minor, c)}, shipping ${show(r.shipping.minor, c)}, customs value ${show(r.customsValue.minor, c)} (${r.ruleSet.valueBasis})`,
+        );
         for (const d of r.duties) {
           console.log(
             `  duty  ${show(d.amount.minor, c).padStart(14)}  ${d.name}${d.rate ? ` ${d.rate}` : ''}${d.hsMatched ? ` (HS ${d.hsMatched})` : ''} — ${d.collector}, paid by ${d.payer}`,
@@ -211,6 +229,11 @@ export function quoteCommands(program: Command): void {
         console.log(
           `  total ${show(r.totals.total.minor, c).padStart(14)}  (buyer at checkout ${show(r.totals.buyerAtCheckout.minor, c)}, at the door ${show(r.totals.buyerAtDoor.minor, c)}, seller ${show(r.totals.seller.minor, c)})`,
         );
+        for (const f of r.fx)
+          console.log(
+            `  FX    ${f.from}→${f.to} ${f.rate}${f.tableDate ? ` (table of ${f.tableDate}: ${f.sources.join('; ')})` : ''}`,
+          );
+        for (const n of r.notes) console.log(`  note: ${n}`);
         console.log(`  source: ${r.ruleSet.sources.map((s) => s.title).join('; ')}`);
       }),
     );

@@ -2,18 +2,15 @@ import type { Command } from 'commander';
 import { buildServer } from '../api/index.ts';
 import { LandbridgeError } from '../domain/index.ts';
 import { TestCustomsResponder } from '../eport/test-responder.ts';
-import { readNetworkFile } from '../files/index.ts';
+import { LiveFx, readDutyRules, readNetworkFile } from '../files/index.ts';
 import { CustomsExchangeJob, PlanRunner } from '../jobs/index.ts';
 import { fileSamplePlan, prepareSampleHub } from '../sample/index.ts';
-import {
-  activeNetwork,
-  converterFromFiles,
-  landedFromFiles,
-  SAMPLE_NETWORK_FILE,
-  storeFromEnv,
-} from './context.ts';
+import { activeNetwork, DUTIES_DIR, fxFromStore, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
 import { customsServiceFor } from './customs.command.ts';
 import { action } from './run.ts';
+
+/** How often the server looks for newly imported exchange rates. */
+const FX_RELOAD_MS = 60_000;
 
 function port(): number {
   const text = process.env.PORT ?? '8080';
@@ -50,9 +47,18 @@ export function serveCommand(program: Command): void {
           for (const s of sample.sellerKeys)
             console.log(`  ${s.sellerId.padEnd(22)}  ${s.key}   (${s.name})`);
         }
-        const fx = converterFromFiles();
-        const landed = landedFromFiles();
-        const customs = await customsServiceFor(store, () => network);
+        // Rate tables the server swaps when `landbridge fx import` / `fx update` stores new ones.
+        const initial = await fxFromStore(store);
+        const live = new LiveFx(initial.tables, initial.importedAtMs);
+        const fx = live.converter;
+        const rules = readDutyRules(DUTIES_DIR);
+        const landed = {
+          rules,
+          get fx() {
+            return live.tables;
+          },
+        };
+        const customs = await customsServiceFor(store, () => network, Date.now, fx);
         // The sample hub has no E-port: the TEST CUSTOMS RESPONDER (not customs) answers its out folder.
         const customsJob = new CustomsExchangeJob({
           store,
@@ -72,8 +78,20 @@ export function serveCommand(program: Command): void {
           customsJob,
         });
         const runner = new PlanRunner(store, () => network, fx, Date.now, 250, landed, {
-          fxTables: landed.fx,
+          get fxTables() {
+            return live.tables;
+          },
         });
+        const fxRefresh = setInterval(() => {
+          void (async () => {
+            const latest = await store.fx.lastImportedAtMs();
+            if (latest === undefined || latest === live.importedAtMs) return;
+            const next = await fxFromStore(store);
+            live.set(next.tables, next.importedAtMs);
+            console.log(`Exchange rates reloaded: newest reference table ${next.tables.days.at(-1)?.date}.`);
+          })().catch(() => {});
+        }, FX_RELOAD_MS);
+        fxRefresh.unref();
         await runner.start();
         customsJob.start();
         if (opts.sample && (await store.plans.list()).every((p) => p.status === 'failed')) {
@@ -91,6 +109,7 @@ export function serveCommand(program: Command): void {
             .catch((e: Error) => console.error(`Customs (sample): ${e.message}`));
         const close = async () => {
           await customsJob.stop();
+          clearInterval(fxRefresh);
           await runner.stop();
           await app.close();
           await store.close();

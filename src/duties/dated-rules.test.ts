@@ -332,7 +332,8 @@ const cases: Case[] = [
     ruleSet: 'us-2026-02-24',
     tier: 'standard',
     duty: 680,
-    fees: 262,
+    // FY2026 informal-entry MPF, USD 2.69 from 2025-10-01 (90 FR 34665).
+    fees: 269,
   },
   {
     name: 'US 2026-07-23: last day of Section 122',
@@ -434,7 +435,8 @@ const cases: Case[] = [
     tier: 'standard',
     duty: 10_000,
     vat: 16_500,
-    fees: 4924,
+    // Import Entry Transaction Fee NZD 53.44 (from 2025-07-01) and biosecurity levy NZD 19.98.
+    fees: 7342,
   },
   // Japan, JPY 10,000 of customs value (60 % of the retail price).
   {

@@ -5,13 +5,30 @@
  * {@link parseFxTables}, then asks {@link landedCost}.
  */
 export {
+  ecbDate,
+  FX_SOURCE_IDS,
+  type FxFileProblem,
+  type FxSourceId,
+  type ImportedFxTable,
+  parseEcbCsv,
+  parseEcbXml,
+  parseFxFile,
+  parseRateCsv,
+  type ReadFxFileResult,
+} from './ecb-files.ts';
+export {
   convert,
   type FxConversion,
+  type FxFileInput,
   FxFileSchema,
   type FxMissing,
+  type FxRateSource,
   type FxSource,
   type FxTables,
   fxDayOn,
+  OFFICIAL_FX_SOURCES,
+  type OfficialFxSource,
+  officialFxDayOn,
   type ParseFxResult,
   parseFxTables,
 } from './fx.ts';
@@ -31,6 +48,15 @@ export {
 } from './landed-cost.ts';
 export { formatRateBp, parseMoneyText, parseRateText } from './notation.ts';
 export { landedCostRequestForParcel, type ParcelCostOptions } from './parcel.ts';
+export {
+  ecbSource,
+  euCustomsTables,
+  FX_STALE_AFTER_DAYS,
+  type FxFreshness,
+  fxFreshness,
+  mergeFxDocument,
+  penultimateWednesday,
+} from './rate-tables.ts';
 export { type LandedCostRequest, LandedCostRequestSchema } from './request.ts';
 export {
   CHANNELS,

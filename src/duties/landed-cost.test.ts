@@ -5,7 +5,7 @@ import { type LandedCostFailure, type LandedCostResult, landedCost } from './lan
 import { landedCostRequestForParcel } from './parcel.ts';
 import { type LandedCostRequest, LandedCostRequestSchema } from './request.ts';
 import { loadDutyRules, loadFx } from './rule-files.fixture.ts';
-import { parseDutyRules } from './schema.ts';
+import { DutyComponentSchema, parseDutyRules } from './schema.ts';
 
 const rules = loadDutyRules();
 const fx = loadFx();
@@ -279,7 +279,25 @@ describe('United States: duties by origin, date and channel', () => {
   });
 
   it('charges the informal-entry processing fee on non-postal entries', () => {
-    expect(tee('2026-11-24').fees.map((f) => [f.id, f.amount.minor])).toEqual([['us-mpf-informal', 262]]);
+    expect(tee('2026-11-24').fees.map((f) => [f.id, f.amount.minor])).toEqual([
+      ['us-mpf-informal-fy2026', 269],
+    ]);
+  });
+
+  it('dates the informal-entry processing fee by US fiscal year (1 October): 2.37, 2.53, 2.62, 2.69', () => {
+    // Above the USD 800 de minimis before 2025, so the consignment is entered and pays the fee.
+    const mpf = (date: string) => {
+      const r = ok({ destination: 'US', date, items: [item('610910', 100_000, 'USD')] });
+      return r.fees.map((f) => [f.id, f.amount.minor]);
+    };
+    expect(mpf('2023-09-30')).toEqual([['us-mpf-informal-fy2023', 237]]);
+    expect(mpf('2023-10-01')).toEqual([['us-mpf-informal-fy2024', 253]]);
+    expect(mpf('2024-09-30')).toEqual([['us-mpf-informal-fy2024', 253]]);
+    expect(mpf('2024-10-01')).toEqual([['us-mpf-informal-fy2025', 262]]);
+    expect(mpf('2025-09-30')).toEqual([['us-mpf-informal-fy2025', 262]]);
+    expect(mpf('2025-10-01')).toEqual([['us-mpf-informal-fy2026', 269]]);
+    const fy2026 = ok({ destination: 'US', date: '2025-10-01', items: [item('610910', 100_000, 'USD')] });
+    expect(fy2026.fees[0]?.source.url).toContain('FR-2025-07-23');
   });
 });
 
@@ -364,7 +382,56 @@ describe('Brazil: Remessa Conforme with ICMS "por dentro"', () => {
     expect(at.duties[0]?.rate).toBe('20%');
     expect(over.tier.id).toBe('certified-up-to-3000');
     expect(over.duties[0]).toMatchObject({ rate: '60%' });
-    expect(over.duties[0]?.note).toMatch(/deducting USD 20.00/);
+    expect(over.duties[0]?.note).toBe('60% of the base less USD 20.00 deducted from the duty');
+    // The tax is continuous at USD 50: 20 % of 50.00 is USD 10.00, 60 % of 50.01 less 20 is USD 10.006.
+    const jump = dutyMinor(over) - dutyMinor(at);
+    expect(jump).toBeGreaterThanOrEqual(0);
+    expect(jump).toBeLessThan(10);
+  });
+
+  it('USD 100 to São Paulo: import tax 60 % of the value less USD 20 of tax (Portaria MF 1.086/2024), ICMS on it', () => {
+    const r = ok({
+      destination: 'BR',
+      subdivision: 'BR-SP',
+      date: '2026-11-24',
+      items: [item('610910', 10_000, 'USD')],
+    });
+    const value = convert(10_000, 'USD', 'BRL', '2026-11-24', fx);
+    const deduction = convert(2_000, 'USD', 'BRL', '2026-11-24', fx);
+    if (!value.ok || !deduction.ok) throw new Error('no USD/BRL rate');
+    // BRL 565.65 at the table's 5.6565: 339.39 - 113.13 = 226.26 (not 60 % of 565.65 - 113.13 = 271.51).
+    expect(value.minor).toBe(56_565);
+    expect(dutyMinor(r)).toBe(Math.round(value.minor * 0.6) - deduction.minor);
+    expect(dutyMinor(r)).toBe(22_626);
+    // ICMS 17 % "por dentro" on customs value plus import tax: (565.65 + 226.26) / 0.83 × 0.17 = 162.20.
+    expect(vatMinor(r)).toBe(Math.round(((56_565 + 22_626) / 0.83) * 0.17));
+  });
+
+  it('before 2024-08-01 there was no deduction: 60 % of the whole value above USD 50 (Portaria MF 612/2023)', () => {
+    const before = ok({ destination: 'BR', date: '2024-07-31', items: [item('610910', 10_000, 'USD')] });
+    const after = ok({ destination: 'BR', date: '2024-08-01', items: [item('610910', 10_000, 'USD')] });
+    expect(before.ruleSet.id).toBe('br-2023-08-01');
+    expect(before.tier.id).toBe('certified-up-to-3000');
+    const v = (date: string, minor: number) => {
+      const c = convert(minor, 'USD', 'BRL', date, fx);
+      if (!c.ok) throw new Error('no USD/BRL rate');
+      return c.minor;
+    };
+    expect(dutyMinor(before)).toBe(Math.round(v('2024-07-31', 10_000) * 0.6));
+    expect(before.duties[0]?.note).toBeUndefined();
+    expect(dutyMinor(after)).toBe(Math.round(v('2024-08-01', 10_000) * 0.6) - v('2024-08-01', 2_000));
+  });
+
+  it('refuses a rule file that deducts from the base: the deduction is from the tax', () => {
+    const parsed = DutyComponentSchema.safeParse({
+      kind: 'ad-valorem',
+      name: 'II',
+      rate: '60%',
+      deduction: 'USD 20.00',
+      source: 's',
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/write deductedFromDuty/);
   });
 
   it('sends consignments over USD 3,000 to a formal import it does not model, saying so', () => {
@@ -654,5 +721,59 @@ describe('HS codes that do not exist are refused by name, everywhere', () => {
       'tariffs.t.rates.2.hs: 61099900 is not an HS 2022 code',
       'ruleSets.0.tiers.0.duties.0.exceptHs.0: 9999 is not an HS 2022 code',
     ]);
+  });
+});
+
+describe('fees are dated like every other rule', () => {
+  it('Australia: one import processing charge for sea, air and post since 2016, AUD 50 below AUD 10,000, AUD 152 from it', () => {
+    const fees = (channel: 'freight' | 'postal', aud: number) =>
+      ok({ destination: 'AU', date: '2026-11-24', channel, items: [item('610910', aud, 'AUD')] }).fees.map(
+        (f) => [f.id, f.amount.minor],
+      );
+    expect(fees('freight', 500_000)).toEqual([['au-ipc', 5000]]);
+    expect(fees('postal', 500_000)).toEqual([['au-ipc', 5000]]);
+    expect(fees('freight', 999_999)).toEqual([['au-ipc', 5000]]);
+    expect(fees('freight', 1_000_000)).toEqual([['au-ipc-10000', 15_200]]);
+  });
+
+  it('New Zealand: the import entry transaction fee of each period (2024-07-01, 2025-07-01)', () => {
+    const ietf = (date: string) =>
+      ok({ destination: 'NZ', date, items: [item('610910', 200_000, 'NZD')] }).fees.find((f) =>
+        f.id.startsWith('nz-ietf'),
+      )?.amount.minor;
+    expect(ietf('2024-06-30')).toBe(3303);
+    expect(ietf('2024-07-01')).toBe(4008);
+    expect(ietf('2025-06-30')).toBe(4008);
+    expect(ietf('2025-07-01')).toBe(5344);
+  });
+});
+
+describe('zero-value items say what the rule does with them', () => {
+  it('Germany from 2026-07-01: a zero-value item of a new subheading still costs EUR 3 and the VAT on it, and the answer says why', () => {
+    const r = ok({
+      destination: 'DE',
+      date: '2026-11-24',
+      items: [item('610910', 2000), item('950300', 0)],
+    });
+    expect(dutyMinor(r)).toBe(600);
+    expect(r.notes.some((n) => n.startsWith('items.1 (HS 950300) declared at zero value'))).toBe(true);
+    expect(
+      r.notes.some((n) =>
+        n.startsWith('EU from 2026-07-01: the EUR 3 per distinct subheading is due whatever'),
+      ),
+    ).toBe(true);
+  });
+
+  it('no note when every item has a value', () => {
+    const r = ok({ destination: 'DE', date: '2026-11-24', items: [item('610910', 2000)] });
+    expect(r.notes.some((n) => n.includes('zero value'))).toBe(false);
+  });
+
+  it('before 2026-07-01 the relief covers it and the note says a business consignment is not a gift', () => {
+    const r = ok({ destination: 'DE', date: '2026-06-30', items: [item('950300', 0)] });
+    expect(dutyMinor(r)).toBe(0);
+    expect(
+      r.notes.some((n) => n.startsWith('EU: goods a business sells, or sends free, are not gifts')),
+    ).toBe(true);
   });
 });

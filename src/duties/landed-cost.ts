@@ -1,12 +1,13 @@
 import { type Currency, formatMinor, type Money } from '../domain/money.ts';
 import type { ParcelItem } from '../domain/parcel.ts';
 import { checkDeclaredHsCode } from '../hs/index.ts';
-import { convert, type FxSource, type FxTables } from './fx.ts';
+import { convert, type FxRateSource, type FxSource, type FxTables } from './fx.ts';
 import { formatRateBp } from './notation.ts';
 import type { LandedCostRequest } from './request.ts';
 import {
   allocate,
   applyRate,
+  compare,
   type Fraction,
   floorToStep,
   fraction,
@@ -138,6 +139,12 @@ export interface FxUsed {
   readonly to: Currency;
   readonly rate: string;
   readonly tableDate?: string;
+  /** Whose rates: the reference rates, or the customs administration's the rule set names. */
+  readonly rateSource: FxRateSource;
+  /** The rule set's own rate source, when it had no table in force and the reference rates were used. */
+  readonly asked?: FxRateSource;
+  /** `customs`: for the assessment; `display`: for the answer's second currency. */
+  readonly purpose: 'customs' | 'display';
   readonly sources: readonly string[];
 }
 
@@ -266,17 +273,31 @@ function sourceRef(book: DutyRuleBook, id: string): SourceRef {
   return { id: s.id, title: s.title, ...(s.url ? { url: s.url } : {}), date: s.date, kind: s.kind };
 }
 
-function toCurrency(ctx: Context, amountMinor: number, from: Currency, to: Currency): number {
+/**
+ * Converts for the customs assessment (values, thresholds, fees) with the rule set's rate source, or, with
+ * `display`, for the answer's second currency with the reference rates.
+ */
+function toCurrency(
+  ctx: Context,
+  amountMinor: number,
+  from: Currency,
+  to: Currency,
+  purpose: 'customs' | 'display' = 'customs',
+): number {
   if (from === to) return amountMinor;
-  const c = convert(amountMinor, from, to, ctx.date, ctx.fx);
+  const asked: FxRateSource = purpose === 'customs' ? (ctx.ruleSet.fxSource ?? 'reference') : 'reference';
+  const c = convert(amountMinor, from, to, ctx.date, ctx.fx, asked);
   if (!c.ok) throw new Stop(c);
-  const key = `${from}->${to}`;
+  const key = `${from}->${to}|${purpose}`;
   if (!ctx.fxUsed.has(key)) {
     ctx.fxUsed.set(key, {
       from,
       to,
       rate: c.rate,
       ...(c.tableDate ? { tableDate: c.tableDate } : {}),
+      rateSource: c.rateSource,
+      ...(c.fellBack ? { asked } : {}),
+      purpose,
       sources: c.sources.map((s: FxSource) => s.title),
     });
   }
@@ -541,14 +562,19 @@ function consignmentDraft(
     eligible.reduce((s, i) => s + parts.reduce((t, p) => t + partOfLine(p, lines, i), 0n), 0n);
   switch (component.kind) {
     case 'ad-valorem': {
-      let base = floorToStep(baseOf(component.of), ctx.ruleSet.rounding.baseStepMinor);
+      const base = floorToStep(baseOf(component.of), ctx.ruleSet.rounding.baseStepMinor);
       let note: string | undefined;
-      if (component.deduction) {
-        const d = BigInt(moneyIn(ctx, component.deduction));
-        base = base > d ? base - d : 0n;
-        note = `base after deducting ${component.deduction.currency} ${formatMinor(component.deduction.amountMinor, component.deduction.currency)}`;
-      }
       let exact = applyRate(base, component.rate);
+      const deducted = component.deductedFromDuty;
+      if (deducted) {
+        // The deduction comes off the duty, in the rule set's currency at the day's rate.
+        const d = fraction(moneyIn(ctx, deducted));
+        exact =
+          compare(exact, d) > 0
+            ? { num: exact.num * d.den - d.num * exact.den, den: exact.den * d.den }
+            : fraction(0);
+        note = `${formatRateBp(component.rate)} of the base less ${deducted.currency} ${formatMinor(deducted.amountMinor, deducted.currency)} deducted from the duty`;
+      }
       if (component.minimumPerKg) {
         const perKg = moneyIn(ctx, component.minimumPerKg);
         const floor = mul(fraction(perKg), fraction(requireWeight(ctx), 1000));
@@ -684,6 +710,9 @@ function feeDrafts(ctx: Context, tier: Tier, conditional: boolean): FeeDraft[] {
     if (fee.channels && !fee.channels.includes((ctx.request.channel ?? 'express') as Channel)) continue;
     if (fee.tiers && !fee.tiers.includes(tier.id)) continue;
     if (fee.maxValue && !withinThreshold(ctx, fee.maxValue)) continue;
+    // Below the minimum: within the same amount with the bound's inclusiveness flipped.
+    if (fee.minValue && withinThreshold(ctx, { ...fee.minValue, inclusive: !fee.minValue.inclusive }))
+      continue;
     const count =
       fee.per === 'consignment'
         ? 1
@@ -783,6 +812,19 @@ function compute(ctx: Context): LandedCostResult {
     });
   }
   const notes: string[] = [...ruleSet.notes];
+  const zeroValued = request.items.flatMap((item, i) => (item.unitValueMinor === 0 ? [i] : []));
+  if (zeroValued.length > 0) {
+    const which = zeroValued
+      .map((i) => `items.${i} (HS ${(request.items[i] as ParcelItem).hsCode})`)
+      .join(', ');
+    notes.push(
+      `${which} declared at zero value: charges on value are nil for ${zeroValued.length === 1 ? 'it' : 'them'}, ` +
+        'but flat charges per item, subheading or consignment still apply, and for goods a business sells or sends ' +
+        'free customs may determine a value of its own; a gift relief, where one exists, is for consignments ' +
+        'between private persons',
+    );
+    if (ruleSet.zeroValueNote) notes.push(ruleSet.zeroValueNote);
+  }
   const lines = lineValues(ctx);
 
   // Duties: tariff lines first (top-up additional duties need their rates), then additional, then flat.
@@ -945,7 +987,7 @@ function compute(ctx: Context): LandedCostResult {
   const answerCurrency = request.currency ?? ruleSet.currency;
   const amount = (minor: bigint): LandedAmount => {
     const m = toSafeNumber(minor);
-    return { minor: m, answerMinor: toCurrency(ctx, m, ruleSet.currency, answerCurrency) };
+    return { minor: m, answerMinor: toCurrency(ctx, m, ruleSet.currency, answerCurrency, 'display') };
   };
   const totals = { all: emptyTotals(), checkout: 0n, door: 0n, seller: 0n };
   const record = (collector: Collector, payer: 'buyer' | 'seller', value: bigint) => {
@@ -1042,6 +1084,16 @@ function compute(ctx: Context): LandedCostResult {
   const customsValueTotal = lines.customsValue.reduce((a, b) => a + b, 0n);
 
   for (const used of ctx.fxUsed.values()) {
+    if (used.asked && used.purpose === 'customs') {
+      notes.push(
+        `${used.from}/${used.to}: ${ruleSet.id} assesses at the ${used.asked} rates, and none were in force on ${ctx.date}: ` +
+          `converted at the reference rate of ${used.tableDate ?? ctx.date} instead (` +
+          (used.asked === 'eu-customs'
+            ? 'the EU customs rate of a month is the ECB rate of the penultimate Wednesday of the month before: landbridge fx import or fx update brings it'
+            : `import the ${used.asked} table with landbridge fx import --source ${used.asked}`) +
+          ')',
+      );
+    }
     if (used.tableDate && daysBetween(used.tableDate, ctx.date) > STALE_FX_DAYS) {
       notes.push(
         `${used.from}/${used.to} converted at the rate of ${used.tableDate}, the latest in the FX table, ` +

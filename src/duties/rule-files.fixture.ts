@@ -29,7 +29,7 @@ export function loadDutyRules(): DutyRules {
   return result.rules;
 }
 
-/** data/fx/rates.yaml parsed. */
+/** data/fx/rates.yaml parsed, not yet validated. */
 export function readFxDocument(): unknown {
   return parse(readFileSync(fxFile, 'utf8')) as unknown;
 }

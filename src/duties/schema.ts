@@ -3,7 +3,7 @@ import { CountrySchema, DateSchema, IdSchema } from '../domain/codes.ts';
 import type { Problem } from '../domain/errors.ts';
 import { CurrencySchema } from '../domain/money.ts';
 import type { HsNomenclature } from '../hs/index.ts';
-import { SOURCE_KINDS } from './fx.ts';
+import { OFFICIAL_FX_SOURCES, SOURCE_KINDS } from './fx.ts';
 import { MoneyTextSchema, RateTextSchema } from './notation.ts';
 import { ROUNDING_MODES } from './rounding.ts';
 
@@ -163,6 +163,8 @@ export const FeeSchema = z
     /** Tier ids the fee applies in; all tiers when absent. */
     tiers: z.array(IdSchema).optional(),
     maxValue: ThresholdSchema.optional(),
+    /** Charged only from this value up (at least `amount`; more than it with `inclusive: false`). */
+    minValue: ThresholdSchema.optional(),
     /** Charged only when some duty or tax is collected at import (a clearance fee on taxed parcels). */
     onlyIfCollectedAtImport: z.boolean().default(false),
     note: z.string().optional(),
@@ -183,8 +185,15 @@ export const DutyComponentSchema = z.discriminatedUnion('kind', [
     kind: z.literal('ad-valorem'),
     ...ComponentSource,
     rate: RateTextSchema,
-    /** Subtracted from the base before the rate (Brazil: USD 20). */
-    deduction: MoneyTextSchema.optional(),
+    /**
+     * Deducted from the duty the rate gives, never below zero (Brazil's "parcela a deduzir do imposto",
+     * USD 20 above USD 50 from 2024-08-01: 60 % of the value less USD 20 of tax).
+     */
+    deductedFromDuty: MoneyTextSchema.optional(),
+    /** Refused: a deduction from the base is not a rule we know; write `deductedFromDuty`. */
+    deduction: z
+      .never({ error: 'write deductedFromDuty: Brazil deducts USD 20 from the tax, not from its base' })
+      .optional(),
     /** Floor per kilogram of gross weight (EAEU 2026: EUR 1/kg). */
     minimumPerKg: MoneyTextSchema.optional(),
     of: z.array(z.enum(VALUE_PARTS)).min(1).default(['customs-value']),
@@ -281,10 +290,21 @@ export const RuleSetSchema = z.object({
   /** Currency duties and taxes are assessed in. */
   currency: CurrencySchema,
   valueBasis: z.enum(VALUE_BASES),
+  /**
+   * Whose exchange rates the assessment uses: the reference rates (default), or the customs
+   * administration's (`eu-customs` monthly rates, `cbp-certified`), with the reference rates as the
+   * fallback, said in a note, where none are in force.
+   */
+  fxSource: z.enum(OFFICIAL_FX_SOURCES).optional(),
   /** Share of the price that is the customs value (Japan, personal use: 60 %). */
   goodsValueFactor: RateTextSchema.optional(),
   rounding: RuleRoundingSchema.default({ mode: 'half-up', stepMinor: 1, baseStepMinor: 1, scope: 'line' }),
   notes: z.array(z.string()).default([]),
+  /**
+   * What this rule set does with an item declared at zero value (a "gift" or a free sample): shown in the
+   * answer whenever an item has no value, beside the engine's general note.
+   */
+  zeroValueNote: z.string().min(1).optional(),
   tiers: z.array(TierSchema).min(1),
 });
 export type RuleSet = z.infer<typeof RuleSetSchema>;

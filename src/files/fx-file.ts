@@ -1,27 +1,55 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type CurrencyConverter, LandbridgeError } from '../domain/index.ts';
-import { convert, type FxTables, parseFxTables } from '../duties/index.ts';
+import {
+  convert,
+  type FxFileInput,
+  type FxTables,
+  type ImportedFxTable,
+  mergeFxDocument,
+  parseFxTables,
+} from '../duties/index.ts';
 
-/** Reads the dated reference-rate table (`data/fx/rates.yaml`). */
-export function readFxFile(path: string): FxTables {
-  let raw: unknown;
+/** Reads the shipped rate tables (`data/fx/rates.yaml`) as a document, not yet validated. */
+export function readFxDocument(path: string): FxFileInput {
   try {
-    raw = parse(readFileSync(path, 'utf8'));
+    return parse(readFileSync(path, 'utf8')) as FxFileInput;
   } catch (e) {
     throw new LandbridgeError('invalid-input', `cannot read ${path}`, [
       { where: { file: path }, why: (e as Error).message },
     ]);
   }
-  const parsed = parseFxTables(raw);
+}
+
+function parsedOrThrow(doc: unknown, what: string): FxTables {
+  const parsed = parseFxTables(doc);
   if (!parsed.ok) {
     throw new LandbridgeError(
       'invalid-input',
-      `${path} is not a valid rate table`,
-      parsed.problems.map((p) => ({ where: { file: path, field: p.field }, why: p.why })),
+      `${what} is not a valid rate table`,
+      parsed.problems.map((p) => ({ where: { file: what, field: p.field }, why: p.why })),
     );
   }
   return parsed.fx;
+}
+
+/** Reads the dated reference-rate table (`data/fx/rates.yaml`). */
+export function readFxFile(path: string): FxTables {
+  return parsedOrThrow(readFxDocument(path), path);
+}
+
+/**
+ * The shipped tables with the imported ones (the store's `fx_tables`): imported ECB days become reference
+ * tables and give the EU's monthly customs rates; imported customs tables are added by source.
+ * `importedOn` (YYYY-MM-DD) is the day the imports are cited as read.
+ */
+export function fxTablesWithImports(
+  shippedPath: string,
+  imported: readonly ImportedFxTable[],
+  importedOn: string,
+): FxTables {
+  if (imported.length === 0) return readFxFile(shippedPath);
+  return parsedOrThrow(mergeFxDocument(readFxDocument(shippedPath), imported, importedOn), shippedPath);
 }
 
 /**
@@ -42,4 +70,37 @@ export function fxConverter(tables: FxTables): CurrencyConverter {
       return value;
     },
   };
+}
+
+/**
+ * Rate tables that a running server can swap when new ones are imported (`landbridge fx update` in another
+ * process): `converter` and `tables` always answer with the current ones. Hand `converter` and an object
+ * whose `fx` getter reads `tables` to whatever was built with fixed tables (the hub, the plan runner).
+ */
+export class LiveFx {
+  #tables: FxTables;
+  #converter: CurrencyConverter;
+  /** Instant of the newest import the tables include (UTC epoch ms), to tell when to reload. */
+  importedAtMs: number | undefined;
+
+  constructor(tables: FxTables, importedAtMs?: number) {
+    this.#tables = tables;
+    this.#converter = fxConverter(tables);
+    this.importedAtMs = importedAtMs;
+  }
+
+  get tables(): FxTables {
+    return this.#tables;
+  }
+
+  /** A converter that always uses the current tables. */
+  readonly converter: CurrencyConverter = {
+    convert: (amountMinor, from, to, date) => this.#converter.convert(amountMinor, from, to, date),
+  };
+
+  set(tables: FxTables, importedAtMs?: number): void {
+    this.#tables = tables;
+    this.#converter = fxConverter(tables);
+    this.importedAtMs = importedAtMs;
+  }
 }

@@ -10,6 +10,6 @@ export {
 } from './customs-files.ts';
 export { readDutyRules } from './duty-files.ts';
 export { readEventFile } from './event-file.ts';
-export { fxConverter, readFxFile } from './fx-file.ts';
+export { fxConverter, fxTablesWithImports, LiveFx, readFxDocument, readFxFile } from './fx-file.ts';
 export { parseNetworkText, readNetworkFile } from './network-file.ts';
 export { readParcelFile } from './parcel-file.ts';

@@ -24,8 +24,12 @@ const boxes = (n: number, extra: Partial<LoadBox>, prefix = 'b', dims = [700, 50
     ...extra,
   }));
 
-function expectValid(request: LoadRequest, support: SupportRule, timeLimitMs = 500) {
-  const plan = loadContainer(request, { support, timeLimitMs });
+function expectValid(request: LoadRequest, support: SupportRule, timeLimitMs = 500, maxRounds?: number) {
+  const plan = loadContainer(request, {
+    support,
+    timeLimitMs,
+    ...(maxRounds === undefined ? {} : { maxRounds }),
+  });
   const check = checkLoadPlan(request, plan, support);
   expect(check.problems).toEqual([]);
   expect(plan.placements.length + plan.unplaced.length).toBe(request.boxes.length);
@@ -41,7 +45,9 @@ describe('loadContainer on BR instances', () => {
   ] as const)
     for (const support of ['none', 'full'] as const)
       it(`loads BR${cls} problem ${index + 1} (${support} support) into a checker-valid plan above 85 %`, () => {
-        const plan = expectValid(br(cls, index), support, 700);
+        // A fixed effort (one beam round) rather than a time budget: the figure must not depend on how
+        // busy the machine is (under load a 700 ms budget ended at the greedy load, 83 % on BR12).
+        const plan = expectValid(br(cls, index), support, 120_000, 1);
         expect(plan.volumeUtilisation).toBeGreaterThan(0.85);
       });
 });

@@ -25,6 +25,7 @@ export interface Database extends CustomsTables {
   network_versions: NetworkVersionsTable;
   plans: PlansTable;
   idempotency_keys: IdempotencyKeysTable;
+  fx_tables: FxTablesTable;
   tracking_events: TrackingEventsTable;
   parcel_journeys: ParcelJourneysTable;
   tracking_containers: TrackingContainersTable;
@@ -137,4 +138,21 @@ export interface IdempotencyKeysTable {
   status_code: number;
   response_body: string;
   created_at_ms: number;
+}
+
+/** An imported exchange-rate table: one source, day and base. Global (no hub): see migration 2026-12-07-fx. */
+export interface FxTablesTable {
+  /** `ecb`, `eu-customs` or `cbp-certified`. */
+  source: string;
+  /** YYYY-MM-DD, the first day the rates are for. */
+  date: string;
+  /** ISO 4217 currency the rates are quoted against. */
+  base: string;
+  /** YYYY-MM-DD, the last day in force, for period tables. */
+  valid_to: string | null;
+  /** JSON object currency → decimal text (units per one `base`). */
+  rates: string;
+  /** File name or URL the table was read from. */
+  origin: string;
+  imported_at_ms: number;
 }

@@ -20,6 +20,7 @@ export type {
 } from './customs.repository.ts';
 export type { ApiKeyRole, Database, PlanStatus } from './database.ts';
 export { API_KEY_ROLES, PLAN_STATUSES } from './database.ts';
+export type { FxRepository, FxSourceSummary, StoredFxTable } from './fx.repository.ts';
 export type {
   IdempotencyRecord,
   IdempotencyRepository,

@@ -137,6 +137,31 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
     },
   },
   '2026-12-07-customs': customsMigration,
+  /**
+   * Imported exchange-rate tables (ECB reference rates, customs administrations' rates). Global, with no
+   * hub_id: a published rate of a day is one public fact for every hub, and a copy per hub would let two
+   * hubs disagree about it.
+   */
+  '2026-12-07-fx': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('fx_tables')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('date', 'text', (c) => c.notNull())
+        .addColumn('base', 'text', (c) => c.notNull())
+        .addColumn('valid_to', 'text')
+        .addColumn('rates', 'text', (c) => c.notNull())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('imported_at_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('fx_tables_pk', ['source', 'date', 'base'])
+        .execute();
+      await db.schema
+        .createIndex('fx_tables_imported_idx')
+        .on('fx_tables')
+        .column('imported_at_ms')
+        .execute();
+    },
+  },
   '2026-12-07-journey': journeyMigration,
 };
 

@@ -4,6 +4,7 @@ import { connect, parseDatabaseUrl, type StoreDialect } from './connect.ts';
 import { runTransaction, type StoreContext } from './context.ts';
 import { type CustomsRepository, customsRepository } from './customs.repository.ts';
 import type { Database } from './database.ts';
+import { type FxRepository, fxRepository } from './fx.repository.ts';
 import { type IdempotencyRepository, idempotencyRepository } from './idempotency.repository.ts';
 import { type JourneysRepository, journeysRepository } from './journeys.repository.ts';
 import { migrateToLatest } from './migrations.ts';
@@ -22,6 +23,7 @@ export interface Repositories {
   readonly plans: PlansRepository;
   readonly idempotency: IdempotencyRepository;
   readonly customs: CustomsRepository;
+  readonly fx: FxRepository;
   readonly journeys: JourneysRepository;
   readonly webhooks: WebhooksRepository;
 }
@@ -91,6 +93,7 @@ function bindRepositories(ctx: StoreContext): Repositories {
     plans: plansRepository(ctx),
     idempotency: idempotencyRepository(ctx),
     customs: customsRepository(ctx),
+    fx: fxRepository(ctx),
     journeys: journeysRepository(ctx),
     webhooks: webhooksRepository(ctx),
   };
