@@ -9,10 +9,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
+import type { CustomsService } from '../eport/service.ts';
 import { shippedHsIndex } from '../files/hs-files.ts';
 import type { HsIndex } from '../hs/index.ts';
+import type { CustomsExchangeJob } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
+import { customsRoutes } from './customs.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { fxRoutes, fxWarningHook } from './fx.routes.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -40,6 +43,9 @@ export interface ServerOptions {
   readonly logger?: boolean;
   /** The clock, UTC epoch ms; injected so tests can fix it. */
   readonly nowMs?: () => number;
+  /** Customs filing and the E-port exchange; without it /v1/customs answers 503. */
+  readonly customs?: CustomsService;
+  readonly customsJob?: CustomsExchangeJob;
   /** HS 2022 nomenclature and classifier for /v1/hs; the shipped one (built on first use) by default. */
   readonly hsIndex?: HsIndex;
 }
@@ -102,6 +108,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(landedCostRoutes(hub));
     await v1.register(statsRoutes(store, hub, nowMs));
     await v1.register(loadPlansRoutes(hub));
+    await v1.register(customsRoutes(options.customs, options.customsJob));
     await v1.register(eventsRoutes(store, hub, nowMs));
     await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
     await v1.register(fxRoutes(store, hub, nowMs));

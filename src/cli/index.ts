@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { adminCommands } from './admin.command.ts';
+import { customsCommands } from './customs.command.ts';
 import { eventsCommands } from './events.command.ts';
 import { fxCommands } from './fx.command.ts';
 import { generateCommands } from './generate.command.ts';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   quoteCommands(program);
   loadCommands(program);
   adminCommands(program);
+  customsCommands(program);
   eventsCommands(program);
   hsCommands(program);
   fxCommands(program);

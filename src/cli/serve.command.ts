@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { buildServer } from '../api/index.ts';
 import { LandbridgeError } from '../domain/index.ts';
+import { TestCustomsResponder } from '../eport/test-responder.ts';
 import { LiveFx, readDutyRules, readNetworkFile } from '../files/index.ts';
-import { PlanRunner } from '../jobs/index.ts';
-import { prepareSampleHub } from '../sample/index.ts';
+import { CustomsExchangeJob, PlanRunner } from '../jobs/index.ts';
+import { fileSamplePlan, prepareSampleHub } from '../sample/index.ts';
 import { activeNetwork, DUTIES_DIR, fxFromStore, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
+import { customsServiceFor } from './customs.command.ts';
 import { action } from './run.ts';
 
 /** How often the server looks for newly imported exchange rates. */
@@ -56,7 +58,25 @@ export function serveCommand(program: Command): void {
             return live.tables;
           },
         };
-        const app = await buildServer({ store, network, fx, landed, logger: !opts.quiet });
+        const customs = await customsServiceFor(store, () => network, Date.now, fx);
+        // The sample hub has no E-port: the TEST CUSTOMS RESPONDER (not customs) answers its out folder.
+        const customsJob = new CustomsExchangeJob({
+          store,
+          hubId: network.hub,
+          folders: customs.options.folders,
+          nowMs: Date.now,
+          ...(customs.options.events ? { sink: customs.options.events } : {}),
+          ...(opts.sample ? { testResponder: new TestCustomsResponder(customs.options.folders) } : {}),
+        });
+        const app = await buildServer({
+          store,
+          network,
+          fx,
+          landed,
+          logger: !opts.quiet,
+          customs,
+          customsJob,
+        });
         const runner = new PlanRunner(store, () => network, fx, Date.now, 250, landed, {
           get fxTables() {
             return live.tables;
@@ -73,11 +93,22 @@ export function serveCommand(program: Command): void {
         }, FX_RELOAD_MS);
         fxRefresh.unref();
         await runner.start();
+        customsJob.start();
         if (opts.sample && (await store.plans.list()).every((p) => p.status === 'failed')) {
           const job = await store.plans.create({ days: 14 });
           console.log(`Planning the sample hub's parcels: plan ${job.id} queued (GET /v1/plans/${job.id}).`);
         }
+        if (opts.sample)
+          void fileSamplePlan(customs, customsJob)
+            .then((r) => {
+              if (r.departures > 0)
+                console.log(
+                  `Customs (sample, test responder): ${r.departures} departures of plan ${r.planId} filed in ${(r.ms / 1000).toFixed(1)} s: ${r.filed} parcels declared, ${r.held} held, ${r.released} released, ${r.reported} departure reports (GET /v1/customs/declarations).`,
+                );
+            })
+            .catch((e: Error) => console.error(`Customs (sample): ${e.message}`));
         const close = async () => {
+          await customsJob.stop();
           clearInterval(fxRefresh);
           await runner.stop();
           await app.close();

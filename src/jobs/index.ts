@@ -1,3 +1,5 @@
 /** Plan jobs: queued in the store, run by a runner in the server process, resumed after a restart. */
+
+export { CustomsExchangeJob, type CustomsExchangeOptions, runCustomsExchange } from './customs-exchange.ts';
 export { type PlanParams, PlanParamsSchema, type ReplanResult, runPlan, runReplan } from './plan-job.ts';
 export { PlanRunner } from './plan-runner.ts';

@@ -1,4 +1,5 @@
 import type { INCOTERMS, ParcelStatus, ServiceLevel } from '../domain/parcel.ts';
+import type { CustomsTables } from './customs.tables.ts';
 import type {
   ParcelJourneysTable,
   TrackingContainersTable,
@@ -17,7 +18,7 @@ import type {
  * PostgreSQL. Instants are UTC epoch milliseconds (`bigint` on PostgreSQL, read back as numbers), money
  * is integer minor units, JSON is kept as text and parsed by the repositories, booleans are 0/1 integers.
  */
-export interface Database {
+export interface Database extends CustomsTables {
   sellers: SellersTable;
   api_keys: ApiKeysTable;
   parcels: ParcelsTable;

@@ -6,6 +6,18 @@ export type { ApiKeyRecord, ApiKeysRepository, ApiPrincipal, NewApiKey } from '.
 export { API_KEY_PREFIX, hashApiKey } from './api-keys.repository.ts';
 export type { StoreDialect, StoreLocation } from './connect.ts';
 export { DEFAULT_SQLITE_PATH, parseDatabaseUrl, redactDatabaseUrl } from './connect.ts';
+export type {
+  CustomsDepartureRecord,
+  CustomsEventRecord,
+  CustomsFiling,
+  CustomsMessageRecord,
+  CustomsReceiptRecord,
+  CustomsRepository,
+  CustomsSummaryRecord,
+  DeclarationFilter,
+  DeclarationRecord,
+  ListLineRecord,
+} from './customs.repository.ts';
 export type { ApiKeyRole, Database, PlanStatus } from './database.ts';
 export { API_KEY_ROLES, PLAN_STATUSES } from './database.ts';
 export type { FxRepository, FxSourceSummary, StoredFxTable } from './fx.repository.ts';

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { LandbridgeError } from '../domain/errors.ts';
+import { customsMigration } from './customs.migration.ts';
 import { journeyMigration } from './journey.migration.ts';
 
 /**
@@ -135,6 +136,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '2026-12-07-customs': customsMigration,
   /**
    * Imported exchange-rate tables (ECB reference rates, customs administrations' rates). Global, with no
    * hub_id: a published rate of a day is one public fact for every hub, and a copy per hub would let two

@@ -425,7 +425,7 @@ function rowFromValues(v: readonly unknown[]): Selectable<ParcelsTable> {
   } as Selectable<ParcelsTable>;
 }
 
-function toParcel(row: Selectable<ParcelsTable>): Parcel {
+export function toParcel(row: Selectable<ParcelsTable>): Parcel {
   return {
     id: row.id,
     sellerId: row.seller_id,

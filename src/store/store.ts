@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type ApiKeysRepository, apiKeysRepository } from './api-keys.repository.ts';
 import { connect, parseDatabaseUrl, type StoreDialect } from './connect.ts';
 import { runTransaction, type StoreContext } from './context.ts';
+import { type CustomsRepository, customsRepository } from './customs.repository.ts';
 import type { Database } from './database.ts';
 import { type FxRepository, fxRepository } from './fx.repository.ts';
 import { type IdempotencyRepository, idempotencyRepository } from './idempotency.repository.ts';
@@ -21,6 +22,7 @@ export interface Repositories {
   readonly networkVersions: NetworkVersionsRepository;
   readonly plans: PlansRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly customs: CustomsRepository;
   readonly fx: FxRepository;
   readonly journeys: JourneysRepository;
   readonly webhooks: WebhooksRepository;
@@ -90,6 +92,7 @@ function bindRepositories(ctx: StoreContext): Repositories {
     networkVersions: networkVersionsRepository(ctx),
     plans: plansRepository(ctx),
     idempotency: idempotencyRepository(ctx),
+    customs: customsRepository(ctx),
     fx: fxRepository(ctx),
     journeys: journeysRepository(ctx),
     webhooks: webhooksRepository(ctx),
