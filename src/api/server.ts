@@ -11,6 +11,7 @@ import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
 import type { CustomsService } from '../eport/service.ts';
 import { shippedHsIndex } from '../files/hs-files.ts';
+import { readTrackingData, type TrackingData } from '../files/index.ts';
 import type { HsIndex } from '../hs/index.ts';
 import type { CustomsExchangeJob } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
@@ -22,6 +23,7 @@ import { healthRoutes } from './health.routes.ts';
 import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
 import { idempotency } from './idempotency.ts';
+import { journeyRoutes, trackRoutes } from './journey.routes.ts';
 import { landedCostRoutes } from './landed-cost.routes.ts';
 import { loadPlansRoutes } from './load-plans.routes.ts';
 import { networkRoutes } from './network.routes.ts';
@@ -29,6 +31,7 @@ import { parcelsRoutes } from './parcels.routes.ts';
 import { plansRoutes } from './plans.routes.ts';
 import { handleError } from './problem.ts';
 import { quotesRoutes } from './quotes.routes.ts';
+import type { RateLimit } from './rate-limit.ts';
 import { statsRoutes } from './stats.routes.ts';
 import { webRoutes } from './web.routes.ts';
 
@@ -48,6 +51,10 @@ export interface ServerOptions {
   readonly customsJob?: CustomsExchangeJob;
   /** HS 2022 nomenclature and classifier for /v1/hs; the shipped one (built on first use) by default. */
   readonly hsIndex?: HsIndex;
+  /** Tracking labels, place names and default durations; the shipped `data/tracking` by default. */
+  readonly tracking?: TrackingData;
+  /** Public tracking's budget per client; 60 a minute by default. */
+  readonly trackRateLimit?: RateLimit;
 }
 
 /**
@@ -97,6 +104,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(healthRoutes(store, hub));
+  const tracking = () => options.tracking ?? readTrackingData();
+  await app.register(
+    trackRoutes(store, hub, tracking, options.trackRateLimit ?? { limit: 60, windowMs: 60_000 }, nowMs),
+  );
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(store));
     idempotency(v1, store);
@@ -110,6 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(loadPlansRoutes(hub));
     await v1.register(customsRoutes(options.customs, options.customsJob));
     await v1.register(eventsRoutes(store, hub, nowMs));
+    await v1.register(journeyRoutes(store, hub, nowMs));
     await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
     await v1.register(fxRoutes(store, hub, nowMs));
   });

@@ -13,3 +13,4 @@ export { readEventFile } from './event-file.ts';
 export { fxConverter, fxTablesWithImports, LiveFx, readFxDocument, readFxFile } from './fx-file.ts';
 export { parseNetworkText, readNetworkFile } from './network-file.ts';
 export { readParcelFile } from './parcel-file.ts';
+export { readTrackingData, TRACKING_DIR, type TrackingData } from './tracking-files.ts';

@@ -4,6 +4,29 @@
  * the hub's actions, ETA upkeep, the disruption loop, plan adoption, webhook delivery and the
  * simulation of a month.
  */
+
+export { type Adoption, adoptPlan } from './adopt.ts';
+export { ETA_NOTIFY_THRESHOLD_MS, type EtaRunResult, loadDurationModel, recomputeEta } from './eta.ts';
+export {
+  type CalibrationReport,
+  calibrationReport,
+  EXCEPTION_KINDS,
+  type ExceptionItem,
+  type ExceptionKind,
+  type ExceptionQueue,
+  exceptionQueue,
+  LATE_DEPARTURE_MS,
+} from './exceptions.ts';
+export {
+  confirmDeparture,
+  hubIso,
+  type LoadOutcome,
+  loadDeparture,
+  type ReceivingScan,
+  type ReweighLine,
+  receiveParcels,
+  reweighLine,
+} from './hub-actions.ts';
 export {
   DEFAULT_FUTURE_TOLERANCE_MS,
   type EventActor,
@@ -12,3 +35,11 @@ export {
   type RecordResult,
   recordEvents,
 } from './intake.ts';
+export {
+  etaView,
+  type ParcelJourneyView,
+  parcelJourney,
+  parcelTimeline,
+  type TimelineEvent,
+  trackPublic,
+} from './views.ts';
