@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LandbridgeError } from '../domain/index.ts';
-import { MAX_EVENT_BATCH, recordEvents } from '../journey/index.ts';
+import type { TrackingData } from '../files/index.ts';
+import { MAX_EVENT_BATCH, recordEvents, refreshEta } from '../journey/index.ts';
 import type { Store } from '../store/index.ts';
 import { EventInputSchema } from '../tracking/index.ts';
 import { principalOf } from './auth.ts';
@@ -26,7 +27,12 @@ export const RecordResultView = z.object({
 });
 
 /** Tracking events: the one intake path, as a batch of up to 10,000, all or nothing. */
-export function eventsRoutes(store: Store, hub: Hub, nowMs: () => number): FastifyPluginAsyncZod {
+export function eventsRoutes(
+  store: Store,
+  hub: Hub,
+  nowMs: () => number,
+  data?: () => TrackingData,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/v1/events',
@@ -62,6 +68,7 @@ export function eventsRoutes(store: Store, hub: Hub, nowMs: () => number): Fasti
           if (foreign.length > 0)
             throw new LandbridgeError('forbidden', 'the hub records these events, not a seller', foreign);
         }
+        const now = nowMs();
         const result = await recordEvents(store, events, {
           hubId: hub.network.hub,
           network: hub.network,
@@ -69,8 +76,18 @@ export function eventsRoutes(store: Store, hub: Hub, nowMs: () => number): Fasti
             principal.role === 'seller'
               ? { role: 'seller', sellerId: principal.sellerId! }
               : { role: 'operator' },
-          nowMs: nowMs(),
+          nowMs: now,
         });
+        // Every event moves the ETA of the parcels it touched (and those sharing their routes).
+        if (data && result.parcelsChanged.length > 0)
+          await refreshEta(store, {
+            hubId: hub.network.hub,
+            network: hub.network,
+            defaults: data().durations,
+            nowMs: now,
+            parcelIds: result.parcelsChanged,
+            notify: { stamp: String(now), causeEventId: events[0]!.eventId },
+          });
         reply.code(201);
         return {
           ...result,

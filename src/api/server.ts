@@ -22,6 +22,7 @@ import { fxRoutes, fxWarningHook } from './fx.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
+import { hubActionRoutes } from './hub-actions.routes.ts';
 import { idempotency } from './idempotency.ts';
 import { journeyRoutes, trackRoutes } from './journey.routes.ts';
 import { landedCostRoutes } from './landed-cost.routes.ts';
@@ -34,6 +35,7 @@ import { quotesRoutes } from './quotes.routes.ts';
 import type { RateLimit } from './rate-limit.ts';
 import { statsRoutes } from './stats.routes.ts';
 import { webRoutes } from './web.routes.ts';
+import { webhooksRoutes } from './webhooks.routes.ts';
 
 export interface ServerOptions {
   readonly store: Store;
@@ -55,6 +57,8 @@ export interface ServerOptions {
   readonly tracking?: TrackingData;
   /** Public tracking's budget per client; 60 a minute by default. */
   readonly trackRateLimit?: RateLimit;
+  /** Whether webhook URLs may resolve to private or loopback addresses (tests; a closed network). Default false. */
+  readonly webhooksAllowPrivate?: boolean;
 }
 
 /**
@@ -120,8 +124,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(statsRoutes(store, hub, nowMs));
     await v1.register(loadPlansRoutes(hub));
     await v1.register(customsRoutes(options.customs, options.customsJob));
-    await v1.register(eventsRoutes(store, hub, nowMs));
+    await v1.register(eventsRoutes(store, hub, nowMs, tracking));
     await v1.register(journeyRoutes(store, hub, nowMs));
+    await v1.register(hubActionRoutes(store, hub, tracking, nowMs));
+    await v1.register(
+      webhooksRoutes(store, hub, { allowPrivate: options.webhooksAllowPrivate ?? false }, nowMs),
+    );
     await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
     await v1.register(fxRoutes(store, hub, nowMs));
   });

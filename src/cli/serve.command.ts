@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { buildServer } from '../api/index.ts';
 import { LandbridgeError } from '../domain/index.ts';
 import { TestCustomsResponder } from '../eport/test-responder.ts';
-import { LiveFx, readDutyRules, readNetworkFile } from '../files/index.ts';
-import { CustomsExchangeJob, PlanRunner } from '../jobs/index.ts';
+import { LiveFx, readDutyRules, readNetworkFile, readTrackingData } from '../files/index.ts';
+import { CustomsExchangeJob, JourneyJob, PlanRunner } from '../jobs/index.ts';
 import { fileSamplePlan, prepareSampleHub } from '../sample/index.ts';
 import { activeNetwork, DUTIES_DIR, fxFromStore, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
 import { customsServiceFor } from './customs.command.ts';
@@ -68,6 +68,8 @@ export function serveCommand(program: Command): void {
           ...(customs.options.events ? { sink: customs.options.events } : {}),
           ...(opts.sample ? { testResponder: new TestCustomsResponder(customs.options.folders) } : {}),
         });
+        // Webhook URLs may reach private addresses only when the operator says so (a closed network).
+        const webhooksAllowPrivate = process.env.LANDBRIDGE_WEBHOOKS_ALLOW_PRIVATE === '1';
         const app = await buildServer({
           store,
           network,
@@ -76,6 +78,13 @@ export function serveCommand(program: Command): void {
           logger: !opts.quiet,
           customs,
           customsJob,
+          webhooksAllowPrivate,
+        });
+        const journeyJob = new JourneyJob({
+          store,
+          network: () => network,
+          defaults: () => readTrackingData().durations,
+          policy: { allowPrivate: webhooksAllowPrivate },
         });
         const runner = new PlanRunner(store, () => network, fx, Date.now, 250, landed, {
           get fxTables() {
@@ -94,6 +103,7 @@ export function serveCommand(program: Command): void {
         fxRefresh.unref();
         await runner.start();
         customsJob.start();
+        journeyJob.start();
         if (opts.sample && (await store.plans.list()).every((p) => p.status === 'failed')) {
           const job = await store.plans.create({ days: 14 });
           console.log(`Planning the sample hub's parcels: plan ${job.id} queued (GET /v1/plans/${job.id}).`);
@@ -109,6 +119,7 @@ export function serveCommand(program: Command): void {
             .catch((e: Error) => console.error(`Customs (sample): ${e.message}`));
         const close = async () => {
           await customsJob.stop();
+          await journeyJob.stop();
           clearInterval(fxRefresh);
           await runner.stop();
           await app.close();

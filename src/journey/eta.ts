@@ -153,3 +153,54 @@ export async function recomputeEta(
     : 0;
   return { groups: windows.length, parcels, webhooksQueued, basis };
 }
+
+const modelCache = new WeakMap<Store, { key: string; atMs: number; model: DurationModel }>();
+
+/**
+ * The duration model, kept per store for `maxAgeMs` (learning scans 90 days of events: done once a
+ * few minutes, not once per request). A new network or defaults version starts afresh.
+ */
+export async function cachedDurationModel(
+  store: Store,
+  hubId: string,
+  network: Network,
+  defaults: DurationDefaults,
+  nowMs: number,
+  maxAgeMs = 5 * 60_000,
+): Promise<DurationModel> {
+  const key = `${hubId}|${network.id}|${network.version}|${defaults.version}`;
+  const hit = modelCache.get(store);
+  if (hit && hit.key === key && nowMs - hit.atMs < maxAgeMs && nowMs >= hit.atMs) return hit.model;
+  const model = await loadDurationModel(store, hubId, network, defaults, nowMs);
+  modelCache.set(store, { key, atMs: nowMs, model });
+  return model;
+}
+
+/**
+ * Brings the ETA windows of some parcels up to date after events moved them: every parcel on the
+ * same routes is re-estimated (parcels share windows by route and position), sellers told of P50
+ * moves beyond 12 h when `notify` is given.
+ */
+export async function refreshEta(
+  store: Store,
+  options: {
+    readonly hubId: string;
+    readonly network: Network;
+    readonly defaults: DurationDefaults;
+    readonly nowMs: number;
+    readonly parcelIds: readonly string[];
+    readonly notify?: { readonly stamp: string; readonly causeEventId: string };
+  },
+): Promise<EtaRunResult | undefined> {
+  if (options.parcelIds.length === 0) return undefined;
+  const routes = await store.journeys.routesOfParcels(options.hubId, options.parcelIds);
+  if (routes.length === 0) return undefined;
+  const model = await cachedDurationModel(
+    store,
+    options.hubId,
+    options.network,
+    options.defaults,
+    options.nowMs,
+  );
+  return recomputeEta(store, { ...options, routes, model });
+}

@@ -6,7 +6,21 @@
  */
 
 export { type Adoption, adoptPlan } from './adopt.ts';
-export { ETA_NOTIFY_THRESHOLD_MS, type EtaRunResult, loadDurationModel, recomputeEta } from './eta.ts';
+export {
+  adoptPendingReplans,
+  applyDisruption,
+  type DisruptionOutcome,
+  type DisruptionReport,
+  DisruptionReportSchema,
+} from './disruption.ts';
+export {
+  cachedDurationModel,
+  ETA_NOTIFY_THRESHOLD_MS,
+  type EtaRunResult,
+  loadDurationModel,
+  recomputeEta,
+  refreshEta,
+} from './eta.ts';
 export {
   type CalibrationReport,
   calibrationReport,
@@ -43,3 +57,14 @@ export {
   type TimelineEvent,
   trackPublic,
 } from './views.ts';
+export {
+  type DeliveryOptions,
+  type DeliveryRun,
+  deliverDueWebhooks,
+  fetchSender,
+  PERSISTENT_FAILURE_MS,
+  type WebhookRequest,
+  type WebhookResponse,
+  type WebhookSender,
+} from './webhook-delivery.ts';
+export { isPrivateAddress, type WebhookUrlPolicy, webhookUrlProblem } from './webhook-url.ts';

@@ -69,4 +69,4 @@ export type {
   WebhookSubscriptionWithSecrets,
   WebhooksRepository,
 } from './webhooks.repository.ts';
-export { publicSubscription } from './webhooks.repository.ts';
+export { publicSubscription, REPLAY_MARK } from './webhooks.repository.ts';

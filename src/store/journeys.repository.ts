@@ -240,10 +240,23 @@ export interface JourneysRepository {
     hubId: string,
     pairs: readonly { readonly route: string; readonly departureId: string }[],
   ): Promise<void>;
+  /** The distinct planned routes of these parcels. */
+  routesOfParcels(hubId: string, parcelIds: readonly string[]): Promise<string[]>;
   /** Routes that ride a departure. */
   routesOf(hubId: string, departureIds: readonly string[]): Promise<string[]>;
   /** Departures as operated: new ones inserted, known ones updated (`update`) or left (`ignore`). */
   putDepartures(rows: readonly DepartureRow[], onConflict: 'update' | 'ignore'): Promise<void>;
+  /** A run held up on its way: it waits `minutes` at `nodeId` (a closed or slowed node). */
+  setDelay(
+    hubId: string,
+    departureId: string,
+    nodeId: string,
+    minutes: number,
+    reason: string,
+    nowMs: number,
+  ): Promise<void>;
+  /** A run cancelled. */
+  setCancelled(hubId: string, departureId: string, reason: string, nowMs: number): Promise<void>;
   /** Containers of a plan, inserted when unknown. */
   putContainers(rows: readonly ContainerRow[]): Promise<void>;
   /** The containers of a departure. */
@@ -654,6 +667,20 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
       );
     },
 
+    async routesOfParcels(hubId, parcelIds) {
+      const rows = await inChunks(parcelIds, (chunk) =>
+        db
+          .selectFrom('parcel_journeys')
+          .select('route')
+          .distinct()
+          .where('hub_id', '=', hubId)
+          .where('parcel_id', 'in', chunk)
+          .where('route', 'is not', null)
+          .execute(),
+      );
+      return [...new Set(rows.map((r) => r.route!))];
+    },
+
     async routesOf(hubId, departureIds) {
       const rows = await inChunks(departureIds, (chunk) =>
         db
@@ -678,6 +705,24 @@ export function journeysRepository(ctx: StoreContext): JourneysRepository {
           onConflict,
         ),
       );
+    },
+
+    async setDelay(hubId, departureId, nodeId, minutes, reason, nowMs) {
+      await db
+        .updateTable('tracking_departures')
+        .set({ delay_node: nodeId, delay_minutes: minutes, reason, updated_at_ms: nowMs })
+        .where('hub_id', '=', hubId)
+        .where('departure_id', '=', departureId)
+        .execute();
+    },
+
+    async setCancelled(hubId, departureId, reason, nowMs) {
+      await db
+        .updateTable('tracking_departures')
+        .set({ cancelled: 1, reason, updated_at_ms: nowMs })
+        .where('hub_id', '=', hubId)
+        .where('departure_id', '=', departureId)
+        .execute();
     },
 
     async putContainers(rows) {

@@ -8,6 +8,9 @@ import type {
   WebhookSubscriptionsTable,
 } from './journey.tables.ts';
 
+/** `last_error` of a delivery queued again by hand: its next attempt is logged as a replay. */
+export const REPLAY_MARK = 'replay requested';
+
 /** A seller's webhook subscription as shown: never its secrets. */
 export interface WebhookSubscription {
   readonly id: string;
@@ -101,6 +104,17 @@ export interface WebhooksRepository {
   replay(subscriptionId: string, messageId: string, nowMs: number): Promise<boolean>;
   /** Queues again every delivery of a subscription created in [fromMs, toMs); returns how many. */
   replayRange(subscriptionId: string, fromMs: number, toMs: number, nowMs: number): Promise<number>;
+  /** Fixes the bodies of deliveries queued without one. */
+  setPayloads(
+    rows: readonly {
+      readonly subscriptionId: string;
+      readonly messageId: string;
+      readonly payload: string;
+    }[],
+    nowMs: number,
+  ): Promise<void>;
+  /** Cancels a subscription's pending deliveries (it was disabled); returns how many. */
+  cancelPending(subscriptionId: string, nowMs: number): Promise<number>;
   /** Pending deliveries of a hub, by subscription: the queue's depth. */
   pendingCount(hubId: string): Promise<number>;
 }
@@ -348,7 +362,7 @@ export function webhooksRepository(ctx: StoreContext): WebhooksRepository {
     async replay(subscriptionId, messageId, nowMs) {
       const r = await db
         .updateTable('webhook_deliveries')
-        .set({ status: 'pending', next_attempt_ms: nowMs, updated_at_ms: nowMs })
+        .set({ status: 'pending', next_attempt_ms: nowMs, updated_at_ms: nowMs, last_error: REPLAY_MARK })
         .where('subscription_id', '=', subscriptionId)
         .where('message_id', '=', messageId)
         .executeTakeFirst();
@@ -358,10 +372,34 @@ export function webhooksRepository(ctx: StoreContext): WebhooksRepository {
     async replayRange(subscriptionId, fromMs, toMs, nowMs) {
       const r = await db
         .updateTable('webhook_deliveries')
-        .set({ status: 'pending', next_attempt_ms: nowMs, updated_at_ms: nowMs })
+        .set({ status: 'pending', next_attempt_ms: nowMs, updated_at_ms: nowMs, last_error: REPLAY_MARK })
         .where('subscription_id', '=', subscriptionId)
         .where('created_at_ms', '>=', fromMs)
         .where('created_at_ms', '<', toMs)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
+    async setPayloads(rows, nowMs) {
+      if (rows.length === 0) return;
+      await inTransaction(ctx, async (tx) => {
+        for (const r of rows)
+          await tx.db
+            .updateTable('webhook_deliveries')
+            .set({ payload: r.payload, updated_at_ms: nowMs })
+            .where('subscription_id', '=', r.subscriptionId)
+            .where('message_id', '=', r.messageId)
+            .where('payload', 'is', null)
+            .execute();
+      });
+    },
+
+    async cancelPending(subscriptionId, nowMs) {
+      const r = await db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'cancelled', next_attempt_ms: null, updated_at_ms: nowMs })
+        .where('subscription_id', '=', subscriptionId)
+        .where('status', '=', 'pending')
         .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
