@@ -93,6 +93,8 @@ export function problemFor(error: unknown, instance?: string): ProblemDetails {
 /** The one error handler of the API: every error leaves as `application/problem+json`. */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const body = problemFor(error, request.url);
-  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (body.status >= 500 && body.status !== 503) request.log.error({ err: error }, 'request failed');
+  if (error instanceof LandbridgeError && error.retryAfterSeconds !== undefined)
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   reply.code(body.status).type('application/problem+json').send(body);
 }

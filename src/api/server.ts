@@ -14,6 +14,7 @@ import { shippedHsIndex } from '../files/hs-files.ts';
 import type { HsIndex } from '../hs/index.ts';
 import type { CustomsExchangeJob } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
+import { TaskPool } from '../workers/index.ts';
 import { authenticate } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
@@ -21,7 +22,7 @@ import { fxRoutes, fxWarningHook } from './fx.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
-import { idempotency } from './idempotency.ts';
+import { idempotency, scheduleIdempotencySweep } from './idempotency.ts';
 import { landedCostRoutes } from './landed-cost.routes.ts';
 import { loadPlansRoutes } from './load-plans.routes.ts';
 import { networkRoutes } from './network.routes.ts';
@@ -29,6 +30,7 @@ import { parcelsRoutes } from './parcels.routes.ts';
 import { plansRoutes } from './plans.routes.ts';
 import { handleError } from './problem.ts';
 import { quotesRoutes } from './quotes.routes.ts';
+import { type RateLimits, rateLimitHook, rateLimitsFromEnv, TokenBuckets } from './rate-limit.ts';
 import { statsRoutes } from './stats.routes.ts';
 import { webRoutes } from './web.routes.ts';
 
@@ -48,6 +50,13 @@ export interface ServerOptions {
   readonly customsJob?: CustomsExchangeJob;
   /** HS 2022 nomenclature and classifier for /v1/hs; the shipped one (built on first use) by default. */
   readonly hsIndex?: HsIndex;
+  /**
+   * Worker threads for CPU-heavy requests (load plans, big batches, statistics); by default the server
+   * makes its own (started on first use, closed with the server).
+   */
+  readonly pool?: TaskPool;
+  /** Rate limits per API key and per client address; by default from the environment (see rate-limit.ts). */
+  readonly rateLimits?: RateLimits;
 }
 
 /**
@@ -58,6 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { store } = options;
   const nowMs = options.nowMs ?? Date.now;
   const hub = new Hub(options.network, options.fx, nowMs, options.landed);
+  const pool = options.pool ?? new TaskPool();
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,
@@ -65,6 +75,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  if (!options.pool) app.addHook('onClose', () => pool.close());
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)
@@ -96,10 +107,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  scheduleIdempotencySweep(app, store, nowMs);
+  const limits = options.rateLimits ?? rateLimitsFromEnv();
+  if (limits.perAddress)
+    app.addHook(
+      'onRequest',
+      rateLimitHook(new TokenBuckets(limits.perAddress), 'address', (r) => r.ip),
+    );
   await app.register(healthRoutes(store, hub));
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(store));
-    idempotency(v1, store);
+    if (limits.perKey)
+      v1.addHook(
+        'onRequest',
+        rateLimitHook(new TokenBuckets(limits.perKey), 'key', (r) => r.principal?.id),
+      );
+    idempotency(v1, store, nowMs);
     v1.addHook('onSend', fxWarningHook(hub, nowMs));
     await v1.register(networkRoutes(hub));
     await v1.register(parcelsRoutes(store, nowMs));
@@ -107,7 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(plansRoutes(store));
     await v1.register(landedCostRoutes(hub));
     await v1.register(statsRoutes(store, hub, nowMs));
-    await v1.register(loadPlansRoutes(hub));
+    await v1.register(loadPlansRoutes(hub, pool));
     await v1.register(customsRoutes(options.customs, options.customsJob));
     await v1.register(eventsRoutes(store, hub, nowMs));
     await v1.register(hsRoutes(() => options.hsIndex ?? shippedHsIndex()));
