@@ -2,4 +2,4 @@
 
 export { CustomsExchangeJob, type CustomsExchangeOptions, runCustomsExchange } from './customs-exchange.ts';
 export { type PlanParams, PlanParamsSchema, type ReplanResult, runPlan, runReplan } from './plan-job.ts';
-export { PlanRunner } from './plan-runner.ts';
+export { defaultPlanSlots, fairClaim, PlanRunner, type PlanRunnerOptions } from './plan-runner.ts';
