@@ -513,7 +513,7 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
-    it('claims queued plan jobs oldest first, each once, and requeues running ones', async () => {
+    it('claims queued plan jobs the operator’s first, then oldest first, each once, and requeues running ones', async () => {
       await seller('s-plans');
       clockMs = T0 + 100;
       const a = await store.plans.create({ horizonDays: 3 }, 's-plans');
@@ -528,14 +528,22 @@ for (const dialect of DIALECTS) {
         sellerId: 's-plans',
       });
 
-      expect((await store.plans.claimNext())?.id).toBe(a.id);
+      // a seller's job waits while its seller is excluded (it has one running); the operator's come first
+      expect(await store.plans.claimNext({ operatorOnly: true, exceptSellers: ['s-plans'] })).toMatchObject({
+        id: b.id,
+      });
+      expect((await store.plans.claimNext({ exceptSellers: ['s-plans'] }))?.id).toBe(c.id);
+      expect(await store.plans.claimNext({ exceptSellers: ['s-plans'] })).toBeUndefined();
+      await store.plans.update(b.id, { status: 'queued' });
+      await store.plans.update(c.id, { status: 'queued' });
+      expect((await store.plans.claimNext())?.id).toBe(b.id);
       const claims = await Promise.all([
         store.plans.claimNext(),
         store.plans.claimNext(),
         store.plans.claimNext(),
       ]);
       const claimed = claims.flatMap((j) => (j === undefined ? [] : [j.id]));
-      expect(claimed.sort()).toEqual([b.id, c.id].sort());
+      expect(claimed.sort()).toEqual([a.id, c.id].sort());
       expect(await store.plans.claimNext()).toBeUndefined();
 
       clockMs = T0 + 400;

@@ -14,7 +14,7 @@ import { EVENT_CODES, pickLanguage, TRACKING_LANGUAGES } from '../tracking/index
 import { principalOf, requireOperator } from './auth.ts';
 import type { Hub } from './hub.ts';
 import { ProblemSchema, problemResponses } from './journey.schemas.ts';
-import { perClientLimiter, type RateLimit } from './rate-limit.ts';
+import { type ClientBudget, perClientLimiter } from './rate-limit.ts';
 
 const Instant = z.string().describe('UTC instant, ISO 8601');
 const EtaWindowView = z.object({
@@ -139,7 +139,7 @@ export function trackRoutes(
   store: Store,
   hub: Hub,
   data: () => TrackingData,
-  rate: RateLimit,
+  rate: ClientBudget,
   nowMs: () => number,
 ): FastifyPluginAsyncZod {
   return async (app) => {

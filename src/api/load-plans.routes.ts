@@ -2,19 +2,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CONTAINER_TYPES, LandbridgeError } from '../domain/index.ts';
 import {
+  answerLoad,
   type Container,
   ContainerSchema,
-  checkLoadPlan,
   containerOf,
+  type LoadAnswer,
+  type LoadAsk,
   LoadBoxSchema,
-  type LoadRequest,
-  loadContainer,
-  loadContainers,
   SupportRuleSchema,
 } from '../load/index.ts';
+import type { TaskPool } from '../workers/index.ts';
 import type { Hub } from './hub.ts';
 
-/** Longest a load plan may search when asked over HTTP (it holds the event loop meanwhile). */
+/** Longest a load plan may search when asked over HTTP (in a worker thread of the pool). */
 export const MAX_LOAD_SECONDS = 10;
 
 export const LoadPlanRequestSchema = z
@@ -55,30 +55,31 @@ export function loadSpace(hub: Hub, request: LoadPlanRequest): Container {
   return containerOf(e);
 }
 
-/** Builds the load plan(s) of a request and checks each with the independent checker. */
-export function answerLoadPlan(hub: Hub, request: LoadPlanRequest) {
-  const container = loadSpace(hub, request);
+/** The loader's own request of an API request: the load space resolved, the options filled in. */
+export function loadAsk(hub: Hub, request: LoadPlanRequest): LoadAsk {
   const { support, timeLimitMs, seed, multi } = request.options;
-  const options = { support, timeLimitMs, ...(seed !== undefined ? { seed } : {}) };
-  const asked: LoadRequest = { container, boxes: request.boxes, options };
-  if (!multi) {
-    const plan = loadContainer(asked);
-    const check = checkLoadPlan(asked, plan, support);
-    return { ...plan, check: { valid: check.valid, problems: check.problems.slice(0, 50) } };
-  }
-  const result = loadContainers(request.boxes, container, options);
-  const plans = result.plans.map((plan) => {
-    // Each container is checked on its own boxes; boxes left for other containers are not its concern.
-    const placed = new Set(plan.placements.map((p) => p.boxId));
-    const own = { ...asked, boxes: request.boxes.filter((b) => placed.has(b.id)) };
-    const check = checkLoadPlan(own, { placements: plan.placements, unplaced: [] }, support);
-    return { ...plan, check: { valid: check.valid, problems: check.problems.slice(0, 50) } };
-  });
-  return { containers: plans.length, lowerBound: result.lowerBound, unplaced: result.unplaced, plans };
+  return {
+    container: loadSpace(hub, request),
+    boxes: request.boxes,
+    options: { support, timeLimitMs, multi, ...(seed !== undefined ? { seed } : {}) },
+  };
+}
+
+/** Builds the load plan(s) of a request and checks each with the independent checker, in this thread. */
+export function answerLoadPlan(hub: Hub, request: LoadPlanRequest): LoadAnswer {
+  return answerLoad(loadAsk(hub, request));
+}
+
+/**
+ * How long past its limit a load plan may take (checking it and sending it back) before its worker is
+ * terminated: the limit is honoured inside the loader; this is the backstop.
+ */
+export function loadGraceMs(timeLimitMs: number): number {
+  return Math.max(2_000, Math.round(timeLimitMs * 0.2));
 }
 
 /** `POST /v1/load-plans`: where every box goes in a container, checked independently. */
-export function loadPlansRoutes(hub: Hub): FastifyPluginAsyncZod {
+export function loadPlansRoutes(hub: Hub, pool: TaskPool): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/v1/load-plans',
@@ -89,12 +90,18 @@ export function loadPlansRoutes(hub: Hub): FastifyPluginAsyncZod {
             'A 3D load plan: each box with its position and dimensions as placed, utilisation, and the checker’s verdict',
           description:
             'Boxes carry their allowed orientations, this-side-up, stackable and max load on top; support is full by default (or none, or a ratio). ' +
-            'With options.multi the boxes go into as few containers as the loader manages, beside the volume/weight lower bound. The search stops at options.timeLimitMs (at most 10 s).',
+            'With options.multi the boxes go into as few containers as the loader manages, beside the volume/weight lower bound. The search stops at options.timeLimitMs (at most 10 s), ' +
+            'boxes it had no time for left unplaced; it runs in a worker thread, and one that has not answered 2 s (or 20 %) past its limit is stopped (503 with Retry-After).',
           security: [{ apiKey: [] }],
           body: LoadPlanRequestSchema,
         },
       },
-      async (request) => answerLoadPlan(hub, request.body),
+      async (request) => {
+        const ask = loadAsk(hub, request.body);
+        return pool.run('load-plan', ask, {
+          timeoutMs: ask.options.timeLimitMs + loadGraceMs(ask.options.timeLimitMs),
+        });
+      },
     );
   };
 }

@@ -38,6 +38,12 @@ function view(job: PlanJob) {
   };
 }
 
+/** Plan jobs a seller may have queued or running at once: `LANDBRIDGE_PLAN_JOBS_PER_SELLER`, default 2. */
+export function planJobsPerSeller(): number {
+  const env = process.env.LANDBRIDGE_PLAN_JOBS_PER_SELLER;
+  return env && /^\d+$/.test(env) && Number(env) >= 1 ? Number(env) : 2;
+}
+
 /** Plans as jobs: queue one (202), follow it, read its result and its parcels as CSV. */
 export function plansRoutes(store: Store): FastifyPluginAsyncZod {
   return async (app) => {
@@ -62,6 +68,28 @@ export function plansRoutes(store: Store): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const principal = principalOf(request);
+        if (principal.role === 'seller') {
+          // a seller's jobs wait in line with the others': a few at a time, the rest refused (429)
+          const limit = planJobsPerSeller();
+          const open =
+            (await store.plans.list({ sellerId: principal.sellerId!, status: 'queued' })).length +
+            (await store.plans.list({ sellerId: principal.sellerId!, status: 'running' })).length;
+          if (open >= limit) {
+            reply
+              .code(429)
+              .header('retry-after', '30')
+              .type('application/problem+json')
+              .send({
+                type: 'https://landbridge.dev/problems/rate-limited',
+                title: 'Too many requests',
+                status: 429,
+                detail: `this seller has ${open} plan jobs queued or running (at most ${limit}); try again when one has finished`,
+                code: 'rate-limited',
+                instance: request.url,
+              });
+            return reply;
+          }
+        }
         const job = await store.plans.create(
           request.body,
           principal.role === 'seller' ? principal.sellerId : undefined,

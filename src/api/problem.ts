@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HTTP_STATUS, LandbridgeError, type Problem } from '../domain/index.ts';
+import { storeFailure } from '../store/index.ts';
 
 /** RFC 9457 problem details, with Landbridge's list of problems (where and why). */
 export interface ProblemDetails {
@@ -91,8 +92,13 @@ export function problemFor(error: unknown, instance?: string): ProblemDetails {
 }
 
 /** The one error handler of the API: every error leaves as `application/problem+json`. */
-export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+export function handleError(raw: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  // a busy, full or lost database is a clear 503 with a time to retry, never a 500
+  const error = storeFailure(raw) ?? raw;
+  if (error !== raw) request.log.warn({ err: raw }, (error as Error).message);
   const body = problemFor(error, request.url);
-  if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (body.status >= 500 && body.status !== 503) request.log.error({ err: error }, 'request failed');
+  if (error instanceof LandbridgeError && error.retryAfterSeconds !== undefined)
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   reply.code(body.status).type('application/problem+json').send(body);
 }

@@ -15,6 +15,7 @@ import { readTrackingData, type TrackingData } from '../files/index.ts';
 import type { HsIndex } from '../hs/index.ts';
 import type { CustomsExchangeJob } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
+import { TaskPool } from '../workers/index.ts';
 import { authenticate } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
@@ -23,7 +24,7 @@ import { healthRoutes } from './health.routes.ts';
 import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
 import { hubActionRoutes } from './hub-actions.routes.ts';
-import { idempotency } from './idempotency.ts';
+import { idempotency, scheduleIdempotencySweep } from './idempotency.ts';
 import { journeyRoutes, trackRoutes } from './journey.routes.ts';
 import { landedCostRoutes } from './landed-cost.routes.ts';
 import { loadPlansRoutes } from './load-plans.routes.ts';
@@ -32,7 +33,13 @@ import { parcelsRoutes } from './parcels.routes.ts';
 import { plansRoutes } from './plans.routes.ts';
 import { handleError } from './problem.ts';
 import { quotesRoutes } from './quotes.routes.ts';
-import type { RateLimit } from './rate-limit.ts';
+import {
+  type ClientBudget,
+  type RateLimits,
+  rateLimitHook,
+  rateLimitsFromEnv,
+  TokenBuckets,
+} from './rate-limit.ts';
 import { statsRoutes } from './stats.routes.ts';
 import { webRoutes } from './web.routes.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
@@ -56,9 +63,16 @@ export interface ServerOptions {
   /** Tracking labels, place names and default durations; the shipped `data/tracking` by default. */
   readonly tracking?: TrackingData;
   /** Public tracking's budget per client; 60 a minute by default. */
-  readonly trackRateLimit?: RateLimit;
+  readonly trackRateLimit?: ClientBudget;
   /** Whether webhook URLs may resolve to private or loopback addresses (tests; a closed network). Default false. */
   readonly webhooksAllowPrivate?: boolean;
+  /**
+   * Worker threads for CPU-heavy requests (load plans, big batches, statistics); by default the server
+   * makes its own (started on first use, closed with the server).
+   */
+  readonly pool?: TaskPool;
+  /** Rate limits per API key and per client address; by default from the environment (see rate-limit.ts). */
+  readonly rateLimits?: RateLimits;
 }
 
 /**
@@ -69,6 +83,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { store } = options;
   const nowMs = options.nowMs ?? Date.now;
   const hub = new Hub(options.network, options.fx, nowMs, options.landed);
+  const pool = options.pool ?? new TaskPool();
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,
@@ -76,6 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  if (!options.pool) app.addHook('onClose', () => pool.close());
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)
@@ -107,6 +123,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  scheduleIdempotencySweep(app, store, nowMs);
+  const limits = options.rateLimits ?? rateLimitsFromEnv();
+  if (limits.perAddress)
+    app.addHook(
+      'onRequest',
+      rateLimitHook(new TokenBuckets(limits.perAddress), 'address', (r) => r.ip),
+    );
   await app.register(healthRoutes(store, hub));
   const tracking = () => options.tracking ?? readTrackingData();
   await app.register(
@@ -114,7 +137,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   );
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(store));
-    idempotency(v1, store);
+    if (limits.perKey)
+      v1.addHook(
+        'onRequest',
+        rateLimitHook(new TokenBuckets(limits.perKey), 'key', (r) => r.principal?.id),
+      );
+    idempotency(v1, store, nowMs);
     v1.addHook('onSend', fxWarningHook(hub, nowMs));
     await v1.register(networkRoutes(hub));
     await v1.register(parcelsRoutes(store, nowMs));
@@ -122,7 +150,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(plansRoutes(store));
     await v1.register(landedCostRoutes(hub));
     await v1.register(statsRoutes(store, hub, nowMs));
-    await v1.register(loadPlansRoutes(hub));
+    await v1.register(loadPlansRoutes(hub, pool));
     await v1.register(customsRoutes(options.customs, options.customsJob));
     await v1.register(eventsRoutes(store, hub, nowMs, tracking));
     await v1.register(journeyRoutes(store, hub, nowMs));

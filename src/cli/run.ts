@@ -1,4 +1,5 @@
 import { EXIT_CODE, formatProblem, LandbridgeError } from '../domain/index.ts';
+import { storeFailure } from '../store/index.ts';
 
 /**
  * Runs a command action and turns a `LandbridgeError` into one line per problem on stderr and its exit
@@ -10,7 +11,9 @@ export function action<A extends unknown[]>(
   return async (...args: A) => {
     try {
       await fn(...args);
-    } catch (e) {
+    } catch (raw) {
+      // a busy, full or lost database is one clear line, not a stack trace
+      const e = storeFailure(raw) ?? raw;
       if (e instanceof LandbridgeError) {
         process.stderr.write(`landbridge: ${e.message}\n`);
         const shown = e.problems.slice(0, 50);

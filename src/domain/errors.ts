@@ -53,12 +53,20 @@ export const EXIT_CODE: Record<ErrorCode, number> = {
 export class LandbridgeError extends Error {
   readonly code: ErrorCode;
   readonly problems: readonly Problem[];
+  /** For `unavailable`: when to try again, in seconds (the API's `Retry-After`). */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, problems: readonly Problem[] = []) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    problems: readonly Problem[] = [],
+    options: { readonly retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'LandbridgeError';
     this.code = code;
     this.problems = problems;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -3,4 +3,4 @@
 export { CustomsExchangeJob, type CustomsExchangeOptions, runCustomsExchange } from './customs-exchange.ts';
 export { JourneyJob, type JourneyJobOptions } from './journey-job.ts';
 export { type PlanParams, PlanParamsSchema, type ReplanResult, runPlan, runReplan } from './plan-job.ts';
-export { PlanRunner } from './plan-runner.ts';
+export { defaultPlanSlots, fairClaim, PlanRunner, type PlanRunnerOptions } from './plan-runner.ts';

@@ -4,6 +4,8 @@ import { bestBlocks, blockOrigin, type Engine, PackState } from './engine.ts';
 export interface SearchLimits {
   /** Clock reading (ms) at which to stop. */
   readonly deadline: number;
+  /** Clock reading at which even the first greedy load stops (default: `deadline`). */
+  readonly hardDeadline?: number;
   readonly clock: () => number;
   /** Largest number of beam rounds. */
   readonly maxRounds: number;
@@ -57,8 +59,12 @@ export function beamSearch(e: Engine, limits: SearchLimits): SearchResult {
   const root = PackState.initial(e);
   const scratch = new PackState(e);
   scratch.copyFrom(root);
-  // the first greedy load always finishes: a plan cut short by the clock would leave boxes out for nothing
-  greedyFill(scratch);
+  // the first greedy load runs past the search's deadline (a plan cut short leaves boxes out), up to
+  // the hard deadline, where the time limit ends whatever is left
+  greedyFill(scratch, {
+    ...limits,
+    deadline: Math.max(limits.deadline, limits.hardDeadline ?? limits.deadline),
+  });
   // volume of all boxes that fit alone: loading it all ends the search
   const fits = new Uint8Array(e.types.n);
   for (let b = 0; b < e.blocks.n; b++) if (e.blocks.axis[b]! < 0) fits[e.blocks.childA[b]!] = 1;

@@ -696,7 +696,7 @@ export function bestBlocks(
         const last = reach.last;
         // walk down to a length some box left can end; after WALK steps take the length as it is
         // (dense lengths of strongly heterogeneous cargo would make the walk long)
-        search: for (let step = 0; v > 0 && step < WALK; step++) {
+        search: for (let step = 0; v > 0 && step < WALK && !reach.dense; step++) {
           for (let slot = v * REACH_TYPES, se = slot + REACH_TYPES; slot < se; slot++) {
             const t = last[slot]!;
             if (t < 0) break;

@@ -2,6 +2,7 @@
  * Container loading: 3D load plans for one container or many (orientations, payload, support,
  * stacking), an independent checker, and a reader of the BR benchmark files (thpack format).
  */
+export { answerLoad, type LoadAnswer, type LoadAsk } from './answer.ts';
 export {
   checkLoadPlan,
   LOAD_PROBLEM_REASONS,

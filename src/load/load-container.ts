@@ -30,8 +30,9 @@ const defaultClock = (): number => globalThis.performance.now();
  * 2014) under the VCS evaluation (Araya, Guerrero & Nuñez 2017). Honours the allowed orientations,
  * "this side up", the payload, the support rule (`full` by default), non-stackable boxes and load
  * limits. Stops at `timeLimitMs` (default 5 s; block generation included, at most 30 % of it) or
- * after `maxRounds` rounds and returns the best plan found; the first greedy load always completes,
- * so thousands of boxes may take a second or two past a very short limit. Deterministic for a given
+ * after `maxRounds` rounds and returns the best plan found. The limit is honoured: the first greedy
+ * load runs until `hardDeadline` (by default the end of the limit) and, cut short there, leaves the
+ * boxes it had no time for unplaced (thousands of boxes under a very short limit). Deterministic for a given
  * effort: with `maxRounds` set and a time limit that does not bind, the same request gives the same
  * plan. Placements come sorted by x, then y, then z (not a loading sequence).
  *
@@ -51,6 +52,7 @@ export function loadContainer(
   const clock = options.clock ?? defaultClock;
   const started = clock();
   const deadline = started + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+  const hardDeadline = Math.max(deadline, options.hardDeadline ?? deadline);
   const asked: SupportRule = options.support ?? 'full';
   // a ratio of 1 is full support, which full-support blocks and spaces do best
   const support: SupportRule = typeof asked === 'object' && asked.ratio >= 1 ? 'full' : asked;
@@ -67,7 +69,7 @@ export function loadContainer(
     fullSupport: support !== 'none',
     gamma: GAMMA,
     // leave most of the time to the search
-    stop: () => clock() > started + 0.3 * (deadline - started),
+    stop: () => clock() > Math.min(started + 0.3 * (deadline - started), hardDeadline),
   });
   let anyNonStackable = false;
   let anyLoadLimit = false;
@@ -82,7 +84,12 @@ export function loadContainer(
     payload: container.payloadG,
     types,
     blocks,
-    reach: computeReach(types, [container.lengthMm, container.widthMm, container.heightMm]),
+    // the reach knapsack is slow on thousands of box types: it gets at most 40 % of the limit
+    reach: computeReach(
+      types,
+      [container.lengthMm, container.widthMm, container.heightMm],
+      () => clock() > Math.min(started + 0.4 * (deadline - started), hardDeadline),
+    ),
     fsb: support === 'full',
     topAnchor: support === 'none',
     supportRatio: ratio,
@@ -93,7 +100,12 @@ export function loadContainer(
     beta: BETA,
     p: P,
   };
-  const result = beamSearch(engine, { deadline, clock, maxRounds: options.maxRounds ?? 1_000_000 });
+  const result = beamSearch(engine, {
+    deadline,
+    hardDeadline,
+    clock,
+    maxRounds: options.maxRounds ?? 1_000_000,
+  });
 
   // turn the placed blocks into placed boxes, taking box ids of each type in request order
   const placed: BlockBox[] = [];

@@ -46,7 +46,8 @@ export function fitsContainer(box: LoadBox, c: Container): boolean {
  * the single-container loader (most volume first) and takes the boxes left to the next. When it ends
  * with more containers than the volume and weight bound, it tries once more to load the last two
  * containers' boxes into one. `options.timeLimitMs` (default 5 s) is the time for all containers, shared
- * out by the number of containers still expected.
+ * out by the number of containers still expected, and honoured: when it runs out, the boxes not yet
+ * loaded are left unplaced.
  */
 export function loadContainers(
   boxes: readonly LoadBox[],
@@ -76,22 +77,30 @@ export function loadContainers(
 
   const byId = new Map(fit.map((b) => [b.id, b]));
   const left = (): number => Math.max(MIN_SHARE_MS, Math.floor(deadline - clock()));
+  // no container's search, first greedy load included, runs past the limit of the whole
+  const hardDeadline = deadline;
   const plans: LoadPlan[] = [];
   let rest: readonly LoadBox[] = fit;
-  while (rest.length > 0) {
+  while (rest.length > 0 && clock() < deadline) {
     // share the time left over the containers still expected (at 90 % full), plus one for the last try
     const restVolume = rest.reduce((s, b) => s + volumeOf(b), 0);
     const expected = Math.max(1, Math.ceil(restVolume / (0.9 * containerVolume))) + 1;
     const share = Math.max(MIN_SHARE_MS, Math.floor(left() / expected));
-    const plan = loadContainer({ container, boxes: rest }, { ...options, timeLimitMs: share, clock });
+    const plan = loadContainer(
+      { container, boxes: rest },
+      { ...options, timeLimitMs: share, clock, hardDeadline },
+    );
     if (plan.placements.length === 0) break;
     plans.push(plan);
     rest = plan.unplaced.map((id) => byId.get(id)!);
   }
   for (const b of rest) unplaced.push(b.id);
-  if (plans.length > lowerBound && plans.length >= 2) {
+  if (plans.length > lowerBound && plans.length >= 2 && deadline - clock() >= MIN_SHARE_MS) {
     const lastTwo = plans.slice(-2).flatMap((p) => p.placements.map((pl) => byId.get(pl.boxId)!));
-    const merged = loadContainer({ container, boxes: lastTwo }, { ...options, timeLimitMs: left(), clock });
+    const merged = loadContainer(
+      { container, boxes: lastTwo },
+      { ...options, timeLimitMs: left(), clock, hardDeadline },
+    );
     if (merged.unplaced.length === 0) plans.splice(-2, 2, merged);
   }
   return { plans, unplaced, lowerBound };

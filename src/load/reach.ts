@@ -11,6 +11,11 @@ export const REACH_TYPES = 8;
 export interface AxisReach {
   readonly best: Int32Array;
   readonly last: Int32Array;
+  /**
+   * True when the knapsack was stopped for time: every length counts as reachable (`best[v] = v`) and no
+   * loss is estimated along this axis (a weaker evaluation, never a wrong plan).
+   */
+  readonly dense?: boolean;
 }
 
 const gcd = (a: number, b: number): number => {
@@ -22,8 +27,13 @@ const gcd = (a: number, b: number): number => {
  * Reachable lengths along x, y and z for containers of the given inner dimensions. The knapsack runs
  * in units of the greatest common divisor of the box lengths (10 mm for BR, which is in cm).
  */
-export function computeReach(types: BoxTypes, dims: readonly [number, number, number]): AxisReach[] {
-  return [0, 1, 2].map((axis) => {
+export function computeReach(
+  types: BoxTypes,
+  dims: readonly [number, number, number],
+  /** Asked between box lengths; true stops the knapsack and leaves the axis dense (see {@link AxisReach}). */
+  stop?: () => boolean,
+): AxisReach[] {
+  return [0, 1, 2].map((axis): AxisReach => {
     const X = dims[axis]!;
     // items: distinct (type, length) pairs along this axis
     const itemType: number[] = [];
@@ -50,6 +60,7 @@ export function computeReach(types: BoxTypes, dims: readonly [number, number, nu
     const lastU = new Int32Array((U + 1) * REACH_TYPES).fill(-1);
     flag[0] = 1;
     for (let i = 0; i < itemType.length; i++) {
+      if (stop?.()) return denseReach(X);
       const t = itemType[i]!;
       const x = itemLength[i]! / g;
       const n = types.count[t]!;
@@ -81,4 +92,9 @@ export function computeReach(types: BoxTypes, dims: readonly [number, number, nu
       if (nLast[u]) last.set(lastU.subarray(u * REACH_TYPES, (u + 1) * REACH_TYPES), u * g * REACH_TYPES);
     return { best, last };
   });
+}
+
+/** Every length reachable, no type known to end one: the loss estimate is off along this axis. */
+function denseReach(X: number): AxisReach {
+  return { best: Int32Array.from({ length: X + 1 }, (_, v) => v), last: new Int32Array(0), dense: true };
 }

@@ -91,8 +91,16 @@ export const LoadOptionsSchema = z.object({
   /** Least share of a composite block filled by boxes (default 1 below 30 box types, else 0.98). */
   minBlockFill: z.number().gt(0).max(1).optional(),
 });
-/** Loader settings; `clock` (milliseconds, monotonic) is injected by the caller, `performance.now` by default. */
-export type LoadOptions = z.infer<typeof LoadOptionsSchema> & { readonly clock?: () => number };
+/**
+ * Loader settings; `clock` (milliseconds, monotonic) is injected by the caller, `performance.now` by
+ * default. `hardDeadline` (a `clock` reading) is when everything stops, the first greedy load included:
+ * by default the end of `timeLimitMs`, so the limit is honoured; a caller sharing one limit over several
+ * containers passes the end of the whole.
+ */
+export type LoadOptions = z.infer<typeof LoadOptionsSchema> & {
+  readonly clock?: () => number;
+  readonly hardDeadline?: number;
+};
 
 /** What to load into which container. */
 export const LoadRequestSchema = z.object({

@@ -1,5 +1,13 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { LandbridgeError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
@@ -105,8 +113,35 @@ function connectSqlite(path: string): Connection {
       error,
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteKeepingCause({ database: sqlite }) });
   return { db, dialect: 'sqlite', sqlite };
+}
+
+/**
+ * SQLite ends a transaction itself on some errors (a full disk, out of memory, an interrupted I/O);
+ * Kysely's ROLLBACK then fails with "cannot rollback - no transaction is active", and that error would
+ * replace the one that explains (SQLITE_FULL). This driver lets such a rollback pass quietly.
+ */
+class SqliteDriverKeepingCause extends SqliteDriver {
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (error) {
+      if (/no transaction is active/i.test((error as Error).message ?? '')) return;
+      throw error;
+    }
+  }
+}
+
+class SqliteKeepingCause extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new SqliteDriverKeepingCause(this.#config);
+  }
 }
 
 async function connectPostgres(connectionString: string): Promise<Connection> {

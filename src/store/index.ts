@@ -20,6 +20,7 @@ export type {
 } from './customs.repository.ts';
 export type { ApiKeyRole, Database, PlanStatus } from './database.ts';
 export { API_KEY_ROLES, PLAN_STATUSES } from './database.ts';
+export { BUSY_RETRY_AFTER_S, FULL_RETRY_AFTER_S, storeFailure } from './failures.ts';
 export type { FxRepository, FxSourceSummary, StoredFxTable } from './fx.repository.ts';
 export type {
   IdempotencyRecord,
@@ -56,7 +57,7 @@ export type {
   PlanningWindow,
 } from './parcels.repository.ts';
 export { DEFAULT_PAGE_SIZE, DEFAULT_PLANNING_BATCH_SIZE, MAX_PAGE_SIZE } from './parcels.repository.ts';
-export type { PlanJob, PlanJobPatch, PlansRepository } from './plans.repository.ts';
+export type { ClaimFilter, PlanJob, PlanJobPatch, PlansRepository } from './plans.repository.ts';
 export type { SellerRecord, SellersRepository } from './sellers.repository.ts';
 export type { OpenStoreOptions, Repositories, Store } from './store.ts';
 export { openStore } from './store.ts';

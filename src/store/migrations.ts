@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { LandbridgeError } from '../domain/errors.ts';
 import { customsMigration } from './customs.migration.ts';
 import { journeyMigration } from './journey.migration.ts';
+import { runtimeMigration } from './runtime.migration.ts';
 
 /**
  * The store's migrations, in order of their names. One set for both dialects: DDL goes through Kysely's
@@ -163,6 +164,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
     },
   },
   '2026-12-07-journey': journeyMigration,
+  '2026-12-07-runtime': runtimeMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { StoreContext } from './context.ts';
 import type { PlanStatus, PlansTable } from './database.ts';
 
@@ -34,6 +34,14 @@ export interface PlanJobPatch {
   readonly error?: string | null;
 }
 
+/** Which queued jobs a claim may take. */
+export interface ClaimFilter {
+  /** Only the operator's jobs (no seller's). */
+  readonly operatorOnly?: boolean;
+  /** Not the jobs of these sellers (those with a job running already). */
+  readonly exceptSellers?: readonly string[];
+}
+
 /**
  * Plan jobs, kept in the store so they survive restarts. A worker takes the oldest queued job with
  * {@link PlansRepository.claimNext}; many workers may claim at once, each gets a different job.
@@ -48,10 +56,12 @@ export interface PlansRepository {
   /** Jobs, newest first; with `sellerId`, that seller's only. */
   list(options?: { readonly sellerId?: string; readonly status?: PlanStatus }): Promise<PlanJob[]>;
   /**
-   * Moves the oldest queued job to `running` and returns it, atomically: two workers never get the same
-   * job (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: a single writing statement). Undefined when none is queued.
+   * Moves the next queued job to `running` and returns it, atomically: two workers never get the same
+   * job (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: a single writing statement). The operator's jobs
+   * come first, then the oldest; `filter` narrows the choice (a runner's fairness rules). Undefined when
+   * none is queued (or none passes the filter).
    */
-  claimNext(): Promise<PlanJob | undefined>;
+  claimNext(filter?: ClaimFilter): Promise<PlanJob | undefined>;
   /**
    * Puts every `running` job back to `queued`; returns how many. For start-up of a single process,
    * whose running jobs died with it; with several workers, use a queue engine's leases instead.
@@ -118,7 +128,8 @@ export function plansRepository(ctx: StoreContext): PlansRepository {
       return rows.map(toJob);
     },
 
-    async claimNext() {
+    async claimNext(filter = {}) {
+      const except = filter.exceptSellers ?? [];
       const row = await db
         .updateTable('plans')
         .set({ status: 'running', updated_at_ms: ctx.nowMs() })
@@ -128,6 +139,11 @@ export function plansRepository(ctx: StoreContext): PlansRepository {
             .selectFrom('plans')
             .select('id')
             .where('status', '=', 'queued')
+            .$if(filter.operatorOnly === true, (qb) => qb.where('seller_id', 'is', null))
+            .$if(except.length > 0, (qb) =>
+              qb.where((w) => w.or([w('seller_id', 'is', null), w('seller_id', 'not in', except)])),
+            )
+            .orderBy(sql`case when seller_id is null then 0 else 1 end`)
             .orderBy('created_at_ms')
             .orderBy('id')
             .limit(1)
