@@ -86,6 +86,16 @@ describe.skipIf(missing !== undefined)('web console in Chromium', () => {
     await signIn(page, server.operatorKey);
     await expect(page.getByTestId('who').textContent()).resolves.toBe('Hub operator');
 
+    // The shipped rates are older than a week: the page's foot says from which day, as GET /v1/fx does.
+    const fxAnswer = (await (
+      await fetch(`${server.url}/v1/fx`, { headers: { authorization: `Bearer ${server.operatorKey}` } })
+    ).json()) as { reference: { newestDate: string; ageDays: number; stale: boolean } };
+    expect(fxAnswer.reference.stale).toBe(true);
+    await page.getByTestId('fx-notice').waitFor();
+    const fxNotice = (await page.getByTestId('fx-notice').textContent()) ?? '';
+    expect(fxNotice).toContain(fxAnswer.reference.newestDate);
+    expect(fxNotice).toContain(`${fxAnswer.reference.ageDays} days old`);
+
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByTestId('kpis').waitFor();
     await page.locator('#by-destination svg').waitFor();

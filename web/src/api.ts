@@ -277,6 +277,16 @@ export async function parcels(
   return call(key, 'GET', `/v1/parcels?${q}`);
 }
 
+/** How fresh the exchange rates are (`GET /v1/fx`); `stale` past a week. */
+export interface FxStatus {
+  readonly today: string;
+  readonly reference: { readonly newestDate: string; readonly ageDays: number; readonly stale: boolean };
+}
+
+export async function fxStatus(key: string): Promise<FxStatus> {
+  return call(key, 'GET', '/v1/fx');
+}
+
 export async function parcel(key: string, id: string): Promise<Parcel> {
   return call(key, 'GET', `/v1/parcels/${encodeURIComponent(id)}`);
 }

@@ -2,6 +2,7 @@ import { lazy, type ReactNode, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Loading } from './components/common.tsx';
 import { ErrorBoundary } from './components/error-boundary.tsx';
+import { FxNotice } from './components/fx-notice.tsx';
 import { DISPLAY_CURRENCIES } from './format.ts';
 import { LANGUAGES } from './i18n.ts';
 import { BoardPage } from './pages/board.tsx';
@@ -159,6 +160,8 @@ export function App() {
       <footer className="app-footer">
         {network ? t('footer.network', { name: network.name, version: network.version }) : null}{' '}
         <a href="/docs">{t('footer.api')}</a>
+        {/* last in the page: appearing after a fetch moves nothing above it */}
+        {session ? <FxNotice apiKey={session.key} /> : null}
       </footer>
     </>
   );
