@@ -7,33 +7,10 @@ import { buildServer } from '../src/api/index.ts';
 import type { ParcelInput } from '../src/domain/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { testConverter, tinyNetwork } from './fixtures/networks.ts';
+import { parcelInput } from './fixtures/parcel-input.ts';
 
 const parcel = (orderId: string, over: Partial<ParcelInput> = {}): ParcelInput => ({
-  externalOrderId: orderId,
-  items: [
-    {
-      description: 'Cotton T-shirt',
-      hsCode: '610910',
-      quantity: 2,
-      unitValueMinor: 799,
-      currency: 'USD',
-      originCountry: 'CN',
-    },
-  ],
-  grossWeightG: 640,
-  dimensions: { lengthMm: 300, widthMm: 200, heightMm: 80 },
-  dangerousGoods: [],
-  consignee: {
-    name: 'Anna Nowak',
-    address: 'ul. Marszałkowska 1',
-    city: 'Warszawa',
-    postcode: '00-001',
-    country: 'PL',
-    phone: '+48 22 123 45 67',
-  },
-  promisedDeliveryDate: '2026-12-28',
-  incoterm: 'DDP',
-  serviceLevel: 'standard',
+  ...parcelInput(orderId),
   ...over,
 });
 

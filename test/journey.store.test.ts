@@ -7,6 +7,7 @@ import { connect } from '../src/store/connect.ts';
 import { MIGRATIONS, openStore, parseDatabaseUrl, type Store } from '../src/store/index.ts';
 import { dialects } from './fixtures/dialects.ts';
 import { tinyNetwork } from './fixtures/networks.ts';
+import { parcelInput } from './fixtures/parcel-input.ts';
 
 const network = tinyNetwork();
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -17,31 +18,7 @@ const parcel = (
   over: Partial<ParcelInput> & { sellerId?: string } = {},
 ): ParcelInput & { sellerId: string } => ({
   sellerId: 'seller-a',
-  externalOrderId: orderId,
-  items: [
-    {
-      description: 'Cotton T-shirt',
-      hsCode: '610910',
-      quantity: 2,
-      unitValueMinor: 799,
-      currency: 'USD',
-      originCountry: 'CN',
-    },
-  ],
-  grossWeightG: 640,
-  dimensions: { lengthMm: 300, widthMm: 200, heightMm: 80 },
-  dangerousGoods: [],
-  consignee: {
-    name: 'Anna Nowak',
-    address: 'ul. Marszałkowska 1',
-    city: 'Warszawa',
-    postcode: '00-001',
-    country: 'PL',
-    phone: '+48 22 123 45 67',
-  },
-  promisedDeliveryDate: '2026-12-28',
-  incoterm: 'DDP',
-  serviceLevel: 'standard',
+  ...parcelInput(orderId),
   ...over,
 });
 
