@@ -2,17 +2,23 @@
  * `npm run bench:plan -- [--parcels 100000,1000000] [--parcel-level-seconds 60] [--seed 1]`
  *
  * For each N: N generated parcels ready over a 14-day horizon on the sample network. Prints wall time
- * and peak RSS of the planner (parcels handed to it as columns), cost, lower bound, gap, on-time rate;
+ * and peak RSS of the planner (parcels handed to it as columns), cost, lower bound, gap, on-time rate,
+ * which itineraries the bound covers, and how many planned containers the 3D loader proves (`--prove-ms`
+ * per container, 0 for none);
  * the same for the greedy baseline (each parcel its cheapest on-time itinerary, containers first fit)
  * and, for N ≤ 100,000, for HiGHS on the parcel-level model (one commodity per parcel, every container
  * count integer) under a time limit, its solution rounded to whole parcels; runs `verifyPlan` on every
- * plan; then re-plans the smallest size after closing Brest for a week.
+ * plan; then re-plans the smallest size after closing Brest for a week; then runs the plan job as a
+ * user meets it (`--job-parcels`, default 100,000; 0 for none): parcels in a SQLite store, `POST
+ * /v1/plans` through the API, the worker thread, DDP import charges, until the document is stored.
  */
 import { fileURLToPath } from 'node:url';
 import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts';
 import { generateParcelStream } from '../src/generate/index.ts';
+import { PlanHelpers, proofsShared } from '../src/jobs/plan-helpers.ts';
 import {
   assignParcels,
+  containersToProve,
   disaggregate,
   evaluatePlan,
   parcelLevelModel,
@@ -27,6 +33,7 @@ import {
   zeroPrices,
 } from '../src/plan/index.ts';
 import { createHighsSolver } from '../src/solver/index.ts';
+import { planJobEndToEnd } from './plan-job.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -36,6 +43,9 @@ const arg = (name: string, fallback: string) => {
 const sizes = arg('--parcels', '100000,1000000').split(',').map(Number);
 const parcelLevelSeconds = Number(arg('--parcel-level-seconds', '60'));
 const seed = Number(arg('--seed', '1'));
+const jobParcels = Number(arg('--job-parcels', '100000'));
+/** Loader effort per planned container for the 3D proof (0: no proof). */
+const proveMs = Number(arg('--prove-ms', '200'));
 const network = readNetworkFile(fileURLToPath(new URL('../data/network/chongqing.yaml', import.meta.url)));
 const fx = fxConverter(readFxFile(fileURLToPath(new URL('../data/fx/rates.yaml', import.meta.url))));
 const fromMs = Date.parse('2026-12-01T00:00:00+08:00');
@@ -87,9 +97,36 @@ for (const n of sizes) {
   console.log(
     `             stages ${JSON.stringify(Object.fromEntries(Object.entries(outcome.timingsMs).map(([k, v]) => [k, Math.round(v)])))} ms; relaxation ${rx.rounds} rounds, ${rx.columns.toLocaleString('en')} columns, ${outcome.aggregation.commodities.length.toLocaleString('en')} commodities, master LP ${usd(rx.masterMinor)}; ${rx.settled.contested.toLocaleString('en')} parcels settled one by one, ${rx.settled.split.size} left split`,
   );
+  const bc = s.boundCovers;
+  console.log(
+    bc.itineraries === 'all-timetable-itineraries'
+      ? `             the bound covers all-timetable-itineraries (every dated itinerary along the route patterns; ${bc.itinerariesPriced} itineraries priced in by ${bc.searches} timetable searches beside the first candidates); cost basis ${s.costBasis}`
+      : `             the bound covers candidate-itineraries (the first candidates and ${bc.itinerariesPriced ?? 0} priced in); over every timetable itinerary: ${bc.allItinerariesBoundMinor !== undefined ? usd(bc.allItinerariesBoundMinor) : 'not searched'}; cost basis ${s.costBasis}`,
+  );
   console.log(
     `             held ${s.held} (for capacity ${doc.held.filter((h) => h.reason === 'no-capacity').length}), containers ${s.containers}; components (USD) ${JSON.stringify(Object.fromEntries(Object.entries(s.components).map(([k, v]) => [k, Math.round(v / 100)])))}`,
   );
+
+  if (proveMs > 0) {
+    const l0 = performance.now();
+    const helpers = new PlanHelpers(1, undefined);
+    const proof = await proofsShared(
+      helpers,
+      containersToProve(doc, new Map([...generated(n)].map((p) => [p.id, p]))),
+      network.equipment,
+      proveMs,
+    ).finally(() => helpers.close());
+    console.log(
+      `             containers proven by the 3D loader ${proof.proven} of ${proof.containers} (${proveMs} ms each, 2 threads, ${((performance.now() - l0) / 1000).toFixed(1)} s)${
+        proof.notProven.length > 0
+          ? `; not proven: ${proof.notProven
+              .slice(0, 3)
+              .map((x) => `${x.id} (${x.why})`)
+              .join(', ')}`
+          : ''
+      }`,
+    );
+  }
 
   const g0 = performance.now();
   const greedy = planGreedy(ctx, parcels, outcome.aggregation);
@@ -194,6 +231,15 @@ for (const { n, ctx, parcels, aggregation, costMinor, bound } of parcelLevel) {
   const check = verifyPlan(disrupted, inputs, r.document, fx);
   console.log(`bench:plan re-plan — ${n.toLocaleString('en')} parcels, Brest closed 2026-12-12 → 12-19`);
   console.log(
-    `  ${wall.toFixed(1)} s wall; affected ${r.affected.length}, moved ${r.moved.length}; cost ${usd(r.costBeforeMinor)} → ${usd(r.costAfterMinor)} (${r.costAfterMinor >= r.costBeforeMinor ? '+' : '−'}${usd(Math.abs(r.costAfterMinor - r.costBeforeMinor))}), bound ${usd(r.document.summary.lowerBoundMinor)}, gap ${r.document.summary.gapPercent.toFixed(3)} %; verify ${check.ok ? 'passes' : `FAILS: ${check.violations[0]?.why}`}`,
+    `  ${wall.toFixed(1)} s wall; affected ${r.affected.length}, moved ${r.moved.length}; cost (both ${r.document.summary.costBasis}) ${usd(r.costBeforeMinor)} → ${usd(r.costAfterMinor)} (${r.costAfterMinor >= r.costBeforeMinor ? '+' : '−'}${usd(Math.abs(r.costAfterMinor - r.costBeforeMinor))}), bound ${usd(r.document.summary.lowerBoundMinor)}, gap ${r.document.summary.gapPercent.toFixed(3)} %; verify ${check.ok ? 'passes' : `FAILS: ${check.violations[0]?.why}`}`,
+  );
+}
+
+// The plan job end to end, as a user meets it.
+if (jobParcels > 0) {
+  const f = await planJobEndToEnd(jobParcels, seed);
+  console.log(`bench:plan job — ${jobParcels.toLocaleString('en')} parcels through the API (SQLite store)`);
+  console.log(
+    `  ${(f.endToEndMs / 1000).toFixed(1)} s end to end (POST /v1/plans → stored document, ${f.documentMb.toFixed(1)} MB); cost ${usd(f.costMinor)} (${f.costBasis}, import charges ${usd(f.landedCostMinor)}); /health p99 ${f.healthP99Ms.toFixed(0)} ms, max ${f.healthMaxMs.toFixed(0)} ms`,
   );
 }

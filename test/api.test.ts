@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARK_STALE_MS } from '../src/api/idempotency.ts';
 import { buildServer } from '../src/api/index.ts';
-import type { ParcelInput } from '../src/domain/index.ts';
+import { type ParcelInput, parcelsFromJson } from '../src/domain/index.ts';
+import { importParcels } from '../src/intake/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { testConverter, tinyNetwork } from './fixtures/networks.ts';
 import { parcelInput } from './fixtures/parcel-input.ts';
@@ -196,6 +198,58 @@ describe('HTTP API', () => {
 
     const other = await app.inject({ ...request, payload: { parcels: [parcel('A-32')] } });
     expect(other.statusCode).toBe(422);
+  });
+
+  it('keeps the answer of an import with its parcels, in one transaction (no reply needed)', async () => {
+    await importParcels(store, parcelsFromJson([parcel('A-40')], 'direct'), {
+      actor: { role: 'seller', sellerId: 'seller-a' },
+      receivedAtMs: Date.parse('2026-12-01T00:00:00Z'),
+      answer: (result) => ({
+        scope: 'seller-a',
+        key: 'direct-1',
+        requestHash: 'h',
+        statusCode: 201,
+        responseBody: JSON.stringify({ ids: result.parcelIds }),
+      }),
+    });
+    const kept = await store.idempotency.get('seller-a', 'direct-1');
+    expect(kept?.statusCode).toBe(201);
+    const [id] = (JSON.parse(kept!.responseBody) as { ids: string[] }).ids;
+    expect((await store.parcels.get(id!))?.externalOrderId).toBe('A-40');
+  });
+
+  it('takes over the key of a request whose process died mid-import (mark not renewed for 10 s)', async () => {
+    const request = {
+      method: 'POST' as const,
+      url: '/v1/parcels',
+      headers: { ...auth(sellerA), 'idempotency-key': 'batch-43' },
+      payload: { parcels: [parcel('A-33')] },
+    };
+    expect((await app.inject(request)).statusCode).toBe(201);
+    // as a process killed after marking the key and before committing leaves it: a mark, no parcel
+    await store.db
+      .updateTable('idempotency_keys')
+      .set({ status_code: 0, response_body: '', created_at_ms: Date.now() - MARK_STALE_MS - 1_000 })
+      .where('key', '=', 'batch-43')
+      .execute();
+    await store.db.deleteFrom('parcels').where('external_order_id', '=', 'A-33').execute();
+    const retry = await app.inject(request);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(await store.parcels.findExistingOrderIds('seller-a', ['A-33'])).toEqual(new Set(['A-33']));
+    expect((await store.idempotency.get('seller-a', 'batch-43'))?.statusCode).toBe(201);
+  });
+
+  it('renews the mark of a request being answered, so only a dead one goes stale', async () => {
+    expect(await store.idempotency.begin('seller-a', 'live-1', 'h', MARK_STALE_MS)).toBe(true);
+    await store.db
+      .updateTable('idempotency_keys')
+      .set({ created_at_ms: Date.now() - MARK_STALE_MS - 1_000 })
+      .where('key', '=', 'live-1')
+      .execute();
+    await store.idempotency.touch('seller-a', 'live-1', 'h');
+    expect(await store.idempotency.begin('seller-a', 'live-1', 'h', MARK_STALE_MS)).toBe(false);
+    await store.idempotency.abandon('seller-a', 'live-1');
   });
 
   it('pages through parcels with a cursor, each once', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/cli/commands.ts';
 
 const BIN = new URL('../bin/landbridge.js', import.meta.url).pathname;
 
@@ -32,6 +33,9 @@ describe('landbridge CLI', () => {
       const res = run(...cmd, '--help');
       expect(res.status, cmd.join(' ')).toBe(0);
       expect(res.stdout).toContain('Usage: landbridge');
+      if (cmd.length === 0)
+        for (const c of COMMANDS)
+          expect(res.stdout.replace(/\s+/g, ' ')).toContain(`${c.term} ${c.description}`);
     }
   });
 

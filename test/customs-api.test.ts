@@ -267,6 +267,52 @@ describe('customs routes (/v1/customs)', () => {
       }
   });
 
+  it("an operator of another hub never sees this hub's customs: 503 where it has none, its own where it has", async () => {
+    const otherOperator = (
+      await hub.store.apiKeys.create({ role: 'operator', label: 'o', hubId: 'other-hub' })
+    ).key;
+    const none = await call(otherOperator, 'GET', '/v1/customs/declarations');
+    expect(none.statusCode).toBe(503);
+    expect(none.json().detail).toContain('other-hub');
+    expect((await call(otherOperator, 'POST', '/v1/customs/exchange/run')).statusCode).toBe(503);
+    // a server with customs for that hub too: each operator its own hub's declarations
+    const fx = fxConverter(readFxFile(FX_FILE));
+    const serviceOf = (hubId: string) =>
+      new CustomsService({
+        store: hub.store,
+        network: () => ({ ...network, hub: hubId }),
+        codes,
+        signer: hub.filing.signer,
+        folders: hub.filing.folders,
+        fx,
+        euMembers: new Set(['DE']),
+        vagueTerms: [],
+        nowMs: () => hub.clock.ms,
+      });
+    const both = await buildServer({
+      store: hub.store,
+      network,
+      fx,
+      customs: serviceOf(HUB),
+      customsOf: async (h) => (h === 'other-hub' ? serviceOf(h) : undefined),
+      nowMs: () => hub.clock.ms,
+    });
+    try {
+      const read = (key: string) =>
+        both.inject({
+          method: 'GET',
+          url: '/v1/customs/declarations',
+          headers: { authorization: `Bearer ${key}` },
+        });
+      const theirs = await read(otherOperator);
+      expect(theirs.statusCode).toBe(200);
+      expect(theirs.json().items).toEqual([]);
+      expect((await read(operator)).json().items.length).toBeGreaterThan(0);
+    } finally {
+      await both.close();
+    }
+  });
+
   it('without a key: 401', async () => {
     expect((await app.inject({ method: 'GET', url: '/v1/customs/declarations' })).statusCode).toBe(401);
   });

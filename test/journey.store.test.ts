@@ -1,4 +1,4 @@
-import { type Kysely, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type MigrationProvider, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LandbridgeError, type ParcelInput, parcelsFromJson } from '../src/domain/index.ts';
 import { importParcels } from '../src/intake/index.ts';
@@ -477,6 +477,95 @@ for (const dialect of await dialects()) {
         ),
       );
       expect(bad.problems[0]).toMatchObject({ where: { row: 1, field: 'departureId' } });
+    });
+
+    it('writes only the columns of a journey that changed, leaving what others set meanwhile', async () => {
+      await store.journeys.ensure('hub');
+      const id = ids[4]!;
+      const before = (await store.journeys.getMany('hub', [id])).get(id)!;
+      await store.db
+        .updateTable('parcel_journeys')
+        .set({ eta_basis: 'set meanwhile' })
+        .where('parcel_id', '=', id)
+        .execute();
+      await store.journeys.write({
+        events: [],
+        journeys: [{ ...before, carrier: 'InPost', updated_at_ms: NOW + 1 }],
+        before: new Map([[id, before]]),
+        containers: [],
+        departures: [],
+        deliveries: [],
+      });
+      const after = await store.journeys.get('hub', id);
+      expect(after).toMatchObject({ carrier: 'InPost', eta_basis: 'set meanwhile', updated_at_ms: NOW + 1 });
+      expect(after?.stage).toBe(before.stage);
+    });
+
+    it('keeps on tracking events only the indexes a query reads', async () => {
+      const names =
+        dialect.name === 'sqlite'
+          ? (
+              await sql<{ name: string }>`select name from sqlite_master
+                where type = 'index' and tbl_name = 'tracking_events' and sql is not null`.execute(store.db)
+            ).rows
+          : (
+              await sql<{ name: string }>`select indexname as name from pg_indexes
+                where tablename = 'tracking_events' and schemaname = current_schema()
+                  and indexname not like '%_pk'`.execute(store.db)
+            ).rows;
+      expect(names.map((r) => r.name).sort()).toEqual([
+        'tracking_events_container_idx',
+        'tracking_events_subject_idx',
+      ]);
+    });
+
+    it('indexes no journey stage, which nearly every event changes; the exception queue reads partial indexes', async () => {
+      const indexes =
+        dialect.name === 'sqlite'
+          ? (
+              await sql<{ name: string; sql: string }>`select name, sql from sqlite_master
+                where type = 'index' and tbl_name = 'parcel_journeys' and sql is not null`.execute(store.db)
+            ).rows
+          : (
+              await sql<{
+                name: string;
+                sql: string;
+              }>`select indexname as name, indexdef as sql from pg_indexes
+                where tablename = 'parcel_journeys' and schemaname = current_schema()`.execute(store.db)
+            ).rows;
+      // An index keyed on the stage (its WHERE clause aside).
+      const stageIndexes = indexes.filter((r) => /\bstage\b/.test(r.sql.split(/\swhere\s/i)[0]!));
+      expect(stageIndexes.map((r) => r.name)).toEqual(['parcel_journeys_reweigh_idx']);
+      expect(indexes.map((r) => r.name)).toEqual(
+        expect.arrayContaining([
+          'parcel_journeys_seller_only_idx',
+          'parcel_journeys_delivery_failed_idx',
+          'parcel_journeys_reweigh_idx',
+          'parcel_journeys_hold_idx',
+        ]),
+      );
+      if (dialect.name !== 'sqlite') return;
+      const table = await sql<{ sql: string }>`select sql from sqlite_master
+        where type = 'table' and name = 'tracking_events'`.execute(store.db);
+      expect(table.rows[0]?.sql).toMatch(/WITHOUT ROWID$/);
+      const plan = async (query: ReturnType<typeof sql>) =>
+        (await sql<{ detail: string }>`explain query plan ${query}`.execute(store.db)).rows
+          .map((r) => r.detail)
+          .join('; ');
+      expect(
+        await plan(
+          sql`select count(*) from parcel_journeys where hub_id = ${'hub'} and stage = ${'delivery_failed'}`,
+        ),
+      ).toContain('parcel_journeys_delivery_failed_idx');
+      expect(
+        await plan(
+          sql`select count(*) from parcel_journeys where hub_id = ${'hub'} and reweigh_flag = ${1}
+            and stage in (${'received'}, ${'loaded'})`,
+        ),
+      ).toContain('parcel_journeys_reweigh_idx');
+      expect(
+        await plan(sql`select count(*) from parcel_journeys where hub_id = ${'hub'} and hold is not null`),
+      ).toContain('parcel_journeys_hold_idx');
     });
   });
 }

@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/index.ts';
+import { LoadPlanAnswerView, loadAnswerJson } from '../src/api/load-plans.routes.ts';
 import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
+import { answerLoad } from '../src/load/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 
 describe('load plans over HTTP', () => {
@@ -64,6 +67,32 @@ describe('load plans over HTTP', () => {
     const r = res.json();
     expect(r.containers).toBeGreaterThanOrEqual(r.lowerBound);
     expect(r.plans.every((p: { check: { valid: boolean } }) => p.check.valid)).toBe(true);
+  });
+
+  it('answers the JSON the response schema’s serialiser writes, written in the worker', async () => {
+    const space = { lengthMm: 5898, widthMm: 2352, heightMm: 2393, payloadG: 28_200_000 };
+    const serialise = serializerCompiler({
+      schema: LoadPlanAnswerView,
+      method: 'POST',
+      url: '/v1/load-plans',
+    });
+    for (const multi of [false, true]) {
+      const answer = answerLoad({
+        container: space,
+        boxes: boxes.slice(0, 120),
+        options: { support: 'full', timeLimitMs: 300, multi, seed: 7 },
+      });
+      expect(loadAnswerJson(answer)).toBe(serialise(answer));
+    }
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/load-plans',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { containerType: '22G1', boxes: boxes.slice(0, 50), options: { timeLimitMs: 200 } },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.stringify(res.json())).toBe(res.body);
   });
 
   it('refuses a request naming both a type and a space, or neither', async () => {

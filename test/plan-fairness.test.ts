@@ -38,6 +38,7 @@ describe('fair plan jobs', () => {
     let app: FastifyInstance;
     let operator: string;
     const sellerKeys: string[] = [];
+    const sellerIds: string[] = [];
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'lb-fair-'));
       store = await openStore(`sqlite:${join(dir, 'fair.db')}`);
@@ -48,6 +49,7 @@ describe('fair plan jobs', () => {
         receivedAtMs: NOW,
       });
       operator = (await store.apiKeys.create({ role: 'operator', label: 't' })).key;
+      for (const s of sellers.slice(0, 3)) sellerIds.push(s.id);
       for (const s of sellers.slice(0, 3))
         sellerKeys.push((await store.apiKeys.create({ role: 'seller', sellerId: s.id, label: 't' })).key);
       app = await buildServer({ store, network, fx, nowMs: () => NOW });
@@ -60,16 +62,15 @@ describe('fair plan jobs', () => {
     const queue = (key: string, payload: object = { from: '2026-12-01', days: 2 }) =>
       app.inject({ method: 'POST', url: '/v1/plans', headers: { authorization: `Bearer ${key}` }, payload });
 
-    it('refuses a seller’s third open job with 429 and Retry-After; the operator is not limited', async () => {
-      for (const key of sellerKeys) {
-        expect((await queue(key)).statusCode).toBe(202);
-        expect((await queue(key)).statusCode).toBe(202);
+    it('refuses a seller key planning at all (403: planning is the operator’s, issue 14)', async () => {
+      for (const key of sellerKeys) expect((await queue(key)).statusCode).toBe(403);
+      // Seller jobs still exist (queued before planning became the operator's, or by the hub for a
+      // seller): six of them wait in line here.
+      for (const sellerId of sellerIds) {
+        await store.plans.create({ from: '2026-12-01', days: 2 }, sellerId);
+        await store.plans.create({ from: '2026-12-01', days: 2 }, sellerId);
       }
-      const third = await queue(sellerKeys[0]!);
-      expect(third.statusCode).toBe(429);
-      expect(third.headers['retry-after']).toBe('30');
-      expect(third.json()).toMatchObject({ status: 429, code: 'rate-limited' });
-      expect(third.json().detail).toContain('at most 2');
+      expect((await store.plans.list({ status: 'queued' })).length).toBe(6);
     });
 
     it('runs the operator’s plan, queued behind six seller jobs, at once beside them', async () => {

@@ -279,7 +279,12 @@ for (const dialect of DIALECTS) {
       await seller('s-keys');
       const { id, key } = await store.apiKeys.create({ role: 'seller', sellerId: 's-keys', label: 'shop' });
       expect(key).toMatch(/^lb_[A-Za-z0-9_-]{43}$/);
-      expect(await store.apiKeys.authenticate(key)).toEqual({ id, role: 'seller', sellerId: 's-keys' });
+      expect(await store.apiKeys.authenticate(key)).toEqual({
+        id,
+        role: 'seller',
+        sellerId: 's-keys',
+        hubs: ['xiyong-hub'],
+      });
 
       const row = await store.db
         .selectFrom('api_keys')
@@ -290,7 +295,11 @@ for (const dialect of DIALECTS) {
       expect(Object.values(row).some((v) => typeof v === 'string' && v.includes(key.slice(3)))).toBe(false);
 
       const operator = await store.apiKeys.create({ role: 'operator', label: 'hub' });
-      expect(await store.apiKeys.authenticate(operator.key)).toEqual({ id: operator.id, role: 'operator' });
+      expect(await store.apiKeys.authenticate(operator.key)).toEqual({
+        id: operator.id,
+        role: 'operator',
+        hubs: ['xiyong-hub'],
+      });
       expect(await store.apiKeys.authenticate(`${key}x`)).toBeUndefined();
 
       expect(await store.apiKeys.revoke(id)).toBe(true);

@@ -1,5 +1,42 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
+
+const DIST = fileURLToPath(new URL('dist', import.meta.url));
+
+/**
+ * Writes a brotli (.br) and a gzip (.gz) copy beside every text asset once the build is done; the
+ * server sends the one the browser accepts (src/api/web.routes.ts), so nothing is compressed per request.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'landbridge-precompress',
+    apply: 'build',
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+        );
+      for (const file of walk(DIST)) {
+        if (!/\.(js|css|html|svg|json)$/.test(file)) continue;
+        const data = readFileSync(file);
+        if (data.length < 1024) continue;
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(data, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: 11,
+              [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+            },
+          }),
+        );
+        writeFileSync(`${file}.gz`, gzipSync(data, { level: 9 }));
+      }
+    },
+  };
+}
 
 /**
  * The web console: React 19 + TypeScript, built to `web/dist`, served by the API (src/api/web.routes.ts).
@@ -11,6 +48,7 @@ export default defineConfig({
   base: '/',
   publicDir: 'public',
   oxc: { jsx: { runtime: 'automatic' } },
+  plugins: [precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

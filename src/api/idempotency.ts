@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LandbridgeError } from '../domain/index.ts';
-import type { Store } from '../store/index.ts';
+import type { NewIdempotencyRecord, Store } from '../store/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,6 +10,15 @@ declare module 'fastify' {
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+/** How long a request waits for the same request being answered elsewhere before answering 409. */
+const PENDING_WAIT_MS = 30_000;
+/** How often a request being answered renews its mark (its heartbeat). */
+const MARK_HEARTBEAT_MS = 2_000;
+/**
+ * A mark not renewed for this long belongs to a process that died mid-request (kill -9, a lost
+ * machine): the next request with the key takes it over and runs, instead of waiting a minute for 409.
+ */
+export const MARK_STALE_MS = 10_000;
 
 /** How long a stored answer is replayed (Stripe keeps 24 h): after it, the key is free again. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -46,11 +55,14 @@ function requestHash(request: FastifyRequest): string {
  */
 export function idempotency(app: FastifyInstance, store: Store, nowMs: () => number = Date.now): void {
   const maxBytes = idempotencyMaxBytes();
+  const heartbeats = new WeakMap<FastifyRequest, NodeJS.Timeout>();
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || typeof key !== 'string' || !request.principal) return;
     if (!KEY.test(key))
-      throw new LandbridgeError('invalid-input', 'Idempotency-Key must be 1–255 visible ASCII characters');
+      throw new LandbridgeError('invalid-input', 'Idempotency-Key must be 1–255 visible ASCII characters', [
+        { where: { field: 'headers.idempotency-key' }, why: 'must be 1–255 visible ASCII characters' },
+      ]);
     const scope = request.principal.sellerId ?? 'operator';
     const hash = requestHash(request);
     let earlier = await store.idempotency.get(scope, key);
@@ -59,6 +71,25 @@ export function idempotency(app: FastifyInstance, store: Store, nowMs: () => num
       await store.idempotency.purge(nowMs() - IDEMPOTENCY_TTL_MS);
       earlier = undefined;
     }
+    // Mark the key before working, so the same request arriving at another API process meanwhile
+    // waits for this answer instead of doing the work twice.
+    if (!earlier && !(await store.idempotency.begin(scope, key, hash, MARK_STALE_MS)))
+      earlier = await store.idempotency.get(scope, key);
+    for (let waited = 0; earlier?.statusCode === 0 && waited < PENDING_WAIT_MS; waited += 50) {
+      if (earlier.requestHash !== hash) break;
+      // once a second: has the mark's heartbeat stopped (its process died)? Then take the key over.
+      if (waited % 1_000 === 0 && (await store.idempotency.begin(scope, key, hash, MARK_STALE_MS))) {
+        earlier = undefined;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      earlier = await store.idempotency.get(scope, key);
+    }
+    if (earlier?.statusCode === 0 && earlier.requestHash === hash)
+      throw new LandbridgeError(
+        'conflict',
+        'a request with this Idempotency-Key is still being answered; retry it later',
+      );
     if (earlier) {
       if (earlier.requestHash !== hash) {
         throw new LandbridgeError('invalid-input', 'this Idempotency-Key was used with a different request');
@@ -71,11 +102,30 @@ export function idempotency(app: FastifyInstance, store: Store, nowMs: () => num
       return reply;
     }
     request.idempotency = { scope, key, requestHash: hash };
+    const heartbeat = setInterval(
+      () => void store.idempotency.touch(scope, key, hash).catch(() => {}),
+      MARK_HEARTBEAT_MS,
+    );
+    heartbeat.unref();
+    heartbeats.set(request, heartbeat);
   });
+
+  const stopHeartbeat = async (request: FastifyRequest) => {
+    const heartbeat = heartbeats.get(request);
+    if (heartbeat === undefined) return;
+    clearInterval(heartbeat);
+    heartbeats.delete(request);
+  };
+  app.addHook('onResponse', stopHeartbeat);
+  app.addHook('onRequestAbort', stopHeartbeat);
 
   app.addHook('onSend', async (request, reply, payload) => {
     const idem = request.idempotency;
-    if (!idem || reply.statusCode >= 500 || reply.statusCode === 429) return payload;
+    if (!idem) return payload;
+    if (reply.statusCode >= 500 || reply.statusCode === 429) {
+      await store.idempotency.abandon(idem.scope, idem.key);
+      return payload;
+    }
     const text =
       typeof payload === 'string'
         ? payload
@@ -84,6 +134,7 @@ export function idempotency(app: FastifyInstance, store: Store, nowMs: () => num
           : undefined;
     if (text === undefined || Buffer.byteLength(text) > maxBytes) {
       reply.header('idempotency-stored', 'false');
+      await store.idempotency.abandon(idem.scope, idem.key);
       return payload;
     }
     await store.idempotency.put({
@@ -96,6 +147,21 @@ export function idempotency(app: FastifyInstance, store: Store, nowMs: () => num
     });
     return payload;
   });
+}
+
+/**
+ * The record to keep for a request's answer when the route stores it itself, in the transaction of its
+ * work (an import): undefined when the answer is over {@link idempotencyMaxBytes}. The server's own
+ * `onSend` then finds the key answered and leaves it.
+ */
+export function keptAnswer(
+  idem: NonNullable<FastifyRequest['idempotency']>,
+  statusCode: number,
+  body: unknown,
+): NewIdempotencyRecord | undefined {
+  const text = JSON.stringify(body);
+  if (Buffer.byteLength(text) > idempotencyMaxBytes()) return undefined;
+  return { scope: idem.scope, key: idem.key, requestHash: idem.requestHash, statusCode, responseBody: text };
 }
 
 /** Forgets stored answers older than 24 h; returns how many. */

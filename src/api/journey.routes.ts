@@ -137,7 +137,6 @@ const CalibrationView = z.object({
 /** Public tracking by number: no key, rate-limited per client. Registered outside the keyed `/v1`. */
 export function trackRoutes(
   store: Store,
-  hub: Hub,
   data: () => TrackingData,
   rate: ClientBudget,
   nowMs: () => number,
@@ -162,7 +161,8 @@ export function trackRoutes(
       },
       async (request, reply) => {
         const language = pickLanguage(request.query.lang ?? request.headers['accept-language']);
-        const view = await trackPublic(store, hub.network.hub, request.params.number, language, data());
+        // any hub's parcel: tracking numbers are unique across hubs, and a buyer has no key to name one
+        const view = await trackPublic(store, undefined, request.params.number, language, data());
         reply.header('cache-control', 'public, max-age=60');
         reply.header('content-language', language);
         return { ...view, milestones: [...view.milestones] };

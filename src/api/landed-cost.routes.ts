@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { LandbridgeError } from '../domain/index.ts';
 import {
   type LandedCostFailure,
@@ -39,6 +40,29 @@ export function answerLandedCost(hub: Hub, request: LandedCostRequest) {
   return r;
 }
 
+const Amount = z.looseObject({ minor: z.number().int(), answerMinor: z.number().int() });
+
+/** A landed-cost answer: the amounts every client reads typed; each line as the rules computed it. */
+const LandedCostView = z.looseObject({
+  ok: z.literal(true),
+  destination: z.string(),
+  date: z.string(),
+  currency: z.string().describe('Currency duties and taxes are assessed in (the rule set’s)'),
+  answerCurrency: z.string().describe('Currency of every answerMinor'),
+  ruleSet: z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    validFrom: z.string(),
+    sources: z.array(z.looseObject({})),
+  }),
+  customsValue: Amount,
+  duties: z.array(z.looseObject({})),
+  vat: z.array(z.looseObject({})),
+  fees: z.array(z.looseObject({})),
+  totals: z.looseObject({ total: Amount }),
+  notes: z.array(z.string()),
+});
+
 /** `POST /v1/landed-cost`: duties, VAT/GST and fees of a parcel at a destination on a date, with the rule and source of each. */
 export function landedCostRoutes(hub: Hub): FastifyPluginAsyncZod {
   return async (app) => {
@@ -53,9 +77,14 @@ export function landedCostRoutes(hub: Hub): FastifyPluginAsyncZod {
             'Rules are data (data/duties/*.yaml), dated: a date before a change gets the rule then in force. An unknown destination or HS code is refused with its name (422); a gap in the rate tables answers 503.',
           security: [{ apiKey: [] }],
           body: LandedCostRequestSchema,
+          response: { 200: LandedCostView },
         },
       },
-      async (request) => answerLandedCost(hub, request.body as LandedCostRequest),
+      // The view types lines loosely; the result is readonly data of the same shape.
+      async (request) =>
+        answerLandedCost(hub, request.body as LandedCostRequest) as unknown as z.output<
+          typeof LandedCostView
+        >,
     );
   };
 }

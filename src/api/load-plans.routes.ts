@@ -9,6 +9,7 @@ import {
   type LoadAnswer,
   type LoadAsk,
   LoadBoxSchema,
+  PlacementSchema,
   SupportRuleSchema,
 } from '../load/index.ts';
 import type { TaskPool } from '../workers/index.ts';
@@ -78,6 +79,41 @@ export function loadGraceMs(timeLimitMs: number): number {
   return Math.max(2_000, Math.round(timeLimitMs * 0.2));
 }
 
+const CheckView = z.object({
+  valid: z.boolean().describe('The independent checker’s verdict'),
+  problems: z.array(z.unknown()).describe('The first 50 problems the checker found'),
+});
+/** One container's load plan (LoadPlanSchema) with the checker's verdict. */
+const OneContainerView = z.looseObject({
+  container: z.looseObject({ lengthMm: z.number(), widthMm: z.number(), heightMm: z.number() }),
+  placements: z.array(PlacementSchema),
+  unplaced: z.array(z.string()),
+  volumeUtilisation: z.number(),
+  weightUtilisation: z.number(),
+  check: CheckView,
+});
+/** With options.multi: as few containers as the loader manages, beside the lower bound. */
+const ManyContainersView = z.looseObject({
+  containers: z.number().int(),
+  lowerBound: z.number().int(),
+  unplaced: z.array(z.string()),
+  plans: z.array(OneContainerView),
+});
+
+/** The answer of `POST /v1/load-plans`: one container's plan, or several with options.multi. */
+export const LoadPlanAnswerView = z.union([OneContainerView, ManyContainersView]);
+
+/**
+ * The JSON of a load plan's answer as the route's serialiser writes it (the view's encoding, then
+ * `JSON.stringify`): written in the worker that computed it, so that the loop neither receives the
+ * object (5,000 placements) nor serialises it.
+ */
+export function loadAnswerJson(answer: LoadAnswer): string {
+  return JSON.stringify(
+    z.encode(LoadPlanAnswerView, answer as unknown as z.output<typeof LoadPlanAnswerView>),
+  );
+}
+
 /** `POST /v1/load-plans`: where every box goes in a container, checked independently. */
 export function loadPlansRoutes(hub: Hub, pool: TaskPool): FastifyPluginAsyncZod {
   return async (app) => {
@@ -94,13 +130,18 @@ export function loadPlansRoutes(hub: Hub, pool: TaskPool): FastifyPluginAsyncZod
             'boxes it had no time for left unplaced; it runs in a worker thread, and one that has not answered 2 s (or 20 %) past its limit is stopped (503 with Retry-After).',
           security: [{ apiKey: [] }],
           body: LoadPlanRequestSchema,
+          response: { 200: LoadPlanAnswerView },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const ask = loadAsk(hub, request.body);
-        return pool.run('load-plan', ask, {
+        // the answer's JSON, encoded by the response schema in the worker (see loadAnswerJson)
+        const bytes = await pool.run('load-plan', ask, {
           timeoutMs: ask.options.timeLimitMs + loadGraceMs(ask.options.timeLimitMs),
         });
+        const json = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        reply.type('application/json; charset=utf-8').send(json as never);
+        return reply;
       },
     );
   };

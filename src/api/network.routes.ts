@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CORRIDORS, LandbridgeError, MODES } from '../domain/index.ts';
+import {
+  CORRIDORS,
+  isBoundedInstant,
+  isCalendarDate,
+  LandbridgeError,
+  MAX_YEAR,
+  MIN_YEAR,
+  MODES,
+} from '../domain/index.ts';
 import { type Departure, expandDepartures, toLocalIso } from '../network/index.ts';
 import type { Hub } from './hub.ts';
 
@@ -26,6 +34,34 @@ const DepartureView = z.object({
   legs: z.array(z.object({ from: z.string(), to: z.string(), departAt: z.string(), arriveAt: z.string() })),
 });
 
+/** The network in force, as data/network/*.yaml holds it (the fields every client reads typed; the rest as stored). */
+const NetworkAnswerView = z.object({
+  summary: z.object({
+    corridors: z.array(z.string()),
+    nodes: z.number().int(),
+    services: z.number().int(),
+    lastMileCountries: z.array(z.string()),
+  }),
+  network: z
+    .looseObject({
+      id: z.string(),
+      version: z.string(),
+      hub: z.string().describe('Node id of the hub'),
+      nodes: z.array(
+        z.looseObject({
+          id: z.string(),
+          name: z.string(),
+          country: z.string(),
+          zone: z.string().describe('IANA time zone'),
+        }),
+      ),
+      services: z.array(z.looseObject({ id: z.string(), corridor: z.enum(CORRIDORS), mode: z.enum(MODES) })),
+    })
+    .describe(
+      'The network document (NetworkSchema): nodes, services, equipment, lastMile, disruptions, sources',
+    ),
+});
+
 /** Network routes: the network in force and its dated departures. */
 export function networkRoutes(hub: Hub): FastifyPluginAsyncZod {
   return async (app) => {
@@ -36,6 +72,7 @@ export function networkRoutes(hub: Hub): FastifyPluginAsyncZod {
           tags: ['network'],
           summary: 'The network in force: nodes, services, equipment, last-mile zones, disruptions, sources',
           security: [{ apiKey: [] }],
+          response: { 200: NetworkAnswerView },
         },
       },
       async () => {
@@ -60,8 +97,8 @@ export function networkRoutes(hub: Hub): FastifyPluginAsyncZod {
           summary: 'Dated departures leaving in [from, to), disruptions applied',
           security: [{ apiKey: [] }],
           querystring: z.object({
-            from: InstantOrDate,
-            to: InstantOrDate,
+            from: InstantOrDate.max(40),
+            to: InstantOrDate.max(40),
             serviceId: z.string().optional(),
             origin: z.string().optional(),
             corridor: z.enum(CORRIDORS).optional(),
@@ -104,13 +141,21 @@ export function networkRoutes(hub: Hub): FastifyPluginAsyncZod {
 function parseInstant(text: string, field: string, zone: string): number {
   const date = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const ms = date ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
-  if (Number.isNaN(ms) || (!date && !/(Z|[+-]\d{2}:\d{2})$/.test(text))) {
+  const hasOffset = /(Z|[+-]\d{2}:\d{2})$/.test(text);
+  if (Number.isNaN(ms) || (!date && !hasOffset)) {
     throw new LandbridgeError('invalid-input', `${field} is not a date or an instant with offset`, [
       {
         where: { field },
         why: 'must be YYYY-MM-DD or an ISO 8601 instant with offset, such as 2026-12-03T10:00:00+08:00',
       },
     ]);
+  }
+  if (date ? !isCalendarDate(text) : !isBoundedInstant(text)) {
+    throw new LandbridgeError(
+      'invalid-input',
+      `${field} is not a real date between ${MIN_YEAR} and ${MAX_YEAR}`,
+      [{ where: { field }, why: `${text} is not a real calendar date between ${MIN_YEAR} and ${MAX_YEAR}` }],
+    );
   }
   if (!date) return ms;
   // Midnight in the hub's zone.

@@ -9,9 +9,11 @@ import {
   ParcelSchema,
   SERVICE_LEVELS,
 } from '../domain/index.ts';
-import { importParcels } from '../intake/index.ts';
+import { shippedHsIndex } from '../files/hs-files.ts';
+import { type ImportResult, importParcels } from '../intake/index.ts';
 import type { Store } from '../store/index.ts';
 import { principalOf } from './auth.ts';
+import { keptAnswer } from './idempotency.ts';
 
 /** The largest batch `POST /v1/parcels` takes. */
 export const MAX_PARCEL_BATCH = 10_000;
@@ -40,9 +42,25 @@ function parcelView(p: Parcel): z.infer<typeof ParcelView> {
   };
 }
 
+/** The answer to an import: the parcels' ids by order, and the first flags. */
+function importAnswer(result: ImportResult, parcels: readonly { readonly externalOrderId: string }[]) {
+  return {
+    imported: result.imported,
+    parcels: result.parcelIds.map((id, i) => ({ id, externalOrderId: parcels[i]!.externalOrderId })),
+    flagged: result.flags.length,
+    flags: result.flags.slice(0, MAX_FLAGS_SHOWN).map((f) => ({ ...f, suggestions: [...f.suggestions] })),
+  };
+}
+
 /** Parcel routes: import a batch, list with filters and a cursor, read one. */
 export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginAsyncZod {
   return async (app) => {
+    // The HS index imports check descriptions with takes a second to build: built as the server starts
+    // listening (before `listen` resolves and the server says it is up), not by the first import while
+    // traffic waits behind it. Servers that never listen (tests with inject) skip it.
+    app.addHook('onListen', async () => {
+      shippedHsIndex();
+    });
     app.post(
       '/v1/parcels',
       {
@@ -78,6 +96,7 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
       async (request, reply) => {
         const principal = principalOf(request);
         const parcels = request.body.parcels;
+        const idem = request.idempotency;
         const result = await importParcels(
           store,
           {
@@ -94,17 +113,11 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
                 : { role: 'operator' },
             receivedAtMs: nowMs(),
             sellerField: 'sellerId',
+            ...(idem ? { answer: (r: ImportResult) => keptAnswer(idem, 201, importAnswer(r, parcels)) } : {}),
           },
         );
         reply.code(201);
-        return {
-          imported: result.imported,
-          parcels: result.parcelIds.map((id, i) => ({ id, externalOrderId: parcels[i]!.externalOrderId })),
-          flagged: result.flags.length,
-          flags: result.flags
-            .slice(0, MAX_FLAGS_SHOWN)
-            .map((f) => ({ ...f, suggestions: [...f.suggestions] })),
-        };
+        return importAnswer(result, parcels);
       },
     );
 
@@ -113,7 +126,8 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
       {
         schema: {
           tags: ['parcels'],
-          summary: 'List parcels (a seller sees only its own), newest first, by cursor',
+          summary:
+            'List parcels (a seller sees only its own), newest first unless asked oldest first, by cursor',
           security: [{ apiKey: [] }],
           querystring: z.object({
             sellerId: IdSchema.optional().describe('Operator only: one seller'),
@@ -123,10 +137,22 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
               .regex(/^[A-Z]{2}$/)
               .optional(),
             serviceLevel: z.enum(SERVICE_LEVELS).optional(),
+            externalOrderId: z.string().min(1).max(64).optional().describe("The seller's order number"),
+            order: z.enum(['newest', 'oldest']).default('newest').describe('By creation time'),
             limit: z.coerce.number().int().min(1).max(1000).default(50),
-            cursor: z.string().optional(),
+            cursor: z.string().optional().describe('nextCursor of the previous page, in the same order'),
+            total: z
+              .enum(['true', 'false'])
+              .optional()
+              .describe('true: also count every parcel that matches the filter (the answer’s total)'),
           }),
-          response: { 200: z.object({ items: z.array(ParcelView), nextCursor: z.string().nullable() }) },
+          response: {
+            200: z.object({
+              items: z.array(ParcelView),
+              nextCursor: z.string().nullable(),
+              total: z.number().int().optional().describe('Parcels matching the filter, when asked'),
+            }),
+          },
         },
       },
       async (request) => {
@@ -136,15 +162,27 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
           throw new LandbridgeError('forbidden', 'a seller key lists only its own parcels');
         }
         const sellerId = principal.role === 'seller' ? principal.sellerId : q.sellerId;
-        const page = await store.parcels.list({
+        const filter = {
           ...(sellerId !== undefined ? { sellerId } : {}),
           ...(q.status ? { status: q.status } : {}),
           ...(q.country ? { country: q.country } : {}),
           ...(q.serviceLevel ? { serviceLevel: q.serviceLevel } : {}),
-          limit: q.limit,
-          ...(q.cursor ? { cursor: q.cursor } : {}),
-        });
-        return { items: page.items.map(parcelView), nextCursor: page.nextCursor ?? null };
+          ...(q.externalOrderId ? { externalOrderId: q.externalOrderId } : {}),
+        };
+        const [page, total] = await Promise.all([
+          store.parcels.list({
+            ...filter,
+            limit: q.limit,
+            order: q.order === 'oldest' ? 'asc' : 'desc',
+            ...(q.cursor ? { cursor: q.cursor } : {}),
+          }),
+          q.total === 'true' ? store.parcels.count(filter) : undefined,
+        ]);
+        return {
+          items: page.items.map(parcelView),
+          nextCursor: page.nextCursor ?? null,
+          ...(total !== undefined ? { total } : {}),
+        };
       },
     );
 

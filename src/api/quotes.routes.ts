@@ -1,4 +1,5 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifySchemaCompiler } from 'fastify';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LandbridgeError } from '../domain/index.ts';
 import { landedCost } from '../duties/index.ts';
@@ -11,11 +12,19 @@ import {
   QuoteRequestSchema,
   quoteItineraries,
 } from '../quote/index.ts';
+import { hubContextKey } from '../workers/hub-context.ts';
+import type { TaskPool } from '../workers/index.ts';
 import { unknownHsCodeProblems } from './hs-codes.ts';
 import type { Hub } from './hub.ts';
 
 /** The largest batch `POST /v1/quotes` takes. */
 export const MAX_QUOTE_BATCH = 1_000;
+
+/** From this many requests a batch is answered in a worker thread (the answer of 1,000 is ~16 MB). */
+export const POOL_BATCH = 50;
+
+/** A quote or batch that has not answered in this time is stopped (503 with Retry-After). */
+const QUOTE_BATCH_TIMEOUT_MS = 30_000;
 
 const OptionView = z.object({
   id: z.string(),
@@ -152,6 +161,17 @@ function landedCostHook(hub: Hub, request: QuoteRequest): LandedCostHook | undef
   };
 }
 
+/** The answer of `POST /v1/quotes`: one request's answer, or a batch's results. */
+export const QuoteResponseView = z.union([AnswerView, z.object({ results: z.array(AnswerView) })]);
+
+/**
+ * The JSON of one request's answer as the route's serialiser writes it (the response schema's
+ * encoding, then `JSON.stringify`), for the worker that answered it.
+ */
+export function quoteAnswerJson(answer: z.infer<typeof AnswerView>): string {
+  return JSON.stringify(z.encode(QuoteResponseView, answer));
+}
+
 /** Answers a quote request through the hub's index; the shape the API and CLI print. */
 export function answerQuote(hub: Hub, request: QuoteRequest): z.infer<typeof AnswerView> {
   const hook = landedCostHook(hub, request);
@@ -164,12 +184,33 @@ export function answerQuote(hub: Hub, request: QuoteRequest): z.infer<typeof Ans
   return { ok: true, options: answer.options.map((o) => optionView(o, zones)) };
 }
 
+const QuoteBatchSchema = z.object({ requests: z.array(QuoteRequestSchema).min(1).max(MAX_QUOTE_BATCH) });
+
+/**
+ * Validates a quote body against the one shape it chose (`requests` present: a batch; else one request),
+ * so that each problem names its field (`readyAt`, `requests.3.shipment.kind`) instead of a union's bare
+ * "Invalid input".
+ */
+// biome-ignore lint/suspicious/noExplicitAny: Fastify types a route's compiler by the route's own schema
+const oneOrBatchValidator: FastifySchemaCompiler<any> = (route) => {
+  if (route.httpPart !== 'body') return validatorCompiler(route);
+  const one = validatorCompiler({ ...route, schema: QuoteRequestSchema });
+  const batch = validatorCompiler({ ...route, schema: QuoteBatchSchema });
+  return (data: unknown) =>
+    (typeof data === 'object' && data !== null && 'requests' in data ? batch : one)(data);
+};
+
 /** `POST /v1/quotes`: one request, or `{ requests: [...] }` of up to 1,000. */
-export function quotesRoutes(hub: Hub): FastifyPluginAsyncZod {
+export function quotesRoutes(
+  hub: Hub,
+  pool: TaskPool,
+  nowMs: () => number = Date.now,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
       '/v1/quotes',
       {
+        validatorCompiler: oneOrBatchValidator,
         schema: {
           tags: ['quotes'],
           summary:
@@ -179,16 +220,11 @@ export function quotesRoutes(hub: Hub): FastifyPluginAsyncZod {
             'Each option lists its legs in local times, the cost by component in the requested currency, CO2e (t·km × intensity per leg) and labels fastest / cheapest / greenest. ' +
             'A request no itinerary can serve answers ok: false with a code and the reason.',
           security: [{ apiKey: [] }],
-          body: z.union([
-            QuoteRequestSchema,
-            z.object({ requests: z.array(QuoteRequestSchema).min(1).max(MAX_QUOTE_BATCH) }),
-          ]),
-          response: {
-            200: z.union([AnswerView, z.object({ results: z.array(AnswerView) })]),
-          },
+          body: z.union([QuoteRequestSchema, QuoteBatchSchema]),
+          response: { 200: QuoteResponseView },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const body = request.body;
         const unknownCodes =
           'requests' in body
@@ -203,14 +239,41 @@ export function quotesRoutes(hub: Hub): FastifyPluginAsyncZod {
             unknownCodes,
           );
         }
-        if ('requests' in body) return { results: body.requests.map((r) => answerQuote(hub, r)) };
+        const landed = hub.landed;
+        const context = landed && { network: hub.network, rules: landed.rules, fxTables: landed.fx };
+        if ('requests' in body) {
+          if (!context || body.requests.length < POOL_BATCH)
+            return { results: body.requests.map((r) => answerQuote(hub, r)) };
+          // a big batch is answered in a worker thread, its JSON written there: the loop stays free
+          const hubKey = hubContextKey(context);
+          const bytes = await pool.run(
+            'quotes',
+            { hubKey, nowMs: nowMs(), requests: body.requests },
+            { context: { key: hubKey, value: () => context }, timeoutMs: QUOTE_BATCH_TIMEOUT_MS },
+          );
+          // the bytes are the schema's JSON already, written in the worker by the same view functions
+          const json = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          reply.type('application/json').send(json as never);
+          return reply;
+        }
         const origin = body.origin;
         if (origin !== undefined && !hub.network.nodes.some((n) => n.id === origin)) {
           throw new LandbridgeError('invalid-input', `unknown origin ${origin}`, [
             { where: { field: 'origin' }, why: `no node ${origin} in the network` },
           ]);
         }
-        return answerQuote(hub, body);
+        if (!context) return answerQuote(hub, body);
+        // One quote is milliseconds of CPU (its landed costs, its local times): answered in a worker
+        // thread too, its JSON written there by the response schema, so that quotes do not hold the loop.
+        const hubKey = hubContextKey(context);
+        const bytes = await pool.run(
+          'quote',
+          { hubKey, nowMs: nowMs(), request: body },
+          { context: { key: hubKey, value: () => context }, timeoutMs: QUOTE_BATCH_TIMEOUT_MS },
+        );
+        const json = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        reply.type('application/json; charset=utf-8').send(json as never);
+        return reply;
       },
     );
   };

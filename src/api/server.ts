@@ -3,6 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -13,22 +14,28 @@ import type { CustomsService } from '../eport/service.ts';
 import { shippedHsIndex } from '../files/hs-files.ts';
 import { readTrackingData, type TrackingData } from '../files/index.ts';
 import type { HsIndex } from '../hs/index.ts';
-import type { CustomsExchangeJob } from '../jobs/index.ts';
+import type { CustomsExchangeJob, JobQueue } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { TaskPool } from '../workers/index.ts';
-import { authenticate } from './auth.ts';
+import { enforceAccess } from './access.ts';
+import { authenticate, hasValidKey } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
 import { eventsRoutes } from './events.routes.ts';
 import { fxRoutes, fxWarningHook } from './fx.routes.ts';
 import { healthRoutes } from './health.routes.ts';
+import { clientErrorHandler, edgeHooks, frameworkErrors, type RouteEntry } from './hooks.ts';
 import { hsRoutes } from './hs.routes.ts';
 import { Hub } from './hub.ts';
 import { hubActionRoutes } from './hub-actions.routes.ts';
+import { hubScope } from './hub-scope.ts';
 import { idempotency, scheduleIdempotencySweep } from './idempotency.ts';
 import { journeyRoutes, trackRoutes } from './journey.routes.ts';
+import { jsonBodies } from './json-body.ts';
 import { landedCostRoutes } from './landed-cost.routes.ts';
 import { loadPlansRoutes } from './load-plans.routes.ts';
+import type { LoopMonitor } from './loop-monitor.ts';
 import { networkRoutes } from './network.routes.ts';
+import { documentProblems } from './openapi.ts';
 import { parcelsRoutes } from './parcels.routes.ts';
 import { plansRoutes } from './plans.routes.ts';
 import { handleError } from './problem.ts';
@@ -44,9 +51,18 @@ import { statsRoutes } from './stats.routes.ts';
 import { webRoutes } from './web.routes.ts';
 import { webhooksRoutes } from './webhooks.routes.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the server registered (method and URL pattern), HEAD and wildcards aside. */
+    landbridgeRoutes: readonly RouteEntry[];
+  }
+}
+
 export interface ServerOptions {
   readonly store: Store;
   readonly network: Network;
+  /** Networks of more hubs served by this process (each keyed by the hub it is saved under). */
+  readonly hubNetworks?: ReadonlyMap<string, Network>;
   /** Currency conversion at dated reference rates, for quotes and landed cost. */
   readonly fx: CurrencyConverter;
   /** Landed-cost rules (data/duties) and FX tables; without them /v1/landed-cost answers 503. */
@@ -57,9 +73,16 @@ export interface ServerOptions {
   readonly nowMs?: () => number;
   /** Customs filing and the E-port exchange; without it /v1/customs answers 503. */
   readonly customs?: CustomsService;
+  /** The customs of the other hubs in `hubNetworks` (undefined: that hub has none, its routes answer 503). */
+  readonly customsOf?: (hubId: string) => Promise<CustomsService | undefined>;
   readonly customsJob?: CustomsExchangeJob;
   /** HS 2022 nomenclature and classifier for /v1/hs; the shipped one (built on first use) by default. */
   readonly hsIndex?: HsIndex;
+  /**
+   * The job queue plan jobs are sent to (pg-boss on PostgreSQL); without it queued plans wait in the
+   * store for the in-process plan runner.
+   */
+  readonly jobs?: JobQueue;
   /** Tracking labels, place names and default durations; the shipped `data/tracking` by default. */
   readonly tracking?: TrackingData;
   /** Public tracking's budget per client; 60 a minute by default. */
@@ -73,6 +96,8 @@ export interface ServerOptions {
   readonly pool?: TaskPool;
   /** Rate limits per API key and per client address; by default from the environment (see rate-limit.ts). */
   readonly rateLimits?: RateLimits;
+  /** A diagnostic of the event loop (see `startLoopMonitor`): each request is named to it by its route. */
+  readonly loopMonitor?: LoopMonitor;
 }
 
 /**
@@ -83,28 +108,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const { store } = options;
   const nowMs = options.nowMs ?? Date.now;
   const hub = new Hub(options.network, options.fx, nowMs, options.landed);
+  for (const [hubId, network] of options.hubNetworks ?? []) hub.setNetwork(network, hubId);
   const pool = options.pool ?? new TaskPool();
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  jsonBodies(app);
   if (!options.pool) app.addHook('onClose', () => pool.close());
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: 'Not found',
-        status: 404,
-        detail: `no route ${request.method} ${request.url.split('?')[0]}`,
-        code: 'not-found',
-        instance: request.url,
-      });
-  });
+  const monitor = options.loopMonitor;
+  if (monitor)
+    app.addHook('onRequest', (request, _reply, done) => {
+      monitor.enter(`${request.method} ${request.routeOptions.url ?? request.url}`, request.raw.socket);
+      done();
+    });
+  const routes = edgeHooks(app, hasValidKey(store));
+  app.addHook('onRoute', documentProblems);
+  app.decorate('landbridgeRoutes', routes);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -120,6 +145,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
@@ -133,25 +159,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(healthRoutes(store, hub));
   const tracking = () => options.tracking ?? readTrackingData();
   await app.register(
-    trackRoutes(store, hub, tracking, options.trackRateLimit ?? { limit: 60, windowMs: 60_000 }, nowMs),
+    trackRoutes(store, tracking, options.trackRateLimit ?? { limit: 60, windowMs: 60_000 }, nowMs),
   );
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(store));
+    v1.addHook('onRequest', hubScope());
     if (limits.perKey)
       v1.addHook(
         'onRequest',
         rateLimitHook(new TokenBuckets(limits.perKey), 'key', (r) => r.principal?.id),
       );
+    v1.addHook('onRequest', enforceAccess);
     idempotency(v1, store, nowMs);
     v1.addHook('onSend', fxWarningHook(hub, nowMs));
     await v1.register(networkRoutes(hub));
     await v1.register(parcelsRoutes(store, nowMs));
-    await v1.register(quotesRoutes(hub));
-    await v1.register(plansRoutes(store));
+    await v1.register(quotesRoutes(hub, pool, nowMs));
+    await v1.register(plansRoutes(store, pool, options.jobs, hub));
     await v1.register(landedCostRoutes(hub));
-    await v1.register(statsRoutes(store, hub, nowMs));
+    await v1.register(statsRoutes(store, hub, nowMs, pool));
     await v1.register(loadPlansRoutes(hub, pool));
-    await v1.register(customsRoutes(options.customs, options.customsJob));
+    await v1.register(customsRoutes(options.customs, options.customsJob, options.customsOf));
     await v1.register(eventsRoutes(store, hub, nowMs, tracking));
     await v1.register(journeyRoutes(store, hub, nowMs));
     await v1.register(hubActionRoutes(store, hub, tracking, nowMs));

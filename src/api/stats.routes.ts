@@ -1,18 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
-import {
-  CORRIDORS,
-  type Corridor,
-  type Currency,
-  CurrencySchema,
-  DateSchema,
-  IdSchema,
-  LandbridgeError,
-  type Network,
-} from '../domain/index.ts';
+import { CORRIDORS, CurrencySchema, DateSchema, IdSchema, LandbridgeError } from '../domain/index.ts';
 import { zonedToUtcMs, zoneOffsetMinutes } from '../network/index.ts';
-import type { Database, Store } from '../store/index.ts';
+import {
+  type GroupRow,
+  type ParcelRow,
+  type ParcelStats,
+  type ParcelStatsInput,
+  parcelStats,
+} from '../stats/index.ts';
+import { currentHubId, type Database, type Store } from '../store/index.ts';
+import { hubContextKey } from '../workers/hub-context.ts';
+import type { TaskPool } from '../workers/index.ts';
 import { principalOf } from './auth.ts';
 import type { Hub } from './hub.ts';
 
@@ -63,18 +63,17 @@ const ParcelStatsView = z.object({
 });
 type ParcelStatsView = z.infer<typeof ParcelStatsView>;
 
-/** Figures of one group of parcels, before currency conversion. */
-interface GroupRow {
-  readonly parcels: number;
-  readonly weight: number;
-}
-
 /**
  * Read-only aggregates for the console's dashboard: parcels by status, service level, destination and
  * ready day, with weight and declared value, and planned flows by corridor. A seller key sees only its
  * own parcels and plans. The queries use Kysely's builder and run alike on SQLite and PostgreSQL.
  */
-export function statsRoutes(store: Store, hub: Hub, nowMs: () => number = Date.now): FastifyPluginAsyncZod {
+export function statsRoutes(
+  store: Store,
+  hub: Hub,
+  nowMs: () => number = Date.now,
+  pool?: TaskPool,
+): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/v1/stats/parcels',
@@ -112,75 +111,38 @@ export function statsRoutes(store: Store, hub: Hub, nowMs: () => number = Date.n
           ...(q.to !== undefined ? { toMs: zonedToUtcMs(q.to, '00:00', zone) + DAY_MS } : {}),
         };
         const offsetMs = zoneOffsetMinutes(zone, nowMs()) * 60_000;
-        const [byStatus, byLevel, byDay, corridors] = await Promise.all([
+        const plan = await newestPlan(store, sellerId);
+        const [byStatus, byLevel, byDay, parcels] = await Promise.all([
           groupedCounts(store, 'status', filter),
           groupedCounts(store, 'service_level', filter),
           valueByDay(store, filter, offsetMs),
-          corridorFlows(store, network, hub.fx, q.currency, filter, offsetMs),
+          plan ? parcelRows(store, filter, offsetMs) : Promise.resolve([]),
         ]);
-
-        const days = new Map<string, z.infer<typeof Valued> & { date: string; country: string }>();
-        const countries = new Map<string, z.infer<typeof Valued> & { country: string }>();
-        let unconverted = 0;
-        for (const row of byDay) {
-          const date = new Date(row.day * DAY_MS).toISOString().slice(0, 10);
-          let value = 0;
-          if (row.currency !== null && row.value !== null) {
-            const converted = hub.fx.convert(row.value, row.currency as Currency, q.currency, date);
-            if (converted === undefined) unconverted += row.parcels;
-            else value = converted;
-          } else unconverted += row.parcels;
-          const dayKey = `${date}|${row.country}`;
-          const d = days.get(dayKey) ?? {
-            date,
-            country: row.country,
-            parcels: 0,
-            grossWeightG: 0,
-            declaredValueMinor: 0,
-          };
-          d.parcels += row.parcels;
-          d.grossWeightG += row.weight;
-          d.declaredValueMinor += value;
-          days.set(dayKey, d);
-          const c = countries.get(row.country) ?? {
-            country: row.country,
-            parcels: 0,
-            grossWeightG: 0,
-            declaredValueMinor: 0,
-          };
-          c.parcels += row.parcels;
-          c.grossWeightG += row.weight;
-          c.declaredValueMinor += value;
-          countries.set(row.country, c);
-        }
-        const byCountry = [...countries.values()].sort(
-          (a, b) => b.parcels - a.parcels || a.country.localeCompare(b.country),
-        );
-        const sum = (key: 'parcels' | 'grossWeightG' | 'declaredValueMinor') =>
-          byCountry.reduce((s, c) => s + c[key], 0);
+        const input: ParcelStatsInput = { currency: q.currency, byStatus, byLevel, byDay, plan, parcels };
+        const landed = hub.landed;
+        // the aggregation (and the plan's JSON, tens of MB) in a worker thread when the server can send
+        // it the rates; else here
+        let figures: ParcelStats;
+        if (pool && landed) {
+          const context = { network, rules: landed.rules, fxTables: landed.fx };
+          const hubKey = hubContextKey(context);
+          figures = await pool.run(
+            'parcel-stats',
+            { hubKey, nowMs: nowMs(), input },
+            { context: { key: hubKey, value: () => context }, timeoutMs: 60_000 },
+          );
+        } else figures = parcelStats(input, network, hub.fx);
         return {
           scope: { role: principal.role, sellerId: sellerId ?? null },
           currency: q.currency,
           zone,
-          totals: {
-            parcels: sum('parcels'),
-            grossWeightG: sum('grossWeightG'),
-            declaredValueMinor: sum('declaredValueMinor'),
-            unconvertedParcels: unconverted,
-          },
-          byStatus: byStatus.map((r) => ({ status: r.key, parcels: r.parcels, grossWeightG: r.weight })),
-          byServiceLevel: byLevel.map((r) => ({
-            serviceLevel: r.key,
-            parcels: r.parcels,
-            grossWeightG: r.weight,
-          })),
-          byCountry,
-          byDay: [...days.values()].sort(
-            (a, b) => a.date.localeCompare(b.date) || a.country.localeCompare(b.country),
-          ),
-          byCorridor: corridors.flows,
-          byCorridorDay: corridors.days,
-          planId: corridors.planId,
+          ...figures,
+          byStatus: [...figures.byStatus],
+          byServiceLevel: [...figures.byServiceLevel],
+          byCountry: [...figures.byCountry],
+          byDay: [...figures.byDay],
+          byCorridor: [...figures.byCorridor],
+          byCorridorDay: [...figures.byCorridorDay],
         };
       },
     );
@@ -197,7 +159,8 @@ interface StatsFilter {
 
 function whereFilter(filter: StatsFilter) {
   return (eb: ExpressionBuilder<Database, 'parcels'>) => {
-    const conditions: Expression<SqlBool>[] = [];
+    // One hub's parcels: the request's hub (the key's, or the one it names with Landbridge-Hub).
+    const conditions: Expression<SqlBool>[] = [eb('hub_id', '=', currentHubId())];
     if (filter.sellerId !== undefined) conditions.push(eb('seller_id', '=', filter.sellerId));
     if (filter.fromMs !== undefined) conditions.push(eb('ready_at_ms', '>=', filter.fromMs));
     if (filter.toMs !== undefined) conditions.push(eb('ready_at_ms', '<', filter.toMs));
@@ -210,7 +173,7 @@ async function groupedCounts(
   store: Store,
   column: 'status' | 'service_level',
   filter: StatsFilter,
-): Promise<(GroupRow & { key: string })[]> {
+): Promise<GroupRow[]> {
   const rows = await store.db
     .selectFrom('parcels')
     .where(whereFilter(filter))
@@ -254,133 +217,40 @@ async function valueByDay(store: Store, filter: StatsFilter, offsetMs: number) {
   }));
 }
 
-/** Most parcels of a plan read one by one for the corridor figures; a larger plan gives departures only. */
-const MAX_PLAN_PARCELS = 300_000;
-
-type CorridorFlow = {
-  corridor: Corridor;
-  departures: number;
-  containers: number;
-  parcels: number;
-  grossWeightG: number;
-  declaredValueMinor: number;
-};
-type CorridorDay = {
-  date: string;
-  corridor: Corridor;
-  parcels: number;
-  grossWeightG: number;
-  declaredValueMinor: number;
-};
-
-/**
- * Planned flows by corridor from the newest finished plan in scope (the seller's own plans for a seller),
- * each parcel counted once, on the corridor of its first ride out of Chongqing. With the plan's
- * per-parcel rides (`parcels[].rides[].departureId`, a departure id being `<serviceId>@<local time>`),
- * parcels, weight and declared value are summed by corridor and by ready day; without them, only
- * departures and containers leaving the hub area are counted. The result is read defensively.
- */
-async function corridorFlows(
-  store: Store,
-  network: Network,
-  fx: Hub['fx'],
-  currency: Currency,
-  filter: StatsFilter,
-  offsetMs: number,
-): Promise<{ planId: string | null; flows: CorridorFlow[]; days: CorridorDay[] }> {
-  const sellerId = filter.sellerId;
+/** The newest finished plan in scope (the operator's, or the seller's own), as stored JSON. */
+async function newestPlan(store: Store, sellerId: string | undefined) {
   const row = await store.db
     .selectFrom('plans')
     .select(['id', 'result'])
     .where('status', '=', 'done')
+    .where('hub_id', '=', currentHubId())
     .where((eb) => (sellerId === undefined ? eb('seller_id', 'is', null) : eb('seller_id', '=', sellerId)))
     .orderBy('updated_at_ms', 'desc')
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (row?.result == null) return { planId: null, flows: [], days: [] };
-  let result: { departures?: unknown; parcels?: unknown } | null;
-  try {
-    result = JSON.parse(row.result) as typeof result;
-  } catch {
-    return { planId: row.id, flows: [], days: [] };
-  }
-  const services = new Map(network.services.map((s) => [s.id, s]));
-  // Where cargo leaves the hub area: the hub and the terminals its transfers reach.
-  const firstOrigins = new Set([
-    network.hub,
-    ...network.transfers.filter((t) => t.from === network.hub).map((t) => t.to),
-  ]);
-  const flows = new Map<Corridor, CorridorFlow>();
-  const flowOf = (corridor: Corridor) => {
-    let f = flows.get(corridor);
-    if (!f) {
-      f = { corridor, departures: 0, containers: 0, parcels: 0, grossWeightG: 0, declaredValueMinor: 0 };
-      flows.set(corridor, f);
-    }
-    return f;
-  };
-  const departures = Array.isArray(result?.departures)
-    ? (result.departures as Record<string, unknown>[])
-    : [];
-  for (const d of departures) {
-    const service = typeof d?.serviceId === 'string' ? services.get(d.serviceId) : undefined;
-    if (!service || !firstOrigins.has(service.legs[0]?.from ?? '')) continue;
-    const f = flowOf(service.corridor);
-    f.departures += 1;
-    f.containers += Array.isArray(d.containers) ? d.containers.length : 0;
-  }
+  return row?.result == null ? null : { id: row.id, json: row.result };
+}
 
-  const planned = Array.isArray(result?.parcels) ? (result.parcels as Record<string, unknown>[]) : [];
-  const corridorOf = new Map<string, Corridor>();
-  if (planned.length <= MAX_PLAN_PARCELS) {
-    for (const p of planned) {
-      const rides = Array.isArray(p?.rides) ? (p.rides as { departureId?: unknown }[]) : [];
-      const departureId = rides[0]?.departureId;
-      if (typeof p.id !== 'string' || typeof departureId !== 'string') continue;
-      const service = services.get(departureId.split('@')[0] ?? '');
-      if (service) corridorOf.set(p.id, service.corridor);
-    }
-  }
-  const days = new Map<string, CorridorDay>();
-  if (corridorOf.size > 0) {
-    const day = sql<number>`cast((ready_at_ms + ${sql.lit(Math.trunc(offsetMs))}) / ${sql.lit(DAY_MS)} as integer)`;
-    const rows = await store.db
-      .selectFrom('parcels')
-      .where(whereFilter(filter))
-      .select([
-        'id',
-        day.as('day'),
-        'gross_weight_g as weight',
-        'declared_value_minor as value',
-        'declared_currency as currency',
-      ])
-      .execute();
-    for (const r of rows) {
-      const corridor = corridorOf.get(r.id);
-      if (corridor === undefined) continue;
-      const date = new Date(Number(r.day) * DAY_MS).toISOString().slice(0, 10);
-      const value =
-        r.value === null || r.currency === null
-          ? 0
-          : (fx.convert(Number(r.value), r.currency as Currency, currency, date) ?? 0);
-      const f = flowOf(corridor);
-      f.parcels += 1;
-      f.grossWeightG += Number(r.weight);
-      f.declaredValueMinor += value;
-      const key = `${date}|${corridor}`;
-      const d = days.get(key) ?? { date, corridor, parcels: 0, grossWeightG: 0, declaredValueMinor: 0 };
-      d.parcels += 1;
-      d.grossWeightG += Number(r.weight);
-      d.declaredValueMinor += value;
-      days.set(key, d);
-    }
-  }
-  return {
-    planId: row.id,
-    flows: [...flows.values()].sort((a, b) => b.parcels - a.parcels || b.departures - a.departures),
-    days: [...days.values()].sort(
-      (a, b) => a.date.localeCompare(b.date) || a.corridor.localeCompare(b.corridor),
-    ),
-  };
+/** Every parcel in scope with its hub-local ready day, weight and declared value, for the planned flows. */
+async function parcelRows(store: Store, filter: StatsFilter, offsetMs: number): Promise<ParcelRow[]> {
+  const day = sql<number>`cast((ready_at_ms + ${sql.lit(Math.trunc(offsetMs))}) / ${sql.lit(DAY_MS)} as integer)`;
+  const rows = await store.db
+    .selectFrom('parcels')
+    .where(whereFilter(filter))
+    .select([
+      'id',
+      day.as('day'),
+      'gross_weight_g as weight',
+      'declared_value_minor as value',
+      'declared_currency as currency',
+    ])
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    day: Number(r.day),
+    weight: Number(r.weight),
+    value: r.value === null ? null : Number(r.value),
+    currency: r.currency,
+  }));
 }

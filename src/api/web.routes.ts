@@ -19,7 +19,8 @@ export interface WebRoutesOptions {
 /**
  * Serves the web console: the built single-page app's files, and its `index.html` for any other GET
  * path (client routes such as `/map` or `/parcels/p-1`), so a reload or a shared link opens the page.
- * Hashed assets under `/assets/` are cached for a year; `index.html` is revalidated every time.
+ * Hashed assets under `/assets/` are cached for a year; `index.html` is revalidated every time. Both
+ * are sent brotli- or gzip-compressed from the copies the build wrote, when the browser accepts it.
  * `/v1/…`, `/docs…` and `/health…` are left to the API (an unknown one stays a problem+json 404), as
  * are asset-like paths that name no file. When the console is not built, every page answers 503 with
  * how to build it.
@@ -27,7 +28,9 @@ export interface WebRoutesOptions {
 export function webRoutes(options: WebRoutesOptions = {}): FastifyPluginAsync {
   const root = resolve(options.root ?? WEB_DIST_DIR);
   return async (app) => {
-    await app.register(fastifyStatic, { root, serve: false, wildcard: false });
+    // preCompressed: the .br / .gz copies `npm run build:web` writes beside each asset are sent to
+    // browsers that accept them (Vary: Accept-Encoding), with no compression work per request.
+    await app.register(fastifyStatic, { root, serve: false, wildcard: false, preCompressed: true });
 
     const sendIndex = (reply: FastifyReply) => {
       if (!existsSync(join(root, 'index.html'))) {
@@ -39,7 +42,10 @@ export function webRoutes(options: WebRoutesOptions = {}): FastifyPluginAsync {
               '<p>The console is not built yet. Run <code>npm run build:web</code>, then reload.</p></html>',
           );
       }
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
+      return reply
+        .header('cache-control', 'no-cache')
+        .header('vary', 'accept-encoding')
+        .sendFile('index.html', root, { cacheControl: false });
     };
 
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
@@ -49,11 +55,16 @@ export function webRoutes(options: WebRoutesOptions = {}): FastifyPluginAsync {
       } catch {
         throw new LandbridgeError('not-found', 'no such page');
       }
-      if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p)))
+      // The API's own not-found handler answers where there is one (the whole server: 401 first under
+      // /v1, 405 for another method's path); on its own, the console answers a 404 problem.
+      if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) {
+        if (request.server.hasDecorator('landbridgeRoutes')) return reply.callNotFound();
         throw new LandbridgeError('not-found', `no route GET ${path}`);
+      }
       const file = resolve(root, `.${path}`);
       if (file !== root && file.startsWith(root + sep) && isFile(file)) {
         const hashed = path.startsWith('/assets/');
+        reply.header('vary', 'accept-encoding');
         return reply.sendFile(file.slice(root.length + 1), root, {
           maxAge: hashed ? 31_536_000_000 : 0,
           immutable: hashed,

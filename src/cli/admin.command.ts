@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { LandbridgeError, problemsFromZod, SellerSchema } from '../domain/index.ts';
+import { commandDescription } from './commands.ts';
 import { withStore } from './context.ts';
+import { jobsSchema, pgBossQueue } from './jobs.ts';
+import { say } from './printable.ts';
 import { action } from './run.ts';
 
 /** Sellers and API keys. */
 export function adminCommands(program: Command): void {
-  const sellers = program.command('sellers').description('Marketplace sellers');
+  const sellers = program.command('sellers').description(commandDescription('sellers'));
   sellers
     .command('add')
     .description('Add or update a seller')
@@ -19,7 +22,7 @@ export function adminCommands(program: Command): void {
           throw new LandbridgeError('invalid-input', 'not a valid seller', problemsFromZod(parsed.error));
         await withStore(async (store) => {
           await store.sellers.upsert(parsed.data);
-          console.log(`seller ${id} saved`);
+          say(`seller ${id} saved`);
         });
       }),
     );
@@ -29,13 +32,12 @@ export function adminCommands(program: Command): void {
     .action(
       action(async () => {
         await withStore(async (store) => {
-          for (const s of await store.sellers.list())
-            console.log(`${s.id.padEnd(20)} ${s.country}  ${s.name}`);
+          for (const s of await store.sellers.list()) say(`${s.id.padEnd(20)} ${s.country}  ${s.name}`);
         });
       }),
     );
 
-  const keys = program.command('keys').description('API keys (stored hashed; shown once)');
+  const keys = program.command('keys').description(commandDescription('keys'));
   keys
     .command('create')
     .description('Create an API key for a seller, or the operator')
@@ -64,7 +66,7 @@ export function adminCommands(program: Command): void {
       action(async () => {
         await withStore(async (store) => {
           for (const k of await store.apiKeys.list()) {
-            console.log(
+            say(
               `${k.id}  ${k.role.padEnd(8)} ${(k.sellerId ?? '').padEnd(18)} ${k.label.padEnd(12)} ${k.revokedAtMs ? 'revoked' : 'live'}`,
             );
           }
@@ -79,17 +81,27 @@ export function adminCommands(program: Command): void {
       action(async (id: string) => {
         await withStore(async (store) => {
           if (!(await store.apiKeys.revoke(id))) throw new LandbridgeError('not-found', `no live key ${id}`);
-          console.log(`key ${id} revoked`);
+          say(`key ${id} revoked`);
         });
       }),
     );
 
   program
     .command('migrate')
-    .description('Apply the store migrations (also done on every start)')
+    .description(commandDescription('migrate'))
     .action(
       action(async () => {
-        await withStore(async (store) => console.log(`store migrated (${store.dialect})`));
+        await withStore(async (store) => {
+          if (store.dialect === 'postgres') {
+            // pg-boss's own tables, so that workers and API processes start on an installed schema.
+            const queue = pgBossQueue();
+            await queue.start();
+            await queue.stop();
+          }
+          say(
+            `store migrated (${store.dialect}${store.dialect === 'postgres' ? `; job queue schema ${jobsSchema()}` : ''})`,
+          );
+        });
       }),
     );
 }

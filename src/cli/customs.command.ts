@@ -27,9 +27,11 @@ import { CustomsService } from '../eport/service.ts';
 import { lazySigner, signerFromEnv } from '../eport/signer.ts';
 import { type ResponderRules, TestCustomsResponder } from '../eport/test-responder.ts';
 import { readCountryCodes, readVagueTerms } from '../files/index.ts';
-import { runCustomsExchange } from '../jobs/index.ts';
+import { hubExchangeDir, runCustomsExchange } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
+import { commandDescription } from './commands.ts';
 import { activeNetwork, converterFromFiles, landedFromFiles, withStore } from './context.ts';
+import { say } from './printable.ts';
 import { action } from './run.ts';
 
 /** The exchange folder: `LANDBRIDGE_CUSTOMS_EXCHANGE_DIR`, default `./customs-exchange`. */
@@ -43,6 +45,8 @@ export async function customsServiceFor(
   network: () => Network,
   nowMs: () => number = Date.now,
   fx?: CurrencyConverter,
+  /** Another hub's customs: its own exchange folders (`ROOT/hubs/HUB_ID`); the root's by default. */
+  hubId?: string,
 ): Promise<CustomsService> {
   const countries = readCountryCodes();
   const landed = landedFromFiles();
@@ -51,7 +55,9 @@ export async function customsServiceFor(
     network,
     codes: { country: (a2) => countries.get(a2) },
     signer: lazySigner(() => signerFromEnv()),
-    folders: await exchangeFolders(exchangeDir()),
+    folders: await exchangeFolders(
+      hubId === undefined ? exchangeDir() : hubExchangeDir(exchangeDir(), hubId),
+    ),
     fx: fx ?? converterFromFiles(),
     euMembers: new Set(landed.rules.byDestination.get('DE')?.data.destinations ?? []),
     vagueTerms: readVagueTerms(),
@@ -145,11 +151,7 @@ export function readReferencesFile(file: string): { parcelId: string; references
 
 /** `landbridge customs …`: China export declarations and the E-port exchange. */
 export function customsCommands(program: Command): void {
-  const customs = program
-    .command('customs')
-    .description(
-      'China export customs (9610/9710/9810): file departures, match documents, exchange folders ($LANDBRIDGE_CUSTOMS_EXCHANGE_DIR, default ./customs-exchange), receipts, summaries, destination data',
-    );
+  const customs = program.command('customs').description(commandDescription('customs'));
 
   customs
     .command('profile')
@@ -237,7 +239,7 @@ export function customsCommands(program: Command): void {
               missing,
             );
           await store.customs.saveReferences(svc.hubId, refs);
-          console.log(`${refs.length} parcel references imported.`);
+          say(`${refs.length} parcel references imported.`);
         }),
       ),
     );
@@ -261,11 +263,10 @@ export function customsCommands(program: Command): void {
               mismatched: bad.length,
               mismatches: bad.flatMap((x) => x.mismatches),
             });
-          console.log(
+          say(
             `${departureId} (plan ${r.planId}): ${r.results.length} parcels, ${r.results.length - bad.length} match, ${bad.length} do not`,
           );
-          for (const x of bad)
-            for (const m of x.mismatches) console.log(`  ${describeMismatch(m)}  [${m.rule}]`);
+          for (const x of bad) for (const m of x.mismatches) say(`  ${describeMismatch(m)}  [${m.rule}]`);
           if (bad.length > 0) process.exitCode = 3;
         }),
       ),
@@ -285,10 +286,10 @@ export function customsCommands(program: Command): void {
             ...(opts.plan ? { planId: opts.plan } : {}),
             resend: opts.resend === true,
           });
-          console.log(
+          say(
             `${departureId}: ${r.parcels} parcels, ${r.sent} filed, ${r.held.length} held, ${r.skipped} already filed; ${r.messages.length} messages in ${svc.options.folders.out}`,
           );
-          for (const h of r.held) console.log(`  held ${h.parcelId}: ${h.reasons.join('; ')}`);
+          for (const h of r.held) say(`  held ${h.parcelId}: ${h.reasons.join('; ')}`);
         }),
       ),
     );
@@ -302,8 +303,8 @@ export function customsCommands(program: Command): void {
       action(async (departureId: string) =>
         withCustoms(async (svc) => {
           const r = await svc.reportDeparture(departureId);
-          console.log(`${departureId}: ${r.onBoard} parcels on board; ${r.left.length} stay at the hub`);
-          for (const l of r.left) console.log(`  ${l.parcelId}: ${l.status}`);
+          say(`${departureId}: ${r.onBoard} parcels on board; ${r.left.length} stay at the hub`);
+          for (const l of r.left) say(`  ${l.parcelId}: ${l.status}`);
         }),
       ),
     );
@@ -340,10 +341,10 @@ export function customsCommands(program: Command): void {
                 }
               : {}),
           });
-          console.log(
+          say(
             `${r.processed} receipts taken in, ${r.duplicates} duplicates, ${r.errors.length} set aside; ${r.changes.length} declarations changed`,
           );
-          for (const e of r.errors) console.log(`  error ${e.file}: ${e.why}`);
+          for (const e of r.errors) say(`  error ${e.file}: ${e.why}`);
         }),
       ),
     );
@@ -387,8 +388,7 @@ export function customsCommands(program: Command): void {
               .map(([k, v]) => `${k} ${v}`)
               .join(', ') || 'no declarations',
           );
-          for (const d of items.filter((x) => x.reason))
-            console.log(`  ${d.parcelId} ${d.status}: ${d.reason}`);
+          for (const d of items.filter((x) => x.reason)) say(`  ${d.parcelId} ${d.status}: ${d.reason}`);
         }),
       ),
     );
@@ -417,7 +417,7 @@ export function customsCommands(program: Command): void {
             svc.hubId,
             opts.departure ? { departureId: opts.departure } : {},
           ))
-            console.log(`${m.id}  ${m.type}  ${m.parcelCount} parcels  ${m.fileName}`);
+            say(`${m.id}  ${m.type}  ${m.parcelCount} parcels  ${m.fileName}`);
         }),
       ),
     );
@@ -467,11 +467,11 @@ export function customsCommands(program: Command): void {
               dryRun: opts.dryRun === true,
             });
             if (opts.json) return print(plan);
-            console.log(
+            say(
               `${p.month}: ${plan.declarations.length} declarations from ${plan.requests.length} exporters, due ${plan.period.deadline}; ${plan.excluded.length} lists left out; ${plan.messages.length} messages sent`,
             );
             for (const d of plan.declarations)
-              console.log(
+              say(
                 `  ${d.ebcCode} mode ${d.trafMode} → ${d.arrivalCountry}: ${d.invtNos.length} lists, ${d.items.length} items, ${Object.entries(
                   d.totals,
                 )
@@ -569,7 +569,7 @@ export function customsCommands(program: Command): void {
       action(async (parcelId: string, opts: { reason: string }) =>
         withCustoms(async (svc) => {
           const r = await svc.cancel(parcelId, opts.reason);
-          console.log(`cancellation ${r.message.id} written for ${parcelId}`);
+          say(`cancellation ${r.message.id} written for ${parcelId}`);
         }),
       ),
     );

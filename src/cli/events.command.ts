@@ -2,16 +2,16 @@ import type { Command } from 'commander';
 import { LandbridgeError } from '../domain/index.ts';
 import { readEventFile } from '../files/index.ts';
 import { recordEvents } from '../journey/index.ts';
+import { commandDescription } from './commands.ts';
 import { activeNetwork, withStore } from './context.ts';
+import { say } from './printable.ts';
 import { action } from './run.ts';
 
 /** Events from a file are one batch however long: all or nothing. */
 const MAX_FILE_EVENTS = 1_000_000;
 
 export function eventsCommands(program: Command): void {
-  const events = program
-    .command('events')
-    .description("Tracking events: the parcels' and containers' journey");
+  const events = program.command('events').description(commandDescription('events'));
 
   events
     .command('import')
@@ -41,13 +41,13 @@ export function eventsCommands(program: Command): void {
             maxBatch: MAX_FILE_EVENTS,
           });
           const seconds = (performance.now() - started) / 1000;
-          console.log(
+          say(
             `recorded ${result.recorded} events from ${file} in ${seconds.toFixed(2)} s` +
               ` (${result.replaced} replaced, ${result.retracted} retracted, ${result.duplicates} already recorded;` +
               ` ${result.parcelsChanged.length} parcels moved, ${result.exceptions.length} exceptions, ${result.webhooksQueued} webhooks queued)`,
           );
           for (const x of result.exceptions.slice(0, 20))
-            console.log(`  exception: row ${x.row} (${x.eventId}): ${x.why}`);
+            say(`  exception: row ${x.row} (${x.eventId}): ${x.why}`);
         });
       }),
     );

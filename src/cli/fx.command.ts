@@ -22,6 +22,7 @@ import {
   type ReadFxFileResult,
 } from '../duties/index.ts';
 import type { Store } from '../store/index.ts';
+import { commandDescription } from './commands.ts';
 import { fxFromStore, withStore } from './context.ts';
 import { action } from './run.ts';
 
@@ -91,9 +92,7 @@ async function store(
 }
 
 export function fxCommands(program: Command): void {
-  const fx = program
-    .command('fx')
-    .description('Exchange-rate tables: import the ECB’s files, update online, status, convert');
+  const fx = program.command('fx').description(commandDescription('fx'));
 
   fx.command('import')
     .description(

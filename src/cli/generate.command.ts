@@ -2,12 +2,13 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { LandbridgeError, PARCEL_CSV_COLUMNS, parcelCsvRows } from '../domain/index.ts';
 import { generateParcels } from '../generate/index.ts';
+import { commandDescription } from './commands.ts';
 import { withStore } from './context.ts';
 import { action, intOption } from './run.ts';
 
 /** `landbridge generate parcels`: a documented synthetic mix, the same file for the same seed. */
 export function generateCommands(program: Command): void {
-  const generate = program.command('generate').description('Synthetic data');
+  const generate = program.command('generate').description(commandDescription('generate'));
   generate
     .command('parcels')
     .description('Write synthetic parcels (mix documented in data/generator/README.md); same seed, same file')

@@ -2,13 +2,12 @@ import type { Command } from 'commander';
 import { LandbridgeError } from '../domain/index.ts';
 import { shippedHsIndex } from '../files/hs-files.ts';
 import { checkHsFit, lookupHs, searchHs } from '../hs/index.ts';
+import { commandDescription } from './commands.ts';
 import { action, intOption } from './run.ts';
 
 /** `landbridge hs …`: the HS 2022 nomenclature and classification help. */
 export function hsCommands(program: Command): void {
-  const hs = program
-    .command('hs')
-    .description('HS 2022 codes: suggest codes for a description, look a code up');
+  const hs = program.command('hs').description(commandDescription('hs'));
 
   hs.command('search')
     .description('Suggest HS 2022 codes for a product title or goods description (English or Chinese)')

@@ -4,6 +4,7 @@ import { Hub } from '../api/hub.ts';
 import { answerLoadPlan, LoadPlanRequestSchema } from '../api/load-plans.routes.ts';
 import { LandbridgeError, problemsFromZod } from '../domain/index.ts';
 import { generateParcels } from '../generate/index.ts';
+import { commandDescription } from './commands.ts';
 import { activeNetwork, converterFromFiles, withStore } from './context.ts';
 import { action, intOption } from './run.ts';
 
@@ -11,9 +12,7 @@ import { action, intOption } from './run.ts';
 export function loadCommands(program: Command): void {
   program
     .command('load')
-    .description(
-      '3D load plan: where each box goes in a container (or as few containers as possible), checked independently',
-    )
+    .description(commandDescription('load'))
     .option('--file <json>', 'a load-plan request (the API body: containerType or container, boxes, options)')
     .option('--generated <n>', 'load n generated parcels of the sample mix instead of a file')
     .option('--seed <n>', 'seed for --generated', '1')

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { LandbridgeError } from '../domain/index.ts';
+import { isCalendarDate, LandbridgeError, MAX_YEAR, MIN_YEAR } from '../domain/index.ts';
 import { readNetworkFile } from '../files/index.ts';
 import { expandDepartures, toLocalIso } from '../network/index.ts';
+import { commandDescription } from './commands.ts';
 import { activeNetwork, SAMPLE_NETWORK_FILE, withStore } from './context.ts';
 import { action } from './run.ts';
 
 export function networkCommands(program: Command): void {
-  const network = program.command('network').description('The network of corridors: check, load, show');
+  const network = program.command('network').description(commandDescription('network'));
 
   network
     .command('check')
@@ -61,7 +62,7 @@ export function networkCommands(program: Command): void {
 
   program
     .command('departures')
-    .description('List dated departures leaving between two dates (hub time zone), disruptions applied')
+    .description(commandDescription('departures'))
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'day after the last, YYYY-MM-DD')
     .option('--service <id>', 'only this service')
@@ -73,12 +74,19 @@ export function networkCommands(program: Command): void {
           const zones = new Map(n.nodes.map((node) => [node.id, node.zone]));
           const hubZone = zones.get(n.hub) ?? 'UTC';
           const midnight = (date: string, field: string) => {
-            if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
-              throw new LandbridgeError('invalid-input', `--${field} must be YYYY-MM-DD`);
+            if (!isCalendarDate(date))
+              throw new LandbridgeError(
+                'invalid-input',
+                `--${field} must be a real date YYYY-MM-DD between ${MIN_YEAR} and ${MAX_YEAR}, got "${date}"`,
+              );
             const probe = Date.parse(`${date}T00:00:00Z`);
             return Date.parse(`${date}T00:00:00${toLocalIso(probe, hubZone).slice(19)}`);
           };
-          const deps = expandDepartures(n, midnight(opts.from, 'from'), midnight(opts.to, 'to')).filter(
+          const fromMs = midnight(opts.from, 'from');
+          const toMs = midnight(opts.to, 'to');
+          if (toMs <= fromMs || toMs - fromMs > 400 * 86_400_000)
+            throw new LandbridgeError('invalid-input', '--to must be after --from, by at most 400 days');
+          const deps = expandDepartures(n, fromMs, toMs).filter(
             (d) => !opts.service || d.serviceId === opts.service,
           );
           for (const d of deps) {

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../domain/index.ts';
-import { readParcelFile } from '../files/index.ts';
-import { importParcels } from '../intake/index.ts';
+import { commandDescription } from './commands.ts';
 import { withStore } from './context.ts';
+import { say } from './printable.ts';
 import { progressBar } from './progress.ts';
 import { action, intOption } from './run.ts';
 
 export function parcelsCommands(program: Command): void {
-  const parcels = program.command('parcels').description('Parcels held by the hub');
+  const parcels = program.command('parcels').description(commandDescription('parcels'));
 
   parcels
     .command('import')
@@ -19,6 +19,11 @@ export function parcelsCommands(program: Command): void {
     .action(
       action(async (file: string, opts: { seller?: string }) => {
         const started = performance.now();
+        // the file readers and the intake checks: `parcels import` alone needs them
+        const [{ readParcelFile }, { importParcels }] = await Promise.all([
+          import('../files/index.ts'),
+          import('../intake/index.ts'),
+        ]);
         const batch = readParcelFile(file);
         await withStore(async (store) => {
           const bar = progressBar('importing');
@@ -33,13 +38,13 @@ export function parcelsCommands(program: Command): void {
             });
             bar.stop();
             const seconds = (performance.now() - started) / 1000;
-            console.log(`imported ${result.imported} parcels from ${file} in ${seconds.toFixed(2)} s`);
+            say(`imported ${result.imported} parcels from ${file} in ${seconds.toFixed(2)} s`);
             if (result.flags.length > 0) {
-              console.log(
+              say(
                 `${result.flags.length} item line${result.flags.length === 1 ? '' : 's'} flagged (imported; check the HS code or the description):`,
               );
-              for (const f of result.flags.slice(0, 20)) console.log(`  ${formatProblem(f)}`);
-              if (result.flags.length > 20) console.log(`  … and ${result.flags.length - 20} more`);
+              for (const f of result.flags.slice(0, 20)) say(`  ${formatProblem(f)}`);
+              if (result.flags.length > 20) say(`  … and ${result.flags.length - 20} more`);
             }
           } finally {
             bar.stop();
@@ -75,7 +80,7 @@ export function parcelsCommands(program: Command): void {
             for (const p of page.items) {
               if (opts.json) console.log(JSON.stringify(p));
               else
-                console.log(
+                say(
                   `${p.id}  ${p.sellerId.padEnd(16)} ${p.externalOrderId.padEnd(14)} ${p.consignee.country} ${String(p.grossWeightG).padStart(8)} g  ${p.serviceLevel.padEnd(8)} ${p.status}`,
                 );
             }

@@ -14,6 +14,7 @@ import {
 import { LandedCostRequestSchema } from '../duties/index.ts';
 import { fxConverter } from '../files/index.ts';
 import { QuoteRequestSchema } from '../quote/index.ts';
+import { commandDescription } from './commands.ts';
 import { activeNetwork, landedFromStore, withStore } from './context.ts';
 import { action } from './run.ts';
 
@@ -48,9 +49,7 @@ function parseItems(items: readonly string[]) {
 export function quoteCommands(program: Command): void {
   program
     .command('quote')
-    .description(
-      'Every itinerary worth choosing for a parcel or containers: Pareto set over delivery, cost and CO2e',
-    )
+    .description(commandDescription('quote'))
     .requiredOption('--to <country>', 'destination country (ISO alpha-2)')
     .option('--postcode <code>', 'destination postcode')
     .requiredOption(
@@ -139,9 +138,7 @@ export function quoteCommands(program: Command): void {
 
   program
     .command('landed-cost')
-    .description(
-      'Duties, VAT/GST and fees at the destination on a date, with the rule set and source behind each amount',
-    )
+    .description(commandDescription('landed-cost'))
     .option('--file <json>', 'a landed-cost request as JSON (the API body)')
     .option('--to <country>', 'destination country (ISO alpha-2)')
     .option('--date <date>', 'import date YYYY-MM-DD')

@@ -1,5 +1,5 @@
-import { EXIT_CODE, formatProblem, LandbridgeError } from '../domain/index.ts';
-import { storeFailure } from '../store/index.ts';
+import { EXIT_CODE, formatProblem, LandbridgeError, storeRefusal } from '../domain/index.ts';
+import { printable } from './printable.ts';
 
 /**
  * Runs a command action and turns a `LandbridgeError` into one line per problem on stderr and its exit
@@ -12,18 +12,25 @@ export function action<A extends unknown[]>(
     try {
       await fn(...args);
     } catch (raw) {
-      // a busy, full or lost database is one clear line, not a stack trace
-      const e = storeFailure(raw) ?? raw;
+      // a busy, full or lost database is one clear line, not a stack trace; a value it refused, one too
+      // (the store is loaded here only when the command did not load it: hs, load…)
+      const e =
+        raw instanceof LandbridgeError
+          ? raw
+          : ((await import('../store/index.ts')).storeFailure(raw) ?? storeRefusal(raw) ?? raw);
       if (e instanceof LandbridgeError) {
-        process.stderr.write(`landbridge: ${e.message}\n`);
+        process.stderr.write(`landbridge: ${printable(e.message)}\n`);
         const shown = e.problems.slice(0, 50);
-        for (const p of shown) process.stderr.write(`  ${formatProblem(p)}\n`);
+        for (const p of shown) process.stderr.write(`  ${printable(formatProblem(p))}\n`);
         if (e.problems.length > shown.length)
           process.stderr.write(`  … and ${e.problems.length - shown.length} more\n`);
         process.exitCode = EXIT_CODE[e.code];
         return;
       }
-      process.stderr.write(`landbridge: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+      // One line, no stack (set LANDBRIDGE_DEBUG=1 for it): the message may be all a person can act on.
+      const message = printable(e instanceof Error ? e.message : String(e)).split('\n')[0];
+      process.stderr.write(`landbridge: unexpected error: ${message}\n`);
+      if (process.env.LANDBRIDGE_DEBUG) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
       process.exitCode = 1;
     }
   };

@@ -87,3 +87,20 @@ export function formatProblem(p: Problem): string {
   const field = p.where.field ? `${p.where.field}: ` : '';
   return `${place ? `${place}: ` : ''}${field}${p.why}`;
 }
+
+/**
+ * A database's refusal of a value (PostgreSQL's class 22 "data exception": a NUL byte, a number beyond
+ * bigint, text the encoding cannot hold) as the one error type, or undefined for any other error. What
+ * enters through the API or an importer is checked before it reaches the store; this is the net under it.
+ */
+export function storeRefusal(error: unknown): LandbridgeError | undefined {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  if (e === null || typeof e !== 'object' || typeof e.code !== 'string' || !/^22[0-9A-Z]{3}$/.test(e.code))
+    return undefined;
+  if (e.severity === undefined) return undefined;
+  return new LandbridgeError(
+    'invalid-input',
+    'a value cannot be stored: text with a NUL character or an invalid character, or a number out of range; nothing was written',
+    [{ where: {}, why: `the database refused a value (SQLSTATE ${e.code})` }],
+  );
+}

@@ -279,7 +279,12 @@ export function parcelsFromCsv(text: string, file: string): ParcelFileResult {
         } else {
           const joined = path.join('.');
           problems.push({
-            where: { file, row: g.rows[0]!, field: FIELD_COLUMN[joined] ?? joined },
+            // dangerousGoods.1 is the dangerous_goods column, as a whole path is its own column
+            where: {
+              file,
+              row: g.rows[0]!,
+              field: FIELD_COLUMN[joined] ?? FIELD_COLUMN[String(path[0])] ?? joined,
+            },
             why: issue.message,
           });
         }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkDeclaredValues, MAX_AMOUNT_MINOR } from './bounds.ts';
 import { CountrySchema, DateSchema, HsCodeSchema, IdSchema, InstantSchema, UnNumberSchema } from './codes.ts';
 import { CurrencySchema } from './money.ts';
 
@@ -7,12 +8,18 @@ export const ParcelItemSchema = z.object({
   description: z.string().trim().min(1).max(200),
   hsCode: HsCodeSchema,
   quantity: z.number().int().min(1).max(100_000),
-  /** Value of one unit in minor units of `currency`. */
-  unitValueMinor: z.number().int().min(0).safe(),
+  /** Value of one unit in minor units of `currency` (bounded per currency: see `checkDeclaredValues`). */
+  unitValueMinor: z.number().int().min(0).max(MAX_AMOUNT_MINOR),
   currency: CurrencySchema,
   originCountry: CountrySchema,
 });
 export type ParcelItem = z.infer<typeof ParcelItemSchema>;
+
+/**
+ * The item lines of a parcel (1–100), each unit, line and per-currency total bounded to a value a parcel
+ * can have (`MAX_DECLARED_VALUE_MAJOR`); a value beyond is refused naming `items.N.unitValueMinor`.
+ */
+export const ParcelItemsSchema = z.array(ParcelItemSchema).min(1).max(100).superRefine(checkDeclaredValues);
 
 /** The buyer: personal data, shown only to the parcel's seller and the hub operator. */
 export const ConsigneeSchema = z.object({
@@ -46,7 +53,7 @@ export type Dimensions = z.infer<typeof DimensionsSchema>;
  */
 export const ParcelInputSchema = z.object({
   externalOrderId: z.string().trim().min(1).max(64),
-  items: z.array(ParcelItemSchema).min(1).max(100),
+  items: ParcelItemsSchema,
   /** Gross weight of the packed parcel in grams (40 t at most: a vehicle on a skid). */
   grossWeightG: z.number().int().min(1).max(40_000_000),
   dimensions: DimensionsSchema,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DateSchema } from '../domain/codes.ts';
 import { CURRENCY_EXPONENTS, type Currency, CurrencySchema } from '../domain/money.ts';
 import { DecimalTextSchema, parseDecimalText } from './notation.ts';
-import { type Fraction, fraction, mul, roundFraction, toSafeNumber } from './rounding.ts';
+import { type Fraction, fraction, mul, roundFraction, scaleHalfUp, toSafeNumber } from './rounding.ts';
 
 /**
  * Foreign exchange from a dated table of reference rates (data/fx/rates.yaml). Each table holds groups
@@ -281,7 +281,8 @@ export function convert(
 ): FxConversion | FxMissing {
   const r = rateOn(from, to, date, fx, source);
   if (!r.ok) return r;
-  const minor = toSafeNumber(roundFraction(mul(fraction(amountMinor), r.factor), 'half-up'));
+  const fast = r.small ? scaleHalfUp(amountMinor, r.small.num, r.small.den) : undefined;
+  const minor = fast ?? toSafeNumber(roundFraction(mul(fraction(amountMinor), r.factor), 'half-up'));
   return {
     ok: true,
     minor,
@@ -298,6 +299,8 @@ export function convert(
 interface RateOn {
   readonly ok: true;
   readonly factor: Fraction;
+  /** The factor in plain numbers, when both parts are safe integers (see `scaleHalfUp`). */
+  readonly small?: { readonly num: number; readonly den: number };
   readonly rate: string;
   readonly tableDate?: string;
   readonly sources: readonly FxSource[];
@@ -321,9 +324,12 @@ function rateOn(
   if (hit) return hit;
   const f = fxFactor(from, to, date, fx, source);
   if (!f.ok) return f;
+  const num = Number(f.factor.num);
+  const den = Number(f.factor.den);
   const value: RateOn = {
     ok: true,
     factor: f.factor,
+    ...(Number.isSafeInteger(num) && Number.isSafeInteger(den) ? { small: { num, den } } : {}),
     rate: displayRate(from, to, f.factor),
     ...(f.day ? { tableDate: f.day.date } : {}),
     sources: f.sources,

@@ -44,6 +44,7 @@ export {
   type LandedCostTotals,
   landedCost,
   type SourceRef,
+  sellerLandedCharges,
   type VatLine,
 } from './landed-cost.ts';
 export { formatRateBp, parseMoneyText, parseRateText } from './notation.ts';

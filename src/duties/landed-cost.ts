@@ -750,6 +750,29 @@ export function landedCost(
   rules: DutyRules,
   fx: FxTables,
 ): LandedCostResult | LandedCostFailure {
+  return assess(request, rules, fx, false) as LandedCostResult | LandedCostFailure;
+}
+
+/**
+ * What the seller bears of a consignment's landed cost (`totals.seller.answerMinor` of
+ * {@link landedCost}): the same amounts, rules and failures, without the answer's lines, sources and
+ * notes. For plans, which ask it of every DDP parcel on several trips.
+ */
+export function sellerLandedCharges(
+  request: LandedCostRequest,
+  rules: DutyRules,
+  fx: FxTables,
+): { readonly ok: true; readonly answerMinor: number } | LandedCostFailure {
+  const r = assess(request, rules, fx, true);
+  return typeof r === 'number' ? { ok: true, answerMinor: r } : (r as LandedCostFailure);
+}
+
+function assess(
+  request: LandedCostRequest,
+  rules: DutyRules,
+  fx: FxTables,
+  sellerOnly: boolean,
+): LandedCostResult | LandedCostFailure | number {
   if (rules.hs) {
     for (let i = 0; i < request.items.length; i++) {
       const hsCode = (request.items[i] as ParcelItem).hsCode;
@@ -790,14 +813,14 @@ export function landedCost(
     fxUsed: new Map(),
   };
   try {
-    return compute(ctx);
+    return compute(ctx, sellerOnly);
   } catch (e) {
     if (e instanceof Stop) return e.failure;
     throw e;
   }
 }
 
-function compute(ctx: Context): LandedCostResult {
+function compute(ctx: Context, sellerOnly = false): LandedCostResult | number {
   const { request, book, ruleSet } = ctx;
   const tier = ruleSet.tiers.find((t) => tierApplies(ctx, t));
   if (!tier) {
@@ -995,6 +1018,33 @@ function compute(ctx: Context): LandedCostResult {
     else if (collector === 'seller-at-sale') totals.checkout += value;
     else totals.door += value;
   };
+
+  if (sellerOnly) {
+    // The seller's share as the full answer sums it: each amount converted on its own. Every value
+    // the full answer converts is converted here too, so that the same failures stop it.
+    let seller = 0;
+    dutyDraftsAll.forEach((d, k) => {
+      if (d.base !== undefined) amount(d.base);
+      const a = amount(dutyAmounts[k] as bigint).answerMinor;
+      if (dutyPayer === 'seller') seller += a;
+    });
+    vatAmounts.forEach((v) => {
+      amount(v.base);
+      const a = amount(v.amount).answerMinor;
+      if (vatPayer === 'seller') seller += a;
+    });
+    for (const f of feesAll) {
+      const a = amount(f.amount).answerMinor;
+      if (resolvePayer(f.fee.payer, ctx) === 'seller') seller += a;
+    }
+    for (const i of lines.goods) amount(i);
+    for (const i of lines.customsValue) amount(i);
+    amount(lines.totalGoods);
+    amount(lines.totalShipping);
+    amount(lines.totalInsurance);
+    amount(lines.customsValue.reduce((a, b) => a + b, 0n));
+    return seller;
+  }
 
   const duties: DutyLine[] = dutyDraftsAll.map((d, k) => {
     const value = dutyAmounts[k] as bigint;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BoundedMinorSchema, checkDeclaredValues } from '../domain/bounds.ts';
 import { CountrySchema, DateSchema } from '../domain/codes.ts';
 import { type Currency, CurrencySchema } from '../domain/money.ts';
 import { INCOTERMS, type ParcelItem, ParcelItemSchema } from '../domain/parcel.ts';
@@ -47,9 +48,9 @@ export const LandedCostRequestSchema = z.object({
     .regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'must be an ISO 3166-2 code such as CA-ON')
     .optional(),
   date: DateSchema,
-  items: z.array(ParcelItemSchema).min(1).max(100),
-  shippingMinor: z.number().int().min(0).safe().optional(),
-  insuranceMinor: z.number().int().min(0).safe().optional(),
+  items: z.array(ParcelItemSchema).min(1).max(100).superRefine(checkDeclaredValues),
+  shippingMinor: BoundedMinorSchema.optional(),
+  insuranceMinor: BoundedMinorSchema.optional(),
   costsCurrency: CurrencySchema.optional(),
   incoterm: z.enum(INCOTERMS).optional(),
   channel: z.enum(CHANNELS).optional(),

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allocate, applyRate, floorToStep, fraction, type RoundingMode, roundFraction } from './rounding.ts';
+import {
+  allocate,
+  applyRate,
+  floorToStep,
+  fraction,
+  type RoundingMode,
+  roundFraction,
+  scaleHalfUp,
+} from './rounding.ts';
 
 describe('roundFraction', () => {
   const cases: [string, bigint, bigint, RoundingMode, number, bigint][] = [
@@ -57,5 +65,39 @@ describe('allocate', () => {
       ),
       { seed: 20261124 },
     );
+  });
+});
+
+describe('scaleHalfUp', () => {
+  const exact = (a: number, n: number, d: number) =>
+    Number(roundFraction({ num: BigInt(a) * BigInt(n), den: BigInt(d) }, 'half-up'));
+
+  it('equals the BigInt rounding wherever it answers, and answers wherever every step is safe', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.integer({ min: 0, max: 2 ** 26 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (a, n, d) => {
+          const fast = scaleHalfUp(a, n, d);
+          if (Number.isSafeInteger(a * n + d)) expect(fast).toBe(exact(a, n, d));
+          else expect(fast).toBeUndefined();
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('rounds exact halves up, and near the safe limit still agrees or declines', () => {
+    expect(scaleHalfUp(5, 1, 2)).toBe(3);
+    expect(scaleHalfUp(249, 1, 100)).toBe(2);
+    expect(scaleHalfUp(250, 1, 100)).toBe(3);
+    // a quotient whose float division rounds up across an integer: the remainder corrects it
+    const a = 2 ** 52 - 1;
+    expect(scaleHalfUp(a, 1, 3)).toBe(exact(a, 1, 3));
+    expect(scaleHalfUp(2 ** 53 - 4, 1, 3)).toBe(exact(2 ** 53 - 4, 1, 3));
+    expect(scaleHalfUp(a, 2, 3)).toBeUndefined(); // 2^53 − 2 + 3 is past the safe range
+    expect(scaleHalfUp(2 ** 53, 1, 1)).toBeUndefined();
+    expect(scaleHalfUp(-1, 1, 1)).toBeUndefined();
   });
 });

@@ -82,6 +82,31 @@ export function roundFraction(value: Fraction, mode: RoundingMode, step = 1): bi
   return negative ? -rounded : rounded;
 }
 
+/**
+ * `amount × num / den` rounded half up, in plain numbers: the same as
+ * `roundFraction(mul(fraction(amount), fraction(num, den)), 'half-up')` wherever every intermediate
+ * stays a safe integer (amount, num ≥ 0, den ≥ 1, amount × num + den ≤ 2^53 − 1), else undefined (then
+ * the BigInt way decides). Converting a parcel's value at a rate is called hundreds of thousands of
+ * times in a plan's import charges; BigInt fractions were a quarter of each call.
+ */
+export function scaleHalfUp(amount: number, num: number, den: number): number | undefined {
+  if (!(amount >= 0 && num >= 0 && den >= 1)) return undefined;
+  const product = amount * num;
+  if (!Number.isSafeInteger(product) || !Number.isSafeInteger(product + den) || !Number.isSafeInteger(den))
+    return undefined;
+  // The float quotient may be off by one either way; the remainder, exact here, corrects it.
+  let q = Math.floor(product / den);
+  let r = product - q * den;
+  if (r < 0) {
+    q -= 1;
+    r += den;
+  } else if (r >= den) {
+    q += 1;
+    r -= den;
+  }
+  return 2 * r >= den ? q + 1 : q;
+}
+
 /** Rounds down to a multiple of `step` (Japan rounds the taxable value down to whole 1 000 yen). */
 export function floorToStep(amountMinor: bigint, step: number): bigint {
   if (step <= 1) return amountMinor;

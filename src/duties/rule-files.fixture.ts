@@ -3,7 +3,7 @@
  * disk and parsed. Only tests import this file; the shell has its own loader.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseYaml } from '../files/yaml.ts';
 import { loadNomenclature } from '../hs/hs-data.fixture.ts';
 import { type FxTables, parseFxTables } from './fx.ts';
 import { type DutyRules, type DutyRulesDocument, parseDutyRules } from './schema.ts';
@@ -16,7 +16,7 @@ export function readRuleDocuments(): DutyRulesDocument[] {
   return readdirSync(dutiesDir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .map((file) => ({ file, data: parse(readFileSync(new URL(file, dutiesDir), 'utf8')) as unknown }));
+    .map((file) => ({ file, data: parseYaml(readFileSync(new URL(file, dutiesDir), 'utf8')) as unknown }));
 }
 
 /** The shipped rules, validated against the shipped HS 2022 table; throws with every problem listed when a file is wrong. */
@@ -31,7 +31,7 @@ export function loadDutyRules(): DutyRules {
 
 /** data/fx/rates.yaml parsed, not yet validated. */
 export function readFxDocument(): unknown {
-  return parse(readFileSync(fxFile, 'utf8')) as unknown;
+  return parseYaml(readFileSync(fxFile, 'utf8')) as unknown;
 }
 
 /** The shipped FX tables, validated. */

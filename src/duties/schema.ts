@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CountrySchema, DateSchema, IdSchema } from '../domain/codes.ts';
+import { CountryCodeShapeSchema as CountrySchema, DateSchema, IdSchema } from '../domain/codes.ts';
 import type { Problem } from '../domain/errors.ts';
 import { CurrencySchema } from '../domain/money.ts';
 import type { HsNomenclature } from '../hs/index.ts';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { parse as parseYaml } from 'yaml';
 import { LandbridgeError } from '../domain/index.ts';
+import { parseYaml } from './yaml.ts';
 
 /** ISO 3166-1 codes shipped with Landbridge (from Debian's iso-codes package). */
 export const COUNTRY_CODES_FILE = fileURLToPath(new URL('../../data/customs/countries.csv', import.meta.url));

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { LandbridgeError } from '../domain/index.ts';
 import { type DutyRules, parseDutyRules } from '../duties/index.ts';
 import type { HsNomenclature } from '../hs/index.ts';
 import { shippedHsNomenclature } from './hs-files.ts';
+import { parseYaml } from './yaml.ts';
 
 /**
  * Reads every `*.yaml` rule file of a folder (`data/duties`) and validates them together, every HS prefix
@@ -25,7 +25,7 @@ export function readDutyRules(dir: string, hs: HsNomenclature = shippedHsNomencl
   const docs = files.map((file) => {
     const path = join(dir, file);
     try {
-      return { file: path, data: parse(readFileSync(path, 'utf8')) as unknown };
+      return { file: path, data: parseYaml(readFileSync(path, 'utf8')) as unknown };
     } catch (e) {
       throw new LandbridgeError('invalid-input', `${path} is not valid YAML`, [
         { where: { file: path }, why: (e as Error).message },

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { type CurrencyConverter, LandbridgeError } from '../domain/index.ts';
 import {
   convert,
@@ -9,11 +8,12 @@ import {
   mergeFxDocument,
   parseFxTables,
 } from '../duties/index.ts';
+import { parseYaml } from './yaml.ts';
 
 /** Reads the shipped rate tables (`data/fx/rates.yaml`) as a document, not yet validated. */
 export function readFxDocument(path: string): FxFileInput {
   try {
-    return parse(readFileSync(path, 'utf8')) as FxFileInput;
+    return parseYaml(readFileSync(path, 'utf8')) as FxFileInput;
   } catch (e) {
     throw new LandbridgeError('invalid-input', `cannot read ${path}`, [
       { where: { file: path }, why: (e as Error).message },

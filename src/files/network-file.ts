@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { LandbridgeError, type Network, NetworkSchema, problemsFromZod } from '../domain/index.ts';
 import { checkNetwork } from '../network/index.ts';
+import { parseYaml } from './yaml.ts';
 
 /**
  * Parses and checks a network document (YAML or JSON text). Throws a `LandbridgeError` with code
@@ -10,7 +10,7 @@ import { checkNetwork } from '../network/index.ts';
 export function parseNetworkText(text: string, file: string): Network {
   let raw: unknown;
   try {
-    raw = parse(text);
+    raw = parseYaml(text);
   } catch (e) {
     throw new LandbridgeError('invalid-input', `${file} is not valid YAML`, [
       { where: { file }, why: (e as Error).message },

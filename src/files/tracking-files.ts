@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { LandbridgeError, problemsFromZod } from '../domain/index.ts';
 import {
@@ -11,6 +10,7 @@ import {
   type TrackingLabels,
   TrackingLabelsSchema,
 } from '../tracking/index.ts';
+import { parseYaml } from './yaml.ts';
 
 /** The tracking data shipped with Landbridge: labels, city-level place names, default durations. */
 export const TRACKING_DIR = fileURLToPath(new URL('../../data/tracking/', import.meta.url));

@@ -1,5 +1,6 @@
 import type { ParcelRecord, Problem, Where } from '../domain/index.ts';
 import { checkDeclaredHsCode, checkHsFit, type HsIndex } from '../hs/index.ts';
+import { Turns } from '../store/index.ts';
 
 /** A line accepted but worth a second look: its description does not fit its code, or is too vague. */
 export interface ImportFlag {
@@ -16,18 +17,21 @@ export interface ImportFlag {
  * does not fit its code, or names no goods, is a flag. CSV rows are one per item line, so a CSV problem
  * names the line's own row and the `item_hs_code` / `item_description` column.
  */
-export function checkBatchHsCodes(
+export async function checkBatchHsCodes(
   records: readonly ParcelRecord[],
   index: HsIndex,
   options: { readonly file?: string; readonly csv: boolean },
-): { problems: Problem[]; flags: ImportFlag[] } {
+): Promise<{ problems: Problem[]; flags: ImportFlag[] }> {
   const problems: Problem[] = [];
   const flags: ImportFlag[] = [];
   const base: Where = options.file ? { file: options.file } : {};
   // Batches repeat the same goods: check each (code) and (description, code) once.
   const codeMemo = new Map<string, string | undefined>();
   const fitMemo = new Map<string, ReturnType<typeof checkHsFit>>();
+  // classifying thousands of distinct descriptions is seconds: the event loop gets its turns
+  const turns = new Turns();
   for (const record of records) {
+    if (turns.due) await turns.take();
     record.parcel.items.forEach((item, k) => {
       const row = options.csv ? (record.rows[k] ?? record.rows[0]!) : record.rows[0]!;
       const codeField = options.csv ? 'item_hs_code' : `items.${k}.hsCode`;

@@ -9,4 +9,11 @@ describe('parcel ids', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('carry the millisecond in their first 48 bits', () => {
+    const ms = 1_795_123_456_789;
+    const id = parcelId(ms);
+    expect(Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(ms);
+    expect(parcelId(0).slice(0, 13)).toBe('00000000-0000');
+  });
 });

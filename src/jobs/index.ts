@@ -1,6 +1,48 @@
-/** Plan jobs: queued in the store, run by a runner in the server process, resumed after a restart. */
+/**
+ * Background jobs: plan runs and re-plans, the customs exchange, the journey's pass, and the queue they
+ * run on (in process with SQLite, pg-boss on PostgreSQL; see ./queue.ts for how to add a job).
+ */
 
-export { CustomsExchangeJob, type CustomsExchangeOptions, runCustomsExchange } from './customs-exchange.ts';
-export { JourneyJob, type JourneyJobOptions } from './journey-job.ts';
-export { type PlanParams, PlanParamsSchema, type ReplanResult, runPlan, runReplan } from './plan-job.ts';
+export {
+  defineJobs,
+  definePeriodicJobs,
+  type HubList,
+  JOB_NAMES,
+  type JobsDeps,
+  type PeriodicJobsDeps,
+  PLAN_RETRY_LIMIT,
+  type PlanJobData,
+  planJob,
+  planJobId,
+  reconcilePlansJob,
+  sendPlanJob,
+} from './catalog.ts';
+export {
+  CustomsExchangeJob,
+  type CustomsExchangeOptions,
+  customsExchangeJob,
+  hubExchangeDir,
+  runCustomsExchange,
+} from './customs-exchange.ts';
+export { InProcessQueue } from './in-process-queue.ts';
+export { JourneyJob, type JourneyJobOptions, journeyJob } from './journey-job.ts';
+export { PgBossQueue, type PgBossQueueOptions } from './pg-boss-queue.ts';
+export { computePlanJob, PlanComputationError, type PlanJobDeps } from './plan-execute.ts';
+export {
+  disruptionProblems,
+  PlanDisruptionSchema,
+  type PlanParams,
+  PlanParamsSchema,
+  type ReplanResult,
+  runPlan,
+  runReplan,
+} from './plan-job.ts';
 export { defaultPlanSlots, fairClaim, PlanRunner, type PlanRunnerOptions } from './plan-runner.ts';
+export {
+  defaultLeaseSeconds,
+  type JobContext,
+  type JobDefinition,
+  type JobQueue,
+  type PeriodicSend,
+  type SendOptions,
+} from './queue.ts';

@@ -7,12 +7,16 @@ import {
   type WebhookSender,
   type WebhookUrlPolicy,
 } from '../journey/index.ts';
-import type { Store } from '../store/index.ts';
+import { type Store, withHub } from '../store/index.ts';
 import type { DurationDefaults } from '../tracking/index.ts';
+import { JOB_NAMES } from './names.ts';
 
 export interface JourneyJobOptions {
   readonly store: Store;
+  /** The default hub's network in force. */
   readonly network: () => Network;
+  /** Another hub's network in force, or undefined when the hub has none (its pass does nothing). */
+  readonly networkOf?: (hubId: string) => Network | undefined;
   readonly defaults: () => DurationDefaults;
   readonly policy: WebhookUrlPolicy;
   readonly send?: WebhookSender;
@@ -20,67 +24,66 @@ export interface JourneyJobOptions {
 }
 
 /**
- * The journey's background work, one pass at a time every `intervalMs`: webhook deliveries that are
- * due ({@link deliverDueWebhooks}, a plain function another scheduler such as pg-boss can run
- * instead), and re-plans of the disruption loop adopted once their plan job is done.
+ * The journey's background work of a hub, one pass at a time per hub: webhook deliveries that are due
+ * ({@link deliverDueWebhooks}) and re-plans of the disruption loop adopted once their plan job is done.
+ * Scheduling is the queue's: {@link journeyJob} runs a pass per hub every second.
  */
 export class JourneyJob {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
-  #stopped = false;
-  /** The last pass's deliveries, or its error message. */
+  readonly #running = new Map<string, Promise<unknown>>();
+  /** The last pass's deliveries (any hub), or its error message. */
   last: DeliveryRun | { readonly error: string } | undefined;
 
-  constructor(
-    private readonly options: JourneyJobOptions,
-    private readonly intervalMs = 1000,
-  ) {}
+  constructor(private readonly options: JourneyJobOptions) {}
 
-  start(): void {
-    this.#schedule(0);
-  }
-
-  /** One pass now (after the one in progress). */
-  async runOnce(): Promise<DeliveryRun> {
-    while (this.#running) await this.#running.catch(() => {});
+  /** One pass of `hubId` (the default network's hub when absent) now, after the one in progress. */
+  async runOnce(hubId?: string): Promise<DeliveryRun | undefined> {
     const o = this.options;
+    const network = hubId === undefined ? o.network() : this.#network(hubId);
+    if (!network) return undefined;
+    const hub = network.hub;
+    for (let r = this.#running.get(hub); r; r = this.#running.get(hub)) await r.catch(() => {});
     const nowMs = (o.nowMs ?? Date.now)();
-    const network = o.network();
-    const p = (async () => {
-      await adoptPendingReplans(o.store, { hubId: network.hub, network, defaults: o.defaults(), nowMs });
+    const p = withHub(hub, async () => {
+      await adoptPendingReplans(o.store, { hubId: hub, network, defaults: o.defaults(), nowMs });
       return deliverDueWebhooks(o.store, {
-        hubId: network.hub,
+        hubId: hub,
         nowMs,
         send: o.send ?? fetchSender,
         policy: o.policy,
       });
-    })();
-    this.#running = p;
+    });
+    this.#running.set(hub, p);
     try {
       const r = await p;
       this.last = r;
       return r;
+    } catch (e) {
+      this.last = { error: (e as Error).message };
+      throw e;
     } finally {
-      this.#running = undefined;
+      this.#running.delete(hub);
     }
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    while (this.#running) await this.#running.catch(() => {});
+  #network(hubId: string): Network | undefined {
+    const main = this.options.network();
+    return hubId === main.hub ? main : this.options.networkOf?.(hubId);
   }
+}
 
-  #schedule(delay: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(async () => {
-      try {
-        await this.runOnce();
-      } catch (e) {
-        this.last = { error: (e as Error).message };
-      }
-      this.#schedule(this.intervalMs);
-    }, delay);
-    this.#timer.unref();
-  }
+/** The journey's pass as a periodic job: every `everyMs`, one pass per hub, never two at once for a hub. */
+export function journeyJob(
+  journey: JourneyJob,
+  hubs: () => readonly string[] | Promise<readonly string[]>,
+  everyMs = 1_000,
+) {
+  return {
+    name: JOB_NAMES.journey,
+    everyMs,
+    every: async () => (await hubs()).map((hubId) => ({ key: hubId, data: { hubId } })),
+    retryLimit: 0,
+    async run({ hubId }: { readonly hubId: string }) {
+      await journey.runOnce(hubId);
+    },
+  };
 }

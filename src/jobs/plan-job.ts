@@ -12,22 +12,77 @@ import {
   type Parcel,
   problemsFromZod,
 } from '../domain/index.ts';
-import { type DutyRules, type FxTables, landedCost } from '../duties/index.ts';
+import type { DutyRules, FxTables } from '../duties/index.ts';
 import { localDate, zonedToUtcMs } from '../network/index.ts';
 import {
+  aggregate,
+  containersToProve,
   evaluatePlan,
+  freightCostMinor,
+  type LandedRules,
+  type PlanCostBasis,
   type PlanDocument,
-  type PlanLandedCost,
   planConsolidation,
   planDocument,
   planGreedy,
   planParcels,
   preparePlanContext,
   replanConsolidation,
-  withLandedCost,
+  withBaseline,
 } from '../plan/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
-import type { Store } from '../store/index.ts';
+import type { PlanningWindow, Store } from '../store/index.ts';
+import type { PlanningParcel } from '../store/planning-read.ts';
+import { withDdpCharges } from './plan-charges.ts';
+import { DdpCharges } from './plan-ddp.ts';
+import { defaultHelperCount, PlanHelpers, startProofs } from './plan-helpers.ts';
+
+/** A disruption a plan job is asked to plan around, checked whole (window, target, delay). */
+export const PlanDisruptionSchema = z
+  .object({
+    id: IdSchema.optional(),
+    nodeId: IdSchema.optional(),
+    serviceId: IdSchema.optional(),
+    /** When the disruption starts: an instant with its offset, e.g. 2026-12-12T00:00:00Z. */
+    from: InstantSchema,
+    /** When it ends (after `from`, at most a year later). */
+    to: InstantSchema,
+    effect: z.enum(['closed', 'delayed']),
+    delayMinutes: z.number().int().positive().max(525_600).optional(),
+    reason: z.string().min(1).max(500),
+  })
+  .superRefine((d, ctx) => {
+    if ((d.nodeId === undefined) === (d.serviceId === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [d.nodeId === undefined ? 'nodeId' : 'serviceId'],
+        message: 'a disruption names exactly one of nodeId and serviceId',
+      });
+    if (d.effect === 'delayed' && d.delayMinutes === undefined)
+      ctx.addIssue({ code: 'custom', path: ['delayMinutes'], message: 'a delay needs delayMinutes' });
+    const from = Date.parse(d.from);
+    const to = Date.parse(d.to);
+    if (!(to > from))
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `must be after from (${d.from})` });
+    else if (to - from > 366 * 86_400_000)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'a disruption lasts at most a year' });
+  });
+
+/**
+ * Problems with a disruption against the network in force: the node or service it names must exist.
+ * Empty when it is fine.
+ */
+export function disruptionProblems(
+  network: Network,
+  d: z.output<typeof PlanDisruptionSchema> | undefined,
+): { field: string; why: string }[] {
+  if (!d) return [];
+  if (d.nodeId !== undefined && !network.nodes.some((n) => n.id === d.nodeId))
+    return [{ field: 'disruption.nodeId', why: `no node ${d.nodeId} in the network ${network.id}` }];
+  if (d.serviceId !== undefined && !network.services.some((s) => s.id === d.serviceId))
+    return [{ field: 'disruption.serviceId', why: `no service ${d.serviceId} in the network ${network.id}` }];
+  return [];
+}
 
 /** What a plan job is asked: the horizon of ready days and the money the planner weighs. */
 export const PlanParamsSchema = z.object({
@@ -47,96 +102,23 @@ export const PlanParamsSchema = z.object({
    * times the time. Absent: on up to 25,000 parcels (seconds there), off above (minutes at 100,000).
    */
   linking: z.boolean().optional(),
-  /** A disruption to plan around (a node or service closed or slowed over a window). */
-  disruption: z
-    .object({
-      id: IdSchema.optional(),
-      nodeId: IdSchema.optional(),
-      serviceId: IdSchema.optional(),
-      from: InstantSchema,
-      to: InstantSchema,
-      effect: z.enum(['closed', 'delayed']),
-      delayMinutes: z.number().int().positive().optional(),
-      reason: z.string().min(1).max(500),
-    })
-    .optional(),
+  /**
+   * A disruption to plan around: a node or a service closed or slowed from `from` to `to` (instants
+   * with their offset). A closed node cancels the runs that are at it (arriving or leaving) in the
+   * window, so a closure next week affects the trains that reach the node next week.
+   */
+  disruption: PlanDisruptionSchema.optional(),
   /** Re-plan this earlier plan (its parcels keep their itineraries unless moving lowers cost). */
   basePlanId: z.string().min(1).max(100).optional(),
+  /**
+   * Prove each planned container with the 3D loader (a load plan its checker accepts); the plan says
+   * which could not be loaded. Default on.
+   */
+  proveContainers: z.boolean().default(true),
+  /** The loader's time per container when proving, ms (one beam round at most). */
+  proveMsPerContainer: z.number().int().min(10).max(10_000).default(200),
 });
 export type PlanParams = z.output<typeof PlanParamsSchema>;
-
-/**
- * The sellers' import charges on a plan's DDP parcels, from the landed-cost rules: with each parcel's
- * freight as the shipping charge (it matters where duty is on a CIF basis), and at zero freight.
- */
-export function ddpCharges(
-  doc: PlanDocument,
-  parcels: readonly Parcel[],
-  landed: { readonly rules: DutyRules; readonly fx: FxTables },
-  /** Ids of the services that fly: a parcel on any of them goes by the express channel. */
-  airServices: ReadonlySet<string>,
-  /**
-   * Per parcel id: the channels and delivery dates of every itinerary the parcel could have taken. The
-   * floor is the least charge over them at no freight, so it holds whatever itinerary a plan picks.
-   */
-  alternatives?: (id: string) => readonly { readonly channel: 'express' | 'postal'; readonly date: string }[],
-): PlanLandedCost {
-  const byId = new Map(parcels.map((p) => [p.id, p]));
-  const byParcel = new Map<string, number>();
-  const failures: { id: string; why: string }[] = [];
-  let floorMinor = 0;
-  const currency = doc.summary.currency as Currency;
-  for (const planned of doc.parcels) {
-    const p = byId.get(planned.id);
-    if (p?.incoterm !== 'DDP') continue;
-    const ask = (shippingMinor: number, channel: 'express' | 'postal', date: string) =>
-      landedCost(
-        {
-          destination: p.consignee.country,
-          date,
-          items: p.items,
-          shippingMinor,
-          costsCurrency: currency,
-          incoterm: 'DDP',
-          channel,
-          grossWeightG: p.grossWeightG,
-          currency,
-        },
-        landed.rules,
-        landed.fx,
-      );
-    const channel = planned.rides.some((r) =>
-      airServices.has(r.departureId.slice(0, r.departureId.indexOf('@'))),
-    )
-      ? 'express'
-      : 'postal';
-    // The parcel's freight: its charges and its share of containers, not the lateness penalty.
-    const freight = planned.costMinor - planned.lateDays * doc.settings.latePenaltyMinorPerDay;
-    const withFreight = ask(Math.max(0, freight), channel, planned.deliveryDate);
-    if (!withFreight.ok) {
-      failures.push({ id: p.id, why: withFreight.message });
-      continue;
-    }
-    byParcel.set(p.id, withFreight.totals.seller.answerMinor);
-    // Charges never fall as freight rises, so at no freight, over every itinerary, they bound any plan's.
-    let floor = withFreight.totals.seller.answerMinor;
-    const ways = alternatives?.(p.id) ?? [{ channel, date: planned.deliveryDate }];
-    const seen = new Set<string>();
-    for (const w of ways) {
-      const key = `${w.channel}|${w.date}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const atZero = ask(0, w.channel, w.date);
-      if (!atZero.ok) {
-        floor = 0;
-        break;
-      }
-      floor = Math.min(floor, atZero.totals.seller.answerMinor);
-    }
-    floorMinor += floor;
-  }
-  return { byParcel, floorMinor, failures };
-}
 
 /** What a re-plan adds to its plan document. */
 export interface ReplanResult {
@@ -146,6 +128,8 @@ export interface ReplanResult {
   readonly movedCount: number;
   /** The first 1,000 parcels moved, with their previous and new first departure. */
   readonly moved: readonly { readonly parcelId: string; readonly from?: string; readonly to?: string }[];
+  /** What both figures include: the earlier plan and the re-plan are costed on one basis. */
+  readonly costBasis: PlanCostBasis;
   readonly costBeforeMinor: number;
   readonly costAfterMinor: number;
 }
@@ -175,6 +159,28 @@ function withDisruption(network: Network, params: PlanParams): Network {
   return { ...network, disruptions: [...network.disruptions, parsed.data] };
 }
 
+/** Parcels read per turn of the event loop when a job loads its parcels (about 20 ms each). */
+export const READ_BATCH = 2_000;
+
+/**
+ * The parcels of a planning window, read in small batches with a turn of the event loop after each:
+ * the server keeps answering while a job loads 100,000 parcels.
+ */
+async function readForPlanning(
+  store: Store,
+  window: Parameters<Store['parcels']['listForPlanning']>[0],
+  /** Takes each batch instead of keeping it (the answer is then empty). */
+  onBatch?: (batch: Parcel[]) => void,
+): Promise<Parcel[]> {
+  const all: Parcel[] = [];
+  for await (const batch of store.parcels.streamForPlanning(window, READ_BATCH)) {
+    if (onBatch) onBatch(batch);
+    else for (const p of batch) all.push(p);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return all;
+}
+
 /** The parcels a re-plan weighs: the earlier plan's window, with the job's disruption in force. */
 export interface ReplanInputs {
   readonly network: Network;
@@ -190,7 +196,7 @@ export async function loadReplanInputs(
 ): Promise<ReplanInputs> {
   const disrupted = withDisruption(network, params);
   const fromMs = Date.parse(previous.horizon.from);
-  const stored = await store.parcels.listForPlanning({
+  const stored = await readForPlanning(store, {
     fromMs,
     toMs: fromMs + previous.horizon.days * 86_400_000,
     ...(options.sellerId ? { sellerId: options.sellerId } : {}),
@@ -213,7 +219,13 @@ export async function computeReplan(
   fx: CurrencyConverter,
   params: PlanParams,
   previous: PlanDocument,
-  options: { onProgress?: (fraction: number) => void } = {},
+  options: {
+    onProgress?: (fraction: number) => void;
+    /** Landed-cost rules: DDP parcels' import charges join the re-plan's cost, as they joined the plan's. */
+    landed?: LandedRules;
+    /** Helper threads for the charges (default: one fewer than the cores, 1 to 3). */
+    helpers?: number;
+  } = {},
 ): Promise<ReplanDocument> {
   const { network: disrupted, stored } = inputs;
   const fromMs = Date.parse(previous.horizon.from);
@@ -225,8 +237,26 @@ export async function computeReplan(
     linking: params.linking,
   });
   options.onProgress?.(0.95);
+  // The earlier plan included import charges: so does the re-plan, and the two compare on that basis.
+  const landed = previous.summary.components.landedCostMinor !== undefined ? options.landed : undefined;
+  const helpers = new PlanHelpers(landed ? (options.helpers ?? defaultHelperCount()) : 0, landed);
+  const document = await withDdpCharges(
+    helpers,
+    r.document,
+    disrupted,
+    stored,
+    landed,
+    r.outcome,
+    parcels,
+  ).finally(() => void helpers.close());
+  const basis: PlanCostBasis =
+    document.summary.costBasis === 'freight+ddp-import-charges' &&
+    previous.summary.components.landedCostMinor !== undefined
+      ? 'freight+ddp-import-charges'
+      : 'freight';
+  const costOf = (d: PlanDocument) => (basis === 'freight' ? freightCostMinor(d) : d.summary.costMinor);
   const firstBefore = new Map(previous.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
-  const firstAfter = new Map(r.document.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
+  const firstAfter = new Map(document.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
   const moved = r.moved.slice(0, 1000).map((id) => {
     const from = firstBefore.get(id);
     const to = firstAfter.get(id);
@@ -239,10 +269,17 @@ export async function computeReplan(
     affected: r.affected.length,
     movedCount: r.moved.length,
     moved,
-    costBeforeMinor: r.costBeforeMinor,
-    costAfterMinor: r.costAfterMinor,
+    costBasis: basis,
+    costBeforeMinor: costOf(previous),
+    costAfterMinor: costOf(document),
   };
-  return { ...r.document, replan, moved, disruption: reason };
+  return {
+    ...document,
+    ...(previous.scope ? { scope: previous.scope } : {}),
+    replan,
+    moved,
+    disruption: reason,
+  };
 }
 
 /** Loads and re-plans in this thread. */
@@ -252,7 +289,7 @@ export async function runReplan(
   fx: CurrencyConverter,
   params: PlanParams,
   previous: PlanDocument,
-  options: { sellerId?: string; onProgress?: (fraction: number) => void },
+  options: { sellerId?: string; onProgress?: (fraction: number) => void; landed?: LandedRules },
 ): Promise<ReplanDocument> {
   const inputs = await loadReplanInputs(store, network, params, previous, options);
   return computeReplan(inputs, fx, params, previous, options);
@@ -262,25 +299,46 @@ export async function runReplan(
 export interface PlanInputs {
   readonly network: Network;
   readonly fromMs: number;
-  readonly stored: readonly Parcel[];
+  /** What the plan reads of them (stored `Parcel`s are such). */
+  readonly stored: readonly PlanningParcel[];
+  /** Only this seller's parcels were loaded. */
+  readonly sellerId?: string;
+}
+
+/** A plan job's network (its disruption in force), ready-day window and scope, before any parcel is read. */
+export function planWindow(
+  network: Network,
+  params: PlanParams,
+  options: { sellerId?: string; nowMs: number },
+): { readonly head: Omit<PlanInputs, 'stored'>; readonly window: PlanningWindow } {
+  const disrupted = withDisruption(network, params);
+  const hubZone = disrupted.nodes.find((n) => n.id === disrupted.hub)?.zone ?? 'UTC';
+  const from = params.from ?? localDate(options.nowMs, hubZone);
+  const fromMs = zonedToUtcMs(from, '00:00', hubZone);
+  const seller = options.sellerId ? { sellerId: options.sellerId } : {};
+  return {
+    head: { network: disrupted, fromMs, ...seller },
+    window: { fromMs, toMs: fromMs + params.days * 86_400_000, ...seller },
+  };
 }
 
 export async function loadPlanInputs(
   store: Store,
   network: Network,
   params: PlanParams,
-  options: { sellerId?: string; nowMs: number },
+  options: {
+    sellerId?: string;
+    nowMs: number;
+    /** Takes the parcels batch by batch as they are read; `stored` is then empty. */
+    onBatch?: (batch: Parcel[]) => void;
+    /** Hears the network and window before the first parcel is read. */
+    onStart?: (head: Omit<PlanInputs, 'stored'>) => void;
+  },
 ): Promise<PlanInputs> {
-  const disrupted = withDisruption(network, params);
-  const hubZone = disrupted.nodes.find((n) => n.id === disrupted.hub)?.zone ?? 'UTC';
-  const from = params.from ?? localDate(options.nowMs, hubZone);
-  const fromMs = zonedToUtcMs(from, '00:00', hubZone);
-  const stored = await store.parcels.listForPlanning({
-    fromMs,
-    toMs: fromMs + params.days * 86_400_000,
-    ...(options.sellerId ? { sellerId: options.sellerId } : {}),
-  });
-  return { network: disrupted, fromMs, stored };
+  const { head, window } = planWindow(network, params, options);
+  options.onStart?.(head);
+  const stored = await readForPlanning(store, window, options.onBatch);
+  return { ...head, stored };
 }
 
 /** Loads and plans in this thread. */
@@ -295,6 +353,7 @@ export async function runPlan(
     onProgress?: (fraction: number) => void;
     /** Landed-cost rules: DDP parcels' import charges join the plan's cost. */
     landed?: { readonly rules: DutyRules; readonly fx: FxTables };
+    onPhase?: PhaseListener;
   },
 ): Promise<PlanDocument> {
   options.onProgress?.(0.02);
@@ -302,69 +361,159 @@ export async function runPlan(
   return computePlan(inputs, fx, params, options);
 }
 
+/** Called as each stage of a plan job ends, with its name and how long it took (ms). */
+export type PhaseListener = (phase: string, ms: number) => void;
+
+/** `lap(name)` reports the time since the previous lap (or the clock's start) as stage `name`. */
+export function phaseClock(onPhase: PhaseListener | undefined): (name: string) => void {
+  let t = performance.now();
+  return (name) => {
+    const now = performance.now();
+    onPhase?.(name, now - t);
+    t = now;
+  };
+}
+
 /**
  * Plans the parcels: the planner, the greedy baseline for comparison, the plan document, and the DDP
- * parcels' import charges when landed-cost rules are given. No I/O: runs in a worker.
+ * parcels' import charges when landed-cost rules are given. No I/O: runs in a worker. Helper threads
+ * compute the charges' floors while this thread plans, then share the charges on the planned trips
+ * and the containers' proofs with it.
  */
 export async function computePlan(
   inputs: PlanInputs,
   fx: CurrencyConverter,
   params: PlanParams,
-  options: {
-    onProgress?: (fraction: number) => void;
-    /** Landed-cost rules: DDP parcels' import charges join the plan's cost. */
-    landed?: { readonly rules: DutyRules; readonly fx: FxTables };
-  } = {},
+  options: PlanComputationOptions = {},
 ): Promise<PlanDocument> {
-  const { network, fromMs, stored } = inputs;
-  options.onProgress?.(0.1);
-  const ctx = preparePlanContext(network, fromMs, params.days, fx, {
-    currency: params.currency,
-    latePenaltyMinorPerDay: params.latePenaltyMinorPerDay,
-    carbonPriceMinorPerTonne: params.carbonPriceMinorPerTonne,
-  });
-  const parcels = planParcels(network, stored, stored.length);
-  const solver = await createHighsSolver();
-  const outcome = planConsolidation(ctx, parcels, solver, {
-    maxRounds: params.maxRounds,
-    linking: params.linking,
-    onProgress: (_stage, f) => options.onProgress?.(0.1 + 0.8 * f),
-  });
-  const greedy = planGreedy(ctx, parcels, outcome.aggregation);
-  const g = evaluatePlan(ctx, parcels, outcome.aggregation, greedy.assignment);
-  options.onProgress?.(0.95);
-  const doc = planDocument(ctx, parcels, outcome, {
-    method: 'greedy: each parcel its cheapest on-time itinerary, containers first fit',
-    costMinor: g.costs.totalMinor,
-    onTimeRate: g.planned > 0 ? Math.round((g.onTime / g.planned) * 1e4) / 1e4 : 0,
-    containers: g.containers,
-  });
-  if (!options.landed) return doc;
-  const { candidates, commodity } = outcome.assignment;
-  const indexOf = new Map(parcels.ids.map((id, p) => [id, p]));
-  const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
-  const air = new Set(network.services.filter((s) => s.mode === 'air').map((s) => s.id));
-  const charges = ddpCharges(doc, stored, options.landed, air, (id) => {
-    const p = indexOf.get(id);
-    if (p === undefined || commodity[p]! < 0) return [];
-    return candidates[commodity[p]!]!.map((k) => ({
-      channel: k.rides.some((r) => air.has(network.services[r.service]!.id))
-        ? ('express' as const)
-        : ('postal' as const),
-      date: isoDay(k.deliveryDay),
-    }));
-  });
-  const withCharges = withLandedCost(doc, charges);
-  // The baseline carries the same parcels' DDP charges, so that the two totals compare.
-  const added = withCharges.summary.costMinor - doc.summary.costMinor;
-  return doc.baseline
-    ? {
-        ...withCharges,
-        baseline: {
-          ...doc.baseline,
-          costMinor: doc.baseline.costMinor + added,
-          method: `${doc.baseline.method} (plus the same DDP import charges)`,
-        },
-      }
-    : withCharges;
+  const computation = new PlanComputation(inputs, fx, params, options);
+  computation.add(inputs.stored);
+  return computation.finish();
+}
+
+export interface PlanComputationOptions {
+  onProgress?: (fraction: number) => void;
+  /** Landed-cost rules: DDP parcels' import charges join the plan's cost. */
+  landed?: { readonly rules: DutyRules; readonly fx: FxTables };
+  onPhase?: PhaseListener;
+  /** Helper threads (default: one fewer than the cores, 1 to 3); 0 computes everything here. */
+  helpers?: number;
+}
+
+/**
+ * A plan being computed, fed with its parcels as they are read: the helper threads start and the
+ * planner's context is prepared before the first parcel comes, the DDP parcels go to the helpers as
+ * they come (their charges' floors begin then), and `finish()` plans once all are in. The document
+ * is {@link computePlan}'s for the same parcels in the same order.
+ */
+export class PlanComputation {
+  readonly #stored: PlanningParcel[] = [];
+  readonly #helpers: PlanHelpers;
+  readonly #ddp: DdpCharges | undefined;
+  readonly #ctx: ReturnType<typeof preparePlanContext>;
+  readonly #lap: (name: string) => void;
+
+  constructor(
+    private readonly inputs: Omit<PlanInputs, 'stored'>,
+    fx: CurrencyConverter,
+    private readonly params: PlanParams,
+    private readonly options: PlanComputationOptions = {},
+  ) {
+    this.#lap = phaseClock(options.onPhase);
+    const needHelpers = options.landed !== undefined || params.proveContainers;
+    this.#helpers = new PlanHelpers(
+      needHelpers ? (options.helpers ?? defaultHelperCount()) : 0,
+      options.landed,
+    );
+    this.#ddp = options.landed
+      ? new DdpCharges(this.#helpers, params.currency as Currency, options.landed)
+      : undefined;
+    try {
+      this.#ctx = preparePlanContext(inputs.network, inputs.fromMs, params.days, fx, {
+        currency: params.currency,
+        latePenaltyMinorPerDay: params.latePenaltyMinorPerDay,
+        carbonPriceMinorPerTonne: params.carbonPriceMinorPerTonne,
+      });
+    } catch (e) {
+      void this.#helpers.close();
+      throw e;
+    }
+    this.#lap('context');
+  }
+
+  /** Takes the next parcels read (in the store's order). */
+  add(batch: readonly PlanningParcel[]): void {
+    for (const p of batch) this.#stored.push(p);
+    this.#ddp?.add(batch);
+  }
+
+  /** Stops the helper threads without planning (the job failed or was stopped). */
+  close(): void {
+    void this.#helpers.close();
+  }
+
+  /** Plans the parcels taken; the document. */
+  async finish(): Promise<PlanDocument> {
+    const { params, options } = this;
+    const { network } = this.inputs;
+    const stored = this.#stored;
+    const ctx = this.#ctx;
+    const lap = this.#lap;
+    const helpers = this.#helpers;
+    lap('parcels-in');
+    options.onProgress?.(0.1);
+    try {
+      const parcels = planParcels(network, stored, stored.length);
+      const aggregation = aggregate(ctx, parcels);
+      lap('prepare');
+      // The floors of the DDP parcels' charges depend only on the trips they could take: computed by the
+      // helpers while this thread plans (from what they computed as the parcels came, where it covers them).
+      this.#ddp?.startFloors(network, aggregation);
+      lap('floors-sent');
+      const solver = await createHighsSolver();
+      const outcome = planConsolidation(ctx, parcels, solver, {
+        aggregation,
+        maxRounds: params.maxRounds,
+        linking: params.linking,
+        onProgress: (_stage, f) => options.onProgress?.(0.1 + 0.8 * f),
+      });
+      lap('plan');
+      // The trips are known: the helpers compute their charges (behind the floors in their queues), then
+      // prove the containers, while this thread makes the baseline; it joins both after.
+      const bare = planDocument(ctx, parcels, outcome);
+      this.#ddp?.startTrips(bare, network, parcels);
+      const proofs = params.proveContainers
+        ? startProofs(
+            helpers,
+            containersToProve(bare, new Map(stored.map((p) => [p.id, p]))),
+            network.equipment,
+            params.proveMsPerContainer,
+          )
+        : undefined;
+      lap('document');
+      const greedy = planGreedy(ctx, parcels, outcome.aggregation);
+      const g = evaluatePlan(ctx, parcels, outcome.aggregation, greedy.assignment);
+      lap('baseline');
+      options.onProgress?.(0.95);
+      const doc = withBaseline(bare, {
+        method: 'greedy: each parcel its cheapest on-time itinerary, containers first fit',
+        costMinor: g.costs.totalMinor,
+        onTimeRate: g.planned > 0 ? Math.round((g.onTime / g.planned) * 1e4) / 1e4 : 0,
+        containers: g.containers,
+      });
+      const scoped = this.inputs.sellerId ? { ...doc, scope: { sellerId: this.inputs.sellerId } } : doc;
+      const charged = this.#ddp ? await this.#ddp.apply(scoped, network, parcels) : scoped;
+      lap('ddp-charges');
+      if (!proofs) return charged;
+      const proof = await proofs.finish();
+      lap('container-proofs');
+      return {
+        ...charged,
+        summary: { ...charged.summary, containersProven: proof.proven },
+        containerProof: proof,
+      };
+    } finally {
+      void helpers.close();
+    }
+  }
 }

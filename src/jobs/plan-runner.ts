@@ -1,17 +1,7 @@
-import { Worker } from 'node:worker_threads';
 import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
-import type { PlanDocument } from '../plan/index.ts';
 import type { ClaimFilter, PlanJob, Store } from '../store/index.ts';
-import {
-  loadPlanInputs,
-  loadReplanInputs,
-  type PlanParams,
-  PlanParamsSchema,
-  runPlan,
-  runReplan,
-} from './plan-job.ts';
-import type { PlanTask, PlanTaskMessage } from './plan-worker.ts';
+import { computePlanJobJson, progressWriter } from './plan-execute.ts';
 
 /** How a runner shares its slots among tenants. */
 export interface PlanRunnerOptions {
@@ -21,6 +11,11 @@ export interface PlanRunnerOptions {
    * unless another operator plan holds every slot.
    */
   readonly slots?: number;
+  /** Hears each finished job's stages and their times (ms), the store's write last (`store`). */
+  readonly onPhases?: (
+    jobId: string,
+    phases: readonly { readonly phase: string; readonly ms: number }[],
+  ) => void;
 }
 
 /** The default number of plan slots: `LANDBRIDGE_PLAN_SLOTS` when a whole number 1–16, else 2. */
@@ -54,12 +49,17 @@ export class PlanRunner {
   #stopped = false;
   #claiming = false;
   readonly #slots: number;
+  readonly #onPhases: PlanRunnerOptions['onPhases'];
   /** Jobs computing now, with their worker thread when they have one. */
-  readonly #running = new Map<string, { readonly sellerId?: string; worker?: Worker; done: Promise<void> }>();
+  readonly #running = new Map<
+    string,
+    { readonly sellerId?: string; abort: AbortController; done: Promise<void> }
+  >();
 
   constructor(
     private readonly store: Store,
-    private readonly network: () => Network,
+    /** The network in force at a hub (a plan job's). */
+    private readonly network: (hubId: string) => Network,
     private readonly fx: CurrencyConverter,
     private readonly nowMs: () => number = Date.now,
     private readonly pollMs = 250,
@@ -69,6 +69,7 @@ export class PlanRunner {
     options: PlanRunnerOptions = {},
   ) {
     this.#slots = Math.max(1, options.slots ?? defaultPlanSlots());
+    this.#onPhases = options.onPhases;
   }
 
   /** Requeues jobs a previous process left running, then starts polling. */
@@ -81,7 +82,7 @@ export class PlanRunner {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
-    await Promise.all([...this.#running.values()].map((r) => r.worker?.terminate()));
+    for (const r of this.#running.values()) r.abort.abort(new Error('the plan runner is stopping'));
     await Promise.all([...this.#running.values()].map((r) => r.done));
   }
 
@@ -137,13 +138,12 @@ export class PlanRunner {
 
   /** Runs a claimed job, counted in its slot until it ends. */
   async #track(job: PlanJob): Promise<void> {
-    const entry: { sellerId?: string; worker?: Worker; done: Promise<void> } = {
+    const entry: { sellerId?: string; abort: AbortController; done: Promise<void> } = {
       ...(job.sellerId ? { sellerId: job.sellerId } : {}),
+      abort: new AbortController(),
       done: Promise.resolve(),
     };
-    entry.done = this.#run(job, (w) => {
-      entry.worker = w;
-    });
+    entry.done = this.#run(job, entry.abort.signal);
     this.#running.set(job.id, entry);
     try {
       await entry.done;
@@ -152,64 +152,29 @@ export class PlanRunner {
     }
   }
 
-  async #run(job: PlanJob, onWorker: (w: Worker) => void): Promise<void> {
+  async #run(job: PlanJob, signal: AbortSignal): Promise<void> {
+    const phases: { phase: string; ms: number }[] = [];
     try {
-      const params: PlanParams = PlanParamsSchema.parse(job.params);
-      let last = 0;
-      const onProgress = (f: number) => {
-        if (f - last >= 0.05) {
-          last = f;
-          void this.store.plans.update(job.id, { progress: Math.round(f * 100) / 100 }).catch(() => {});
-        }
-      };
-      let doc: PlanDocument;
-      if (params.basePlanId) {
-        const base = await this.store.plans.get(params.basePlanId);
-        if (
-          base?.status !== 'done' ||
-          !base.result ||
-          (job.sellerId !== undefined && base.sellerId !== job.sellerId)
-        ) {
-          throw new Error(`plan ${params.basePlanId} is not a finished plan of this caller`);
-        }
-        const previous = base.result as PlanDocument;
-        const seller = job.sellerId ? { sellerId: job.sellerId } : {};
-        doc = this.worker
-          ? await this.#inWorker(
-              {
-                kind: 'replan',
-                inputs: await loadReplanInputs(this.store, this.network(), params, previous, seller),
-                params,
-                fxTables: this.worker.fxTables,
-                previous,
-              },
-              onProgress,
-              onWorker,
-            )
-          : await runReplan(this.store, this.network(), this.fx, params, previous, seller);
-      } else {
-        const options = {
-          ...(job.sellerId ? { sellerId: job.sellerId } : {}),
-          nowMs: this.nowMs(),
+      const { json } = await computePlanJobJson(
+        {
+          store: this.store,
+          network: this.network,
+          fx: this.fx,
+          nowMs: this.nowMs,
           ...(this.landed ? { landed: this.landed } : {}),
-          onProgress,
-        };
-        doc = this.worker
-          ? await this.#inWorker(
-              {
-                kind: 'plan',
-                inputs: await loadPlanInputs(this.store, this.network(), params, options),
-                params,
-                fxTables: this.worker.fxTables,
-                ...(this.landed ? { landed: this.landed } : {}),
-              },
-              onProgress,
-              onWorker,
-            )
-          : await runPlan(this.store, this.network(), this.fx, params, options);
-      }
+          ...(this.worker ? { worker: this.worker } : {}),
+        },
+        job,
+        progressWriter(this.store, job.id),
+        signal,
+        (phase, ms) => phases.push({ phase, ms }),
+      );
       if (this.#stopped) return;
-      await this.store.plans.update(job.id, { status: 'done', progress: 1, result: doc });
+      // Stored as the text the worker serialised: no copy of the object, no serialising here.
+      const t = performance.now();
+      await this.store.plans.update(job.id, { status: 'done', progress: 1, resultJson: json });
+      phases.push({ phase: 'store', ms: performance.now() - t });
+      this.#onPhases?.(job.id, phases);
     } catch (e) {
       // Stopped mid-job: the job stays running in the store and is requeued at the next start.
       if (this.#stopped) return;
@@ -217,35 +182,5 @@ export class PlanRunner {
         .update(job.id, { status: 'failed', error: (e as Error).message })
         .catch(() => {});
     }
-  }
-
-  /** Runs a task in a fresh worker thread; resolves with its document. */
-  #inWorker(
-    task: PlanTask,
-    onProgress: (f: number) => void,
-    onWorker: (w: Worker) => void,
-  ): Promise<PlanDocument> {
-    // The worker's entry registers tsx, then loads the TypeScript that plans.
-    const worker = new Worker(new URL('./plan-worker.mjs', import.meta.url));
-    onWorker(worker);
-    return new Promise<PlanDocument>((resolve, reject) => {
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        fn();
-        void worker.terminate();
-      };
-      worker.on('message', (m: PlanTaskMessage) => {
-        if ('progress' in m) onProgress(m.progress);
-        else if ('document' in m) settle(() => resolve(m.document));
-        else settle(() => reject(new Error(m.error)));
-      });
-      worker.on('error', (e) => settle(() => reject(e)));
-      worker.on('exit', (code) =>
-        settle(() => reject(new Error(`the plan worker stopped before it finished (exit code ${code})`))),
-      );
-      worker.postMessage(task);
-    });
   }
 }

@@ -264,9 +264,16 @@ export async function applyDisruption(
   let replanId: string | null = null;
   if (d.replan && departureIds.length > 0) {
     const adopted = (await store.journeys.plans(hubId, 'adopted'))[0];
-    const base = adopted ? await store.plans.get(adopted.planId) : undefined;
+    // Only the adopted plan's parameters: its result (every parcel's itinerary) is not needed here.
+    const base = adopted
+      ? await store.db
+          .selectFrom('plans')
+          .select(['id', 'params'])
+          .where('id', '=', adopted.planId)
+          .executeTakeFirst()
+      : undefined;
     if (base) {
-      const params = { ...(base.params as Record<string, unknown>) };
+      const params = { ...(JSON.parse(base.params) as Record<string, unknown>) };
       delete params.disruption;
       const job = await store.plans.create({ ...params, disruption: plannerDisruption, basePlanId: base.id });
       await store.journeys.setPlan(hubId, job.id, 'pending', `disruption: ${d.reason}`, nowMs);

@@ -141,7 +141,7 @@ export async function recomputeEta(
     basis[w.basis] += g.parcels;
     parcels += g.parcels;
   }
-  await store.journeys.setEtaWindows(hubId, windows, nowMs);
+  await store.journeys.setEtaWindows(hubId, windows, nowMs, { wholeHub: options.routes === undefined });
   const webhooksQueued = options.notify
     ? await store.journeys.queueEtaChanges(hubId, {
         ...(options.routes ? { routes: options.routes } : {}),

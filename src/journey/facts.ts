@@ -1,4 +1,4 @@
-import type { EventRow, JourneyRow, ParcelFacts } from '../store/index.ts';
+import type { EventRow, IntakeJourneyRow, JourneyRow, ParcelFacts } from '../store/index.ts';
 import type { EventCode, HistoryEvent } from '../tracking/index.ts';
 
 /** A re-weigh difference beyond this many grams and this share of the declared weight is flagged. */
@@ -20,14 +20,25 @@ export interface EventDetails {
 
 const detailsCache = new WeakMap<EventRow, EventDetails>();
 
+const NO_DETAILS: EventDetails = Object.freeze({});
+
 /** The parsed `details` of an event row. */
 export function detailsOf(row: EventRow): EventDetails {
+  if (row.details === null) return NO_DETAILS;
   let d = detailsCache.get(row);
   if (!d) {
-    d = row.details === null ? {} : (JSON.parse(row.details) as EventDetails);
+    d = JSON.parse(row.details) as EventDetails;
     detailsCache.set(row, d);
   }
   return d;
+}
+
+/**
+ * Records the details a new event row was made from (its `details` is their JSON), so that
+ * {@link detailsOf} does not parse back what was just written.
+ */
+export function rememberDetails(row: EventRow, details: EventDetails): void {
+  detailsCache.set(row, details);
 }
 
 const NO_ETA = new Set(['delivered', 'returned', 'cancelled']);
@@ -52,7 +63,7 @@ export function etaKeyOf(
  * last-mile carrier and number, the hold's reason, an exception. Mutates `j`.
  */
 export function applyEventFacts(
-  j: JourneyRow,
+  j: IntakeJourneyRow,
   e: EventRow,
   facts: ParcelFacts | undefined,
   exception?: string,
@@ -134,7 +145,7 @@ export function applyEventFacts(
 }
 
 /** Clears what {@link applyEventFacts} derives, before a replay applies a history again. */
-export function resetEventFacts(j: JourneyRow): void {
+export function resetEventFacts(j: IntakeJourneyRow): void {
   j.last_event_ms = null;
   j.position_node = null;
   j.position_kind = null;

@@ -49,6 +49,7 @@ export {
   type RecordResult,
   recordEvents,
 } from './intake.ts';
+export { type SimulationResult, simulateHub } from './simulate.ts';
 export {
   etaView,
   type ParcelJourneyView,

@@ -1,8 +1,9 @@
-import { LandbridgeError, type Network, type Problem, problemsFromZod, type Where } from '../domain/index.ts';
+import { LandbridgeError, type Problem, problemsFromZod, type Where } from '../domain/index.ts';
 import type {
   ContainerRow,
   DepartureRow,
   EventRow,
+  IntakeJourneyRow,
   JourneyRow,
   NewDelivery,
   ParcelFacts,
@@ -16,74 +17,38 @@ import {
   type ContainerStage,
   checkEventInput,
   type EventCode,
-  EventInputSchema,
   followContainerEvent,
   type Hold,
   type JourneyState,
   type ParcelStage,
-  replayContainer,
-  replayParcel,
+  type ParsedEventInput,
+  parseEventInput,
   scheduledDeparture,
   stateOfStatus,
 } from '../tracking/index.ts';
-import { applyEventFacts, resetEventFacts, toHistory } from './facts.ts';
-import { parcelEventDeliveries } from './webhook-queue.ts';
+import { applyEventFacts } from './facts.ts';
+import { replayHistories } from './intake-replay.ts';
+import {
+  DEFAULT_FUTURE_TOLERANCE_MS,
+  type EventActor,
+  MAX_EVENT_BATCH,
+  noteContainerEvent,
+  type RecordOptions,
+  type RecordResult,
+  refused,
+  SELLER_CODES,
+  toEventRow,
+} from './intake-rows.ts';
+import { type Milestone, parcelEventDeliveries } from './webhook-queue.ts';
 
-/** The largest batch one call records (`POST /v1/events` takes no more). */
-export const MAX_EVENT_BATCH = 10_000;
-
-/** How far in the future an actual event may lie before it is refused (clocks drift), ms. */
-export const DEFAULT_FUTURE_TOLERANCE_MS = 10 * 60_000;
-
-/**
- * Who records events. A seller records only the first-mile codes of its own parcels (ANNOUNCED,
- * ACCEPTED, CANCELLED); the operator and the hub's own modules (`system`: the hub's actions, customs,
- * the simulation) record anything.
- */
-export type EventActor =
-  | { readonly role: 'operator' }
-  | { readonly role: 'seller'; readonly sellerId: string }
-  | { readonly role: 'system'; readonly name: string };
-
-const SELLER_CODES: ReadonlySet<EventCode> = new Set(['ANNOUNCED', 'ACCEPTED', 'CANCELLED']);
-
-export interface RecordOptions {
-  /** The hub the events belong to (the network's hub node, `xiyong-hub` in the sample). */
-  readonly hubId: string;
-  readonly network: Network;
-  readonly actor: EventActor;
-  /** The instant the batch arrives: the record time, and the reference for "in the future" (UTC ms). */
-  readonly nowMs: number;
-  readonly futureToleranceMs?: number;
-  /** Named in every problem (CLI imports). */
-  readonly file?: string;
-  /** Row number of each input in problems (a CSV file's line); position + 1 when absent. */
-  readonly rows?: readonly number[];
-  /** The most events one call takes; {@link MAX_EVENT_BATCH} when absent. */
-  readonly maxBatch?: number;
-}
-
-/** What a batch did. */
-export interface RecordResult {
-  /** Events stored for the first time. */
-  readonly recorded: number;
-  /** Later versions that replaced an earlier one, and retractions. */
-  readonly replaced: number;
-  readonly retracted: number;
-  /** Events already stored at this version or a later one: nothing done (idempotent). */
-  readonly duplicates: number;
-  /** Events kept although they skip milestones (facts reported by partners abroad). */
-  readonly exceptions: readonly { readonly row: number; readonly eventId: string; readonly why: string }[];
-  /** Parcels whose journey changed. */
-  readonly parcelsChanged: readonly string[];
-  readonly webhooksQueued: number;
-  /** Departures an estimated DEPARTED in this batch puts later than their timetable: the disruption loop's cue. */
-  readonly delayedDepartures: readonly {
-    readonly departureId: string;
-    readonly estimatedMs: number;
-    readonly eventId: string;
-  }[];
-}
+export {
+  DEFAULT_FUTURE_TOLERANCE_MS,
+  type EventActor,
+  MAX_EVENT_BATCH,
+  type RecordOptions,
+  type RecordResult,
+  toEventRow,
+};
 
 interface Item {
   readonly row: number;
@@ -153,7 +118,9 @@ export async function recordEvents(
   const items: Item[] = [];
   inputs.forEach((raw, i) => {
     const row = rowOf(i);
-    const parsed = EventInputSchema.safeParse(raw);
+    const parsed = options.parsed
+      ? { success: true as const, data: raw as ParsedEventInput }
+      : parseEventInput(raw);
     if (!parsed.success) {
       problems.push(...problemsFromZod(parsed.error, { ...base, row }));
       return;
@@ -177,9 +144,11 @@ export async function recordEvents(
   });
 
   // 2. Subjects: parcels by id or tracking number, containers, departures.
-  const numbers = items.flatMap((it) =>
-    it.checked.subject.trackingNumber !== undefined ? [it.checked.subject.trackingNumber.toUpperCase()] : [],
-  );
+  const numbers: string[] = [];
+  for (const it of items) {
+    const n = it.checked.subject.trackingNumber;
+    if (n !== undefined) numbers.push(n.toUpperCase());
+  }
   const byNumber =
     numbers.length > 0 ? await store.journeys.byNumbers(numbers) : new Map<string, JourneyRow>();
   for (const it of items) {
@@ -193,7 +162,9 @@ export async function recordEvents(
       else it.parcelId = found.parcel_id;
     }
   }
-  const parcelIds = [...new Set(items.flatMap((it) => (it.parcelId !== undefined ? [it.parcelId] : [])))];
+  const parcelIdSet = new Set<string>();
+  for (const it of items) if (it.parcelId !== undefined) parcelIdSet.add(it.parcelId);
+  const parcelIds = [...parcelIdSet];
   const facts = await store.journeys.parcelFacts(parcelIds);
   for (const it of items) {
     if (it.parcelId === undefined) continue;
@@ -277,10 +248,12 @@ export async function recordEvents(
   const actual = (it: Item) => it.eventRow.classifier === 'ACT';
 
   // 4. What the batch touches: journeys, containers, the parcels inside them.
-  const journeys = new Map<string, JourneyRow>();
-  const loaded = await store.journeys.getMany(hubId, parcelIds);
+  const journeys = new Map<string, IntakeJourneyRow>();
+  const loaded = await store.journeys.intakeJourneys(hubId, parcelIds);
+  /** Rows as read, so that only what changed is written. */
+  const before = new Map(loaded);
   const fresh = new Set<string>();
-  const journeyOf = (id: string): JourneyRow => {
+  const journeyOf = (id: string): IntakeJourneyRow => {
     let j = journeys.get(id);
     if (j) return j;
     const row = loaded.get(id);
@@ -288,7 +261,7 @@ export async function recordEvents(
     else {
       const f = facts.get(id)!;
       const s = stateOfStatus(f.status);
-      j = {
+      const full: JourneyRow = {
         ...EMPTY_JOURNEY,
         parcel_id: id,
         hub_id: hubId,
@@ -300,6 +273,7 @@ export async function recordEvents(
         created_at_ms: nowMs,
         updated_at_ms: nowMs,
       };
+      j = full;
       fresh.add(id);
     }
     journeys.set(id, j);
@@ -364,7 +338,10 @@ export async function recordEvents(
   // Replayed parcels the batch does not name (they were in a replayed container) need their rows too.
   const unloaded = [...replayParcels].filter((id) => !journeys.has(id) && !loaded.has(id));
   if (unloaded.length > 0) {
-    for (const [id, row] of await store.journeys.getMany(hubId, unloaded)) loaded.set(id, row);
+    for (const [id, row] of await store.journeys.intakeJourneys(hubId, unloaded)) {
+      loaded.set(id, row);
+      before.set(id, row);
+    }
     for (const [id, f] of await store.journeys.parcelFacts(unloaded.filter((id) => !facts.has(id))))
       facts.set(id, f);
   }
@@ -373,7 +350,10 @@ export async function recordEvents(
   const members = new Map<string, Set<string>>();
   const fastContainerIds = [...containerIds].filter((c) => !replayContainers.has(c));
   for (const m of await store.journeys.members(hubId, fastContainerIds)) {
-    if (!journeys.has(m.parcel_id)) journeys.set(m.parcel_id, { ...m });
+    if (!journeys.has(m.parcel_id)) {
+      journeys.set(m.parcel_id, { ...m });
+      before.set(m.parcel_id, m);
+    }
     let set = members.get(m.container_id!);
     if (!set) {
       set = new Set();
@@ -385,14 +365,14 @@ export async function recordEvents(
   for (const [id, f] of memberFacts) facts.set(id, f);
 
   const changedParcels = new Set<string>();
-  const milestones: { parcelId: string; event: EventRow }[] = [];
+  const milestones: Milestone[] = [];
   const exceptions: { row: number; eventId: string; why: string }[] = [];
-  const stateOf = (j: JourneyRow): JourneyState => ({
+  const stateOf = (j: IntakeJourneyRow): JourneyState => ({
     stage: j.stage as ParcelStage,
     hold: j.hold as Hold | null,
     containerId: j.container_id,
   });
-  const setState = (j: JourneyRow, s: JourneyState) => {
+  const setState = (j: IntakeJourneyRow, s: JourneyState) => {
     j.stage = s.stage;
     j.hold = s.hold;
     j.container_id = s.containerId;
@@ -417,8 +397,10 @@ export async function recordEvents(
         : it.eventRow.subject_kind === 'container'
           ? !replayContainers.has(it.eventRow.subject_id)
           : false,
-    )
-    .sort((a, b) => a.eventRow.event_time_ms - b.eventRow.event_time_ms || a.row - b.row);
+    );
+  const inOrder = (a: Item, b: Item) => a.eventRow.event_time_ms - b.eventRow.event_time_ms || a.row - b.row;
+  // A batch mostly comes in time order already: sorted only when it is not.
+  if (!fast.every((it, i) => i === 0 || inOrder(fast[i - 1]!, it) <= 0)) fast.sort(inOrder);
   for (const it of fast) {
     const e = it.eventRow;
     if (e.subject_kind === 'parcel') {
@@ -475,97 +457,25 @@ export async function recordEvents(
   }
 
   // 7. The replay path: re-derive each parcel (and container) from its whole history with the batch in.
-  if (replayParcels.size > 0 || replayContainers.size > 0) {
-    const batchById = new Map(live.map((it) => [it.eventRow.event_id, it]));
-    const merge = (rows: readonly EventRow[], kind: EventRow['subject_kind'], ids: ReadonlySet<string>) => {
-      const out = new Map(rows.map((r) => [r.event_id, r]));
-      for (const it of live)
-        if (it.eventRow.subject_kind === kind && ids.has(it.eventRow.subject_id))
-          out.set(it.eventRow.event_id, it.eventRow);
-      return [...out.values()];
-    };
-    const rp = [...replayParcels];
-    const ownRows = merge(await store.journeys.eventsOf(hubId, 'parcel', rp), 'parcel', replayParcels);
-    const everIn = await store.journeys.containersOfParcels(hubId, rp);
-    for (const r of ownRows)
-      if (r.code === 'CONSOLIDATED' && r.container_id !== null) {
-        let set = everIn.get(r.subject_id);
-        if (!set) {
-          set = new Set();
-          everIn.set(r.subject_id, set);
-        }
-        set.add(r.container_id);
-      }
-    const allContainers = new Set<string>([...replayContainers]);
-    for (const set of everIn.values()) for (const c of set) allContainers.add(c);
-    const containerRows = merge(
-      await store.journeys.eventsOf(hubId, 'container', [...allContainers]),
-      'container',
-      allContainers,
-    );
-    const byContainer = groupBy(containerRows, (r) => r.subject_id);
-    const byParcel = groupBy(ownRows, (r) => r.subject_id);
-    const blame = (subjectId: string, event: { eventId: string }, why: string) => {
-      const own = batchById.get(event.eventId);
-      const row = own?.row ?? live.find((it) => it.eventRow.subject_id === subjectId)?.row ?? 0;
-      at(
-        row,
-        'eventTime',
-        own
-          ? why
-          : `with this event the history of ${subjectId} no longer holds: event ${event.eventId} ${why}`,
-      );
-    };
-    for (const cid of replayContainers) {
-      const r = replayContainer(toHistory(byContainer.get(cid) ?? []));
-      if (r.refused) {
-        blame(cid, r.refused.event, r.refused.why);
-        continue;
-      }
-      const c = containerOf(cid);
-      c.stage = r.state.stage;
-      c.hold = r.state.hold;
-      const last = (byContainer.get(cid) ?? [])
-        .filter((x) => x.retracted === 0 && x.classifier === 'ACT')
-        .at(-1);
-      if (last) noteContainerEvent(c, last, nowMs);
-      changedContainers.add(cid);
-    }
-    for (const pid of rp) {
-      const j = journeyOf(pid);
-      const history = [...(byParcel.get(pid) ?? [])];
-      for (const cid of everIn.get(pid) ?? []) history.push(...(byContainer.get(cid) ?? []));
-      const hasOwnActual = history.some(
-        (h) => h.subject_kind === 'parcel' && h.classifier === 'ACT' && h.retracted === 0,
-      );
-      const initial = hasOwnActual ? undefined : stateOf(j);
-      const rowsById = new Map(history.map((h) => [h.event_id, h]));
-      const r = replayParcel(pid, toHistory(history), initial);
-      if (r.refused) {
-        blame(pid, r.refused.event, r.refused.why);
-        continue;
-      }
-      const seq = j.seq;
-      resetEventFacts(j);
-      setState(j, r.state);
-      for (const step of r.steps) {
-        const row = rowsById.get(step.event.eventId)!;
-        if (step.exception !== undefined && batchById.has(row.event_id)) {
-          row.exception = step.exception;
-          exceptions.push({
-            row: batchById.get(row.event_id)!.row,
-            eventId: row.event_id,
-            why: step.exception,
-          });
-        }
-        applyEventFacts(j, row, facts.get(pid), step.exception);
-        const it = batchById.get(row.event_id);
-        if (it !== undefined && it.kind === 'new') milestones.push({ parcelId: pid, event: row });
-      }
-      j.seq = seq + 1;
-      changedParcels.add(pid);
-    }
-  }
+  if (replayParcels.size > 0 || replayContainers.size > 0)
+    await replayHistories({
+      store,
+      hubId,
+      nowMs,
+      live,
+      replayParcels,
+      replayContainers,
+      facts,
+      journeyOf,
+      containerOf,
+      stateOf,
+      setState,
+      at,
+      changedParcels,
+      changedContainers,
+      milestones,
+      exceptions,
+    });
 
   // Departures: estimates and plans of a departure, and when its containers actually left.
   const departures = new Map<string, DepartureRow>();
@@ -634,12 +544,16 @@ export async function recordEvents(
     if (fresh.size > 0) {
       await tx.journeys.ensure(hubId, [...fresh]);
       const made = await tx.journeys.getMany(hubId, [...fresh]);
-      for (const id of fresh) journeys.get(id)!.tracking_number = made.get(id)!.tracking_number;
+      for (const id of fresh) {
+        journeys.get(id)!.tracking_number = made.get(id)!.tracking_number;
+        before.set(id, made.get(id)!);
+      }
     }
     deliveries = await parcelEventDeliveries(tx, hubId, milestones, journeys, facts, nowMs);
     await tx.journeys.write({
       events: live.map((it) => it.eventRow),
       journeys: changed,
+      before,
       containers: [...changedContainers].map((id) => containers.get(id)!),
       departures: [...departures.values()],
       deliveries,
@@ -655,81 +569,6 @@ export async function recordEvents(
     parcelsChanged: [...changedParcels],
     webhooksQueued: deliveries.length,
     delayedDepartures,
-  };
-}
-
-function refused(problems: Problem[]): LandbridgeError {
-  problems.sort((a, b) => (a.where.row ?? 0) - (b.where.row ?? 0));
-  const rows = new Set(problems.map((p) => p.where.row)).size;
-  return new LandbridgeError(
-    'invalid-input',
-    `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${rows} event${rows === 1 ? '' : 's'}; nothing was recorded`,
-    problems,
-  );
-}
-
-function noteContainerEvent(c: ContainerRow, e: EventRow, nowMs: number): void {
-  c.last_event_ms = c.last_event_ms === null ? e.event_time_ms : Math.max(c.last_event_ms, e.event_time_ms);
-  c.last_code = e.code;
-  if (e.place_node !== null) c.last_node = e.place_node;
-  if (e.departure_id !== null) c.departure_id = e.departure_id;
-  c.updated_at_ms = nowMs;
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    let list = out.get(k);
-    if (!list) {
-      list = [];
-      out.set(k, list);
-    }
-    list.push(r);
-  }
-  return out;
-}
-
-/** The stored row of a checked event. */
-export function toEventRow(
-  hubId: string,
-  e: CheckedEvent['event'],
-  subjectId: string,
-  nowMs: number,
-  index: number,
-): EventRow {
-  const details = {
-    ...(e.measured !== undefined ? { measured: e.measured } : {}),
-    ...(e.carrier !== undefined ? { carrier: e.carrier } : {}),
-    ...(e.lastMileNumber !== undefined ? { lastMileNumber: e.lastMileNumber } : {}),
-    ...(e.sourceSystem !== undefined ? { sourceSystem: e.sourceSystem } : {}),
-    ...(e.sourceEventId !== undefined ? { sourceEventId: e.sourceEventId } : {}),
-  };
-  return {
-    hub_id: hubId,
-    event_id: e.eventId,
-    subject_kind: e.subject.kind,
-    subject_id: subjectId,
-    code: e.code,
-    classifier: e.classifier,
-    event_time_ms: e.eventTimeMs,
-    offset_minutes: e.offsetMinutes,
-    place_node: e.place.nodeId ?? null,
-    place_locode: e.place.locode ?? null,
-    place_city: e.place.city ?? null,
-    place_country: e.place.country ?? null,
-    actor: e.actor,
-    container_id: e.containerId ?? null,
-    departure_id: e.departureId ?? (e.subject.kind === 'departure' ? (e.subject.id ?? null) : null),
-    reason_code: e.reason?.code ?? null,
-    reason_text: e.reason?.text ?? null,
-    details: Object.keys(details).length > 0 ? JSON.stringify(details) : null,
-    exception: null,
-    updated_at_ms: e.updatedAtMs,
-    record_time_ms: nowMs,
-    record_index: index,
-    retracted: e.retracted ? 1 : 0,
-    simulated: e.simulated ? 1 : 0,
   };
 }
 

@@ -1,5 +1,5 @@
 import { LandbridgeError } from '../domain/index.ts';
-import type { EventRow, JourneyRow, Store } from '../store/index.ts';
+import { type EventRow, type JourneyRow, type Store, withHub } from '../store/index.ts';
 import {
   classifyTrackingNumber,
   type EventCode,
@@ -183,7 +183,8 @@ export type ParcelJourneyView = Awaited<ReturnType<typeof parcelJourney>>;
  */
 export async function trackPublic(
   store: Store,
-  hubId: string,
+  /** The hub to look in; undefined: the hub the number belongs to (numbers are unique across hubs). */
+  hubId: string | undefined,
   number: string,
   language: TrackingLanguage,
   data: { readonly labels: TrackingLabels; readonly places: PlaceNames },
@@ -194,9 +195,10 @@ export async function trackPublic(
       { where: { field: 'number' }, why: kind.why },
     ]);
   const j = (await store.journeys.byNumbers([kind.number])).get(kind.number);
-  if (!j || j.hub_id !== hubId)
+  if (!j || (hubId !== undefined && j.hub_id !== hubId))
     throw new LandbridgeError('not-found', `no parcel with tracking number ${kind.number}`);
-  const timeline = await parcelTimeline(store, hubId, j.parcel_id);
+  const hub = j.hub_id;
+  const timeline = await withHub(hub, () => parcelTimeline(store, hub, j.parcel_id));
   const milestones = timeline
     .filter((e) => e.classifier === 'ACT' && !e.retracted && e.statusAfter !== null)
     .map((e) => ({

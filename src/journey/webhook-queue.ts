@@ -1,4 +1,4 @@
-import type { EventRow, JourneyRow, NewDelivery, ParcelFacts, Repositories } from '../store/index.ts';
+import type { EventRow, IntakeJourneyRow, NewDelivery, ParcelFacts, Repositories } from '../store/index.ts';
 import { isoWithOffset, statusOf, webhookMessageId } from '../tracking/index.ts';
 
 /** A parcel's event worth telling its seller: its own, or its container's while it was inside. */
@@ -14,7 +14,7 @@ export interface Milestone {
  */
 export function parcelEventPayload(
   m: Milestone,
-  j: JourneyRow,
+  j: IntakeJourneyRow,
   f: ParcelFacts | undefined,
   sequence: number,
   nowMs: number,
@@ -63,7 +63,7 @@ export async function parcelEventDeliveries(
   repos: Pick<Repositories, 'webhooks'>,
   hubId: string,
   milestones: readonly Milestone[],
-  journeys: ReadonlyMap<string, JourneyRow>,
+  journeys: ReadonlyMap<string, IntakeJourneyRow>,
   facts: ReadonlyMap<string, ParcelFacts>,
   nowMs: number,
 ): Promise<NewDelivery[]> {

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  MAX_LOAD_SPACE_HEIGHT_MM,
+  MAX_LOAD_SPACE_LENGTH_MM,
+  MAX_LOAD_SPACE_WIDTH_MM,
+  MAX_PAYLOAD_G,
+} from '../domain/bounds.ts';
 
 /**
  * How a box lies in the container: which of its own dimensions (l = length, w = width, h = height, as
@@ -27,22 +33,22 @@ export const ORIENTATION_AXES: Readonly<Record<Orientation, readonly [number, nu
 
 /** The inside of a container (or any load space): dimensions in millimetres, payload in grams. */
 export const ContainerSchema = z.object({
-  lengthMm: z.number().int().positive(),
-  widthMm: z.number().int().positive(),
-  heightMm: z.number().int().positive(),
+  lengthMm: z.number().int().positive().max(MAX_LOAD_SPACE_LENGTH_MM),
+  widthMm: z.number().int().positive().max(MAX_LOAD_SPACE_WIDTH_MM),
+  heightMm: z.number().int().positive().max(MAX_LOAD_SPACE_HEIGHT_MM),
   /** Largest mass of cargo, grams. */
-  payloadG: z.number().int().positive(),
+  payloadG: z.number().int().positive().max(MAX_PAYLOAD_G),
 });
 export type Container = z.infer<typeof ContainerSchema>;
 
 /** A box to load: a carton, a cage, a crate, a vehicle on a skid, seen as its bounding box. */
 export const LoadBoxSchema = z.object({
-  id: z.string().min(1),
-  lengthMm: z.number().int().positive(),
-  widthMm: z.number().int().positive(),
-  heightMm: z.number().int().positive(),
+  id: z.string().min(1).max(100),
+  lengthMm: z.number().int().positive().max(MAX_LOAD_SPACE_LENGTH_MM),
+  widthMm: z.number().int().positive().max(MAX_LOAD_SPACE_LENGTH_MM),
+  heightMm: z.number().int().positive().max(MAX_LOAD_SPACE_LENGTH_MM),
   /** Gross mass, grams. */
-  weightG: z.number().int().min(0),
+  weightG: z.number().int().min(0).max(MAX_PAYLOAD_G),
   /** Orientations the box may be loaded in; all six when absent. */
   orientations: z.array(z.enum(ORIENTATIONS)).min(1).optional(),
   /** Only the upright orientations (`lwh`, `wlh`) are allowed, intersected with `orientations`. */
@@ -54,7 +60,7 @@ export const LoadBoxSchema = z.object({
    * higher whose footprint overlaps its top face (a conservative reading of load-bearing strength:
    * every such box counts in full, however it is supported).
    */
-  maxLoadOnTopG: z.number().int().min(0).optional(),
+  maxLoadOnTopG: z.number().int().min(0).max(1_000_000_000).optional(),
 });
 export type LoadBox = z.infer<typeof LoadBoxSchema>;
 

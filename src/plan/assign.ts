@@ -463,10 +463,13 @@ class DraftPlan {
 
   /**
    * Closes containers whose parcels all fit into room elsewhere (other open containers, loose space)
-   * for less extra cost than the container's rate; emptiest first. Returns containers closed.
+   * for less extra cost than the containers that empties; emptiest first. The parcels of a container
+   * leave every ride of their itineraries, so a feeder container (a barge to the sea port) whose
+   * parcels all sail on, and the sea containers they alone fill, empty with it: the move is worth
+   * the rates of all the containers it empties, not only the one it starts from. Returns containers
+   * closed.
    */
   closeContainers(): number {
-    const ctx = this.ctx;
     const open = this.loading.all
       .filter((c) => c.size > 0)
       .map((c) => ({ c, fill: this.fill(c) }))
@@ -474,21 +477,26 @@ class DraftPlan {
       .sort((a, b) => a.fill - b.fill || a.c.id - b.c.id);
     let closed = 0;
     for (const { c } of open) {
-      if (c.volumeMm3 <= 0 && c.weightG <= 0) continue;
-      const rate = ctx.departures.get(c.departure)!.containers[c.type]!.costMinor;
+      if (c.size === 0 || (c.volumeMm3 <= 0 && c.weightG <= 0)) continue;
       const members = this.membersOf(c).sort(
         (a, b) => this.parcels.volumeMm3[b]! - this.parcels.volumeMm3[a]! || a - b,
       );
       if (members.length === 0) continue;
+      // The containers that empty when the members leave: those holding members only.
+      const riders = new Map<OpenContainer, number>();
+      for (const p of members)
+        for (const o of this.containersOf(p)) if (o) riders.set(o, (riders.get(o) ?? 0) + 1);
+      let saving = 0;
+      for (const [o, count] of riders) if (count >= o.size) saving += this.rateOf(o);
       // Not worth trying when the container is its departure's only one and even the members'
-      // cheapest ways off the departure, room or not, cost more than its rate.
+      // cheapest ways off the departure, room or not, cost more than the rates it could save.
       if (this.loading.of(c.departure).every((o) => o === c || o.size === 0)) {
         let floor = 0;
         for (const p of members) {
           floor += this.cheapestAvoiding(p, c.departure) - this.cost(p, this.candidate[p]!);
-          if (floor >= rate) break;
+          if (floor >= saving) break;
         }
-        if (floor >= rate) continue;
+        if (floor >= saving) continue;
       }
       const before = members.map((p) => ({
         p,
@@ -496,32 +504,45 @@ class DraftPlan {
         cost: this.cost(p, this.candidate[p]!),
         was: this.containersOf(p),
       }));
-      // Emptied, the container takes no parcels while its own look for room elsewhere.
+      // Emptied, the containers take no parcels while their own look for room elsewhere.
       for (const p of members) this.unload(p);
       let extra = 0;
       const moved: number[] = [];
       let ok = true;
       for (const { p, cost } of before) {
-        const now = this.placeCheapest(p, false, cost + rate - extra);
+        // Room elsewhere for less than holding the parcel, or else held (at the hold penalty).
+        const limit = cost + saving - extra;
+        let now = this.placeCheapest(p, false, Math.min(limit, this.hold));
+        if (now === undefined && this.hold < limit) now = this.hold;
         if (now === undefined) {
           ok = false;
           break;
         }
         moved.push(p);
         extra += now - cost;
-        if (extra >= rate) {
+        if (extra >= saving) {
           ok = false;
           break;
         }
       }
       if (ok) {
-        closed++;
-        continue;
+        // What the move saved: the containers it left empty (a member may have taken room back in one).
+        let saved = 0;
+        for (const o of riders.keys()) if (o.size === 0) saved += this.rateOf(o);
+        if (extra < saved - 0.5) {
+          for (const o of riders.keys()) if (o.size === 0) closed++;
+          continue;
+        }
       }
       for (const p of moved) this.unload(p);
       for (const { p, j, was } of before) this.restore(p, j, was);
     }
     return closed;
+  }
+
+  /** A container's rate as the plan pays it. */
+  private rateOf(c: OpenContainer): number {
+    return this.ctx.departures.get(c.departure)!.containers[c.type]!.costMinor;
   }
 
   /**

@@ -5,6 +5,7 @@ import type { PlanContext } from './context.ts';
 import type { PlanStats } from './evaluate.ts';
 import type { PlanParcels } from './parcels.ts';
 import type { PlanOutcome } from './plan.ts';
+import type { PlanContainerProof } from './prove.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -21,7 +22,13 @@ export interface PlannedParcel {
   readonly deliveryDate: string;
   readonly promisedDate: string;
   readonly lateDays: number;
+  /**
+   * The parcel's cost: its own charges (handling, road, loose line-haul, last mile, carbon), its share
+   * of each container it rides by volume, lateness at the penalty, and `importChargesMinor`.
+   */
   readonly costMinor: number;
+  /** DDP import charges the seller bears for this trip (duty, taxes, fees), when the plan includes them. */
+  readonly importChargesMinor?: number;
 }
 
 export interface PlannedContainer {
@@ -45,17 +52,54 @@ export interface PlannedDeparture {
   readonly looseVolumeMm3: number;
 }
 
+/** What a plan's total covers: freight always; import charges on DDP parcels when computed. */
+export type PlanCostBasis = 'freight' | 'freight+ddp-import-charges';
+
 export interface PlanSummary {
   readonly currency: string;
   readonly costMinor: number;
+  /**
+   * What `costMinor` includes: `freight` (containers, per-parcel charges, lateness, carbon, parcels
+   * held for capacity at the hold penalty) and, with `freight+ddp-import-charges`, the import charges
+   * the sellers bear on DDP parcels. Plans compare only on one basis.
+   */
+  readonly costBasis: PlanCostBasis;
   /** Cost by component; `landedCostMinor` is the sellers' import charges on DDP parcels, when computed. */
   readonly components: PlanStats['costs'] & { readonly landedCostMinor?: number };
   /**
-   * Valid for every plan of these parcels over their candidate itineraries: the Lagrangian bound of
-   * the parcel-level relaxation at its best prices.
+   * Valid for every plan of these parcels over the itineraries `boundCovers` names: the Lagrangian
+   * bound of the parcel-level relaxation at its best prices.
    */
   readonly lowerBoundMinor: number;
   readonly boundMethod: 'lagrangian';
+  /**
+   * Which plans the bound holds for. `all-timetable-itineraries`: every plan of these parcels, each
+   * parcel on any dated itinerary the timetable allows (any runs that connect, meet cut-offs and have
+   * room, along the network's route patterns of at most 3 rides and 2 road transfers, to a gateway of
+   * its zone) in whole containers, or held: the relaxation priced itineraries by a search over the
+   * timetable at its prices until none would lower it (`itinerariesPriced` joined the route classes'
+   * first candidates; `searches` pattern searches ran). `candidate-itineraries`: only plans over the
+   * first candidates (per route pattern, the earliest feasible chain of runs and chains starting
+   * `laterDepartures` first-ride runs later).
+   */
+  readonly boundCovers: {
+    readonly itineraries: 'all-timetable-itineraries' | 'candidate-itineraries';
+    readonly laterDepartures: number;
+    readonly itinerariesPriced?: number;
+    readonly searches?: number;
+    /**
+     * The bound over every dated itinerary of the timetable, when the relaxation searched it: the
+     * same as `lowerBoundMinor` when `itineraries` is `all-timetable-itineraries`, lower when linking
+     * rows (small plans) raised the bound over the candidates found.
+     */
+    readonly allItinerariesBoundMinor?: number;
+    /**
+     * Set when DDP import charges are in the bound: their floor at no freight is over the channels and
+     * import dates of the plan's candidates (the first ones and those the search priced in), not yet
+     * over every itinerary of the timetable.
+     */
+    readonly importChargeFloorCovers?: 'plan-candidates';
+  };
   readonly gapPercent: number;
   /**
    * The relaxation's master LP at the end: whole parcels relaxed to fractions and containers priced
@@ -64,15 +108,21 @@ export interface PlanSummary {
   readonly relaxationMinor: number;
   /** Rounds of the relaxation (master LP solves). */
   readonly relaxationRounds: number;
+  /** DDP parcels whose import charges could not be computed (unknown HS code, no rule in force). */
+  readonly importChargeFailures?: number;
   readonly parcels: number;
   readonly planned: number;
   readonly held: number;
+  /** Parcels held, by reason (`no-capacity`, `no-zone`, `refused-by-last-mile`, `no-itinerary`, …). */
+  readonly heldByReason?: Readonly<Record<string, number>>;
   readonly onTime: number;
   readonly onTimeRate: number;
   readonly late: number;
   readonly lateDays: number;
   readonly co2eKg: number;
   readonly containers: number;
+  /** Containers the 3D loader proved (every parcel placed, the load plan checked), when proven. */
+  readonly containersProven?: number;
   readonly departuresUsed: number;
 }
 
@@ -92,6 +142,25 @@ export interface PlanDocument {
   readonly departures: readonly PlannedDeparture[];
   readonly parcels: readonly PlannedParcel[];
   readonly held: readonly { readonly id: string; readonly reason: string }[];
+  /** The first 100 DDP parcels whose import charges could not be computed, with why. */
+  readonly importChargeFailures?: readonly { readonly id: string; readonly why: string }[];
+  /**
+   * The 3D loader's proof of the planned containers: how many it loaded whole with a load plan its
+   * checker accepts, and which it could not (with the parcels left out).
+   */
+  readonly containerProof?: PlanContainerProof;
+  /** Whose parcels the plan weighs: a seller's only, or (absent) the whole hub's. */
+  readonly scope?: { readonly sellerId: string };
+}
+
+/** What a plan summary reads of the relaxation: its master's cost, rounds and what the bound covers. */
+export interface PlanRelaxationSummary {
+  readonly masterMinor: number;
+  readonly rounds: number;
+  readonly covers?: 'all-timetable-itineraries' | 'candidate-itineraries';
+  readonly itinerariesPriced?: number;
+  readonly timetableSearches?: number;
+  readonly boundAllMinor?: number;
 }
 
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -102,15 +171,26 @@ export function planSummary(
   parcels: PlanParcels,
   stats: PlanStats,
   bound: number,
-  relaxation: { readonly masterMinor: number; readonly rounds: number },
+  relaxation: PlanRelaxationSummary,
 ): PlanSummary {
   const total = stats.costs.totalMinor;
   return {
     currency: ctx.settings.currency,
     costMinor: total,
+    costBasis: 'freight',
     components: stats.costs,
     lowerBoundMinor: bound,
     boundMethod: 'lagrangian',
+    boundCovers: {
+      itineraries: relaxation.covers ?? 'candidate-itineraries',
+      laterDepartures: ctx.settings.laterDepartures,
+      ...(relaxation.itinerariesPriced !== undefined
+        ? { itinerariesPriced: relaxation.itinerariesPriced, searches: relaxation.timetableSearches ?? 0 }
+        : {}),
+      ...(relaxation.boundAllMinor !== undefined && Number.isFinite(relaxation.boundAllMinor)
+        ? { allItinerariesBoundMinor: Math.min(total, Math.floor(relaxation.boundAllMinor)) }
+        : {}),
+    },
     relaxationMinor: Math.round(relaxation.masterMinor),
     relaxationRounds: relaxation.rounds,
     gapPercent: total > 0 ? Math.round(((total - bound) / total) * 1e6) / 1e4 : 0,
@@ -135,7 +215,7 @@ export function planDocument(
   ctx: PlanContext,
   parcels: PlanParcels,
   outcome: Pick<PlanOutcome, 'aggregation' | 'assignment' | 'stats' | 'lowerBoundMinor'> & {
-    readonly relaxation: { readonly masterMinor: number; readonly rounds: number };
+    readonly relaxation: PlanRelaxationSummary;
   },
   baseline?: PlanDocument['baseline'],
 ): PlanDocument {
@@ -213,10 +293,15 @@ export function planDocument(
   }
   const held = [
     ...outcome.aggregation.held.map((h) => ({ id: parcels.ids[h.parcel]!, reason: h.reason })),
+    // no room on its itineraries for less than the hold penalty: full, or room only in a container
+    // whose rate (with the feeder legs it needs) costs more than holding the parcel for the next plan
     ...a.heldForCapacity.map((p) => ({ id: parcels.ids[p]!, reason: 'no-capacity' })),
   ].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const heldByReason: Record<string, number> = {};
+  for (const h of held) heldByReason[h.reason] = (heldByReason[h.reason] ?? 0) + 1;
   const summary = {
     ...planSummary(ctx, parcels, outcome.stats, outcome.lowerBoundMinor, outcome.relaxation),
+    heldByReason,
     departuresUsed: departures.length,
   };
   return {
@@ -233,6 +318,18 @@ export function planDocument(
     parcels: planned,
     held,
   };
+}
+
+/**
+ * The document with `baseline` in its place (after the summary), as {@link planDocument} given it
+ * would have made it: the same keys in the same order.
+ */
+export function withBaseline(
+  doc: PlanDocument,
+  baseline: NonNullable<PlanDocument['baseline']>,
+): PlanDocument {
+  const { format, network, horizon, settings, summary, baseline: _old, ...rest } = doc;
+  return { format, network, horizon, settings, summary, baseline, ...rest };
 }
 
 /** The plan as CSV: a row a parcel (parcel id, departure ids, container ids, gateway, dates, cost). */
@@ -281,7 +378,7 @@ export function withLandedCost(doc: PlanDocument, landed: PlanLandedCost): PlanD
   const parcels = doc.parcels.map((p) => {
     const add = landed.byParcel.get(p.id) ?? 0;
     total += add;
-    return add === 0 ? p : { ...p, costMinor: p.costMinor + add };
+    return add === 0 ? p : { ...p, costMinor: p.costMinor + add, importChargesMinor: add };
   });
   const s = doc.summary;
   const costMinor = s.costMinor + total;
@@ -289,11 +386,15 @@ export function withLandedCost(doc: PlanDocument, landed: PlanLandedCost): PlanD
   return {
     ...doc,
     parcels,
+    ...(landed.failures.length > 0 ? { importChargeFailures: landed.failures.slice(0, 100) } : {}),
     summary: {
       ...s,
       costMinor,
+      costBasis: 'freight+ddp-import-charges',
       components: { ...s.components, landedCostMinor: total, totalMinor: costMinor },
+      importChargeFailures: landed.failures.length,
       lowerBoundMinor,
+      boundCovers: { ...s.boundCovers, importChargeFloorCovers: 'plan-candidates' },
       gapPercent: costMinor > 0 ? Math.round(((costMinor - lowerBoundMinor) / costMinor) * 1e6) / 1e4 : 0,
       relaxationMinor: s.relaxationMinor + landed.floorMinor,
     },

@@ -30,6 +30,7 @@ export {
   readyBucket,
 } from './context.ts';
 export {
+  type PlanCostBasis,
   type PlanDocument,
   type PlanLandedCost,
   type PlannedContainer,
@@ -39,10 +40,23 @@ export {
   planCsv,
   planDocument,
   planSummary,
+  withBaseline,
   withLandedCost,
 } from './document.ts';
 export { evaluatePlan, type PlanCosts, type PlanStats } from './evaluate.ts';
 export { planGreedy } from './greedy.ts';
+export {
+  type ImportChargeParcel,
+  type ImportChargeResult,
+  type ImportChargeTask,
+  type ImportTrip,
+  importChargeFor,
+  importChargeRequest,
+  importDateClasses,
+  type LandedRules,
+  type PlanImportCharges,
+  planImportCharges,
+} from './import-charges.ts';
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export {
   type PlanOutcome,
@@ -64,15 +78,22 @@ export {
   zeroPrices,
 } from './pricing.ts';
 export {
+  type ContainerProof,
+  type ContainerToProve,
+  containersToProve,
+  type PlanContainerProof,
+  proveAll,
+  proveContainer,
+  summariseProofs,
+} from './prove.ts';
+export {
   type CommodityMix,
-  parcelLevelModel,
-  parcelsFromMixes,
   type Relaxation,
   type RelaxationOptions,
-  type SettledParcels,
   solveRelaxation,
 } from './relaxation.ts';
-export { type Replan, replanConsolidation } from './replan.ts';
+export { freightCostMinor, type Replan, replanConsolidation } from './replan.ts';
+export { parcelLevelModel, parcelsFromMixes, type SettledParcels } from './settle.ts';
 export type {
   LpSession,
   MipModel,
@@ -82,4 +103,12 @@ export type {
   MipStatus,
   ModelChange,
 } from './solver.ts';
-export { type PlanVerification, type PlanViolation, verifyPlan } from './verify.ts';
+export {
+  HOLD_REASONS,
+  type ImportChargeOf,
+  type PlanRule,
+  type PlanVerification,
+  type PlanViolation,
+  type VerifyOptions,
+  verifyPlan,
+} from './verify.ts';

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CurrencyConverter, type Network, NetworkSchema } from '../domain/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
+import { DepartureDemand } from './demand.ts';
 import {
-  aggregate,
+  type CommodityLink,
+  lagrangianBound,
   type MipSolver,
   ownChargesMinor,
   type PlanCandidate,
@@ -185,14 +187,18 @@ describe('consolidation planner against brute force', () => {
           [],
         );
 
-        // Every assignment of the planned parcels to their candidates (or held), costed exactly.
-        const agg = aggregate(ctx, parcels);
+        // Every assignment of the planned parcels to their candidates (or held), costed exactly: the
+        // candidates the plan had, its route classes' first ones and those the timetable search added.
+        const agg = outcome.aggregation;
         const options: { parcel: number; list: readonly PlanCandidate[] }[] = [];
         for (const c of agg.commodities)
           for (const p of c.parcels) options.push({ parcel: p, list: agg.candidates[c.routeClass]! });
         const penalty = ctx.settings.latePenaltyMinorPerDay;
         const hold = ctx.settings.holdPenaltyMinor;
         let best = Number.POSITIVE_INFINITY;
+        // What the bound takes as the most any plan puts on a departure: no plan puts more.
+        const demand = new DepartureDemand(ctx, agg, parcels);
+        const mostLoad = new Map<number, { w: number; v: number }>();
         const pick = new Array<number>(options.length).fill(-1);
         const visit = (i: number): void => {
           if (i === options.length) {
@@ -216,6 +222,16 @@ describe('consolidation planner against brute force', () => {
             });
             for (const [key, items] of loads) {
               const d = ctx.departures.get(key)!;
+              const most = mostLoad.get(key) ?? { w: 0, v: 0 };
+              most.w = Math.max(
+                most.w,
+                items.reduce((a, x) => a + x.w, 0),
+              );
+              most.v = Math.max(
+                most.v,
+                items.reduce((a, x) => a + x.v, 0),
+              );
+              mostLoad.set(key, most);
               if (d.containers.length === 0) {
                 const w = items.reduce((a, x) => a + x.w, 0);
                 const v = items.reduce((a, x) => a + x.v, 0);
@@ -236,8 +252,82 @@ describe('consolidation planner against brute force', () => {
           }
         };
         visit(0);
+        for (const [key, most] of mostLoad) {
+          const [kg, m3] = demand.of(ctx.departures.get(key)!);
+          expect(most.w / 1000).toBeLessThanOrEqual(kg + 1e-9);
+          expect(most.v / 1e9).toBeLessThanOrEqual(m3 + 1e-12);
+        }
         const held = agg.held.length * 0; // parcels with no itinerary are not in either cost
         expect(outcome.lowerBoundMinor).toBeLessThanOrEqual(best + held + 1e-6);
+        // The bound with demand caps at any prices, not only the relaxation's: below the optimum, and
+        // never below the bound without them.
+        const r = rng(seed + 1);
+        const { table, links } = outcome.relaxation;
+        const settings = { latePenaltyMinorPerDay: penalty, holdPenaltyMinor: hold };
+        for (let trial = 0; trial < 4; trial++) {
+          const prices = {
+            perKg: Float64Array.from(table.departures, () => r.int(0, 2000) / 10),
+            perM3: Float64Array.from(table.departures, () => r.int(0, 400_000) / 10),
+            perParcel: table.commodities.map(() => undefined),
+          };
+          const capped = lagrangianBound(table, agg, parcels, settings, prices, links, (d) => demand.of(d));
+          expect(capped).toBeLessThanOrEqual(best + 1e-6);
+          expect(capped).toBeGreaterThanOrEqual(
+            lagrangianBound(table, agg, parcels, settings, prices, links) - 1e-6,
+          );
+        }
+        // Linking prices on sets of a commodity's parcels (`linkAscent`'s rows): each set's parcels on
+        // a departure are at most its most in one box times the boxes; below the optimum at any prices.
+        for (let trial = 0; trial < 4; trial++) {
+          const subsetLinks: CommodityLink[] = [];
+          const perParcel: (Float64Array | undefined)[] = table.commodities.map(() => undefined);
+          table.commodities.forEach((t, ci) => {
+            const c = agg.commodities[ci]!;
+            const members = Uint8Array.from({ length: c.count }, () => (r.chance(0.6) ? 1 : 0));
+            const w: number[] = [];
+            const v: number[] = [];
+            members.forEach((x, i) => {
+              if (x !== 1) return;
+              w.push(parcels.weightG[c.parcels[i]!]!);
+              v.push(parcels.volumeMm3[c.parcels[i]!]!);
+            });
+            w.sort((a, b) => a - b);
+            v.sort((a, b) => a - b);
+            for (let l = 0; l < t.departures.length; l++) {
+              if (t.containerised[l] !== 1 || !r.chance(0.7)) continue;
+              const d = table.departures[t.departures[l]!]!;
+              const perContainer = d.containers.map((k) => {
+                let n = 0;
+                let sw = 0;
+                let sv = 0;
+                while (n < w.length && sw + w[n]! <= k.payloadG && sv + v[n]! <= k.volumeMm3) {
+                  sw += w[n]!;
+                  sv += v[n]!;
+                  n++;
+                }
+                return n;
+              });
+              subsetLinks.push({
+                commodity: ci,
+                local: l,
+                departure: t.departures[l]!,
+                perContainer,
+                members,
+              });
+              const list = perParcel[ci] ?? new Float64Array(t.departures.length);
+              list[l] = r.int(0, 300_000) / 10;
+              perParcel[ci] = list;
+            }
+          });
+          const prices = {
+            perKg: Float64Array.from(table.departures, () => r.int(0, 500) / 10),
+            perM3: Float64Array.from(table.departures, () => r.int(0, 100_000) / 10),
+            perParcel,
+          };
+          expect(
+            lagrangianBound(table, agg, parcels, settings, prices, subsetLinks, (d) => demand.of(d)),
+          ).toBeLessThanOrEqual(best + 1e-6);
+        }
         expect(outcome.stats.costs.totalMinor).toBeGreaterThanOrEqual(best - 1e-6);
       }),
       { numRuns: 60, seed: 20261206 },

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { type Network, NetworkSchema } from '../domain/index.ts';
-import { convert, parseFxTables } from '../duties/index.ts';
+import { PLAN_FROM, sampleFx, sampleNetwork } from '../../test/fixtures/plan-data.ts';
+import type { Network } from '../domain/index.ts';
 import { generateParcels } from '../generate/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import {
@@ -24,21 +22,9 @@ import {
   verifyPlan,
 } from './index.ts';
 
-// Tests may read files; the core they test does not.
-const network = NetworkSchema.parse(
-  parse(readFileSync(new URL('../../data/network/chongqing.yaml', import.meta.url), 'utf8')),
-);
-const tables = parseFxTables(
-  parse(readFileSync(new URL('../../data/fx/rates.yaml', import.meta.url), 'utf8')),
-);
-if (!tables.ok) throw new Error('fx table');
-const fx = {
-  convert: (a: number, f: Parameters<typeof convert>[1], t: Parameters<typeof convert>[2], d: string) => {
-    const r = convert(a, f, t, d, tables.fx);
-    return r.ok ? r.minor : undefined;
-  },
-};
-const FROM = Date.parse('2026-12-01T00:00:00+08:00');
+const network = sampleNetwork;
+const fx = sampleFx;
+const FROM = PLAN_FROM;
 
 /** One small container a departure and little loose space: far more parcels than room. */
 const scarce: Network = {
@@ -63,22 +49,25 @@ function inputs(count: number, seed: number) {
   }));
 }
 
-function run(net: Network, list: ReturnType<typeof inputs>, solver: MipSolver) {
+function run(net: Network, list: ReturnType<typeof inputs>, solver: MipSolver, timetable = true) {
   const ctx = preparePlanContext(net, FROM, 7, fx);
   const parcels = planParcels(net, list, list.length);
-  const outcome = planConsolidation(ctx, parcels, solver);
+  const outcome = planConsolidation(ctx, parcels, solver, { timetable });
   return { ctx, parcels, outcome, doc: planDocument(ctx, parcels, outcome) };
 }
 
 describe('consolidation planner', () => {
   let solver: MipSolver;
   const list = inputs(3000, 5);
+  /** The plan of `list` on the sample network, made once for the tests that read it. */
+  let made: ReturnType<typeof run>;
   beforeAll(async () => {
     solver = await createHighsSolver();
+    made = run(network, list, solver);
   });
 
   it('makes a plan that the independent check accepts, at a cost the check recomputes', () => {
-    const { doc } = run(network, list, solver);
+    const { doc } = made;
     const check = verifyPlan(network, new Map(list.map((p) => [p.id, p])), doc, fx);
     expect(check.violations).toEqual([]);
     expect(Math.abs(check.costMinor - check.claimedCostMinor)).toBeLessThan(doc.parcels.length * 2);
@@ -86,7 +75,7 @@ describe('consolidation planner', () => {
   });
 
   it('costs no more than the greedy rule and no less than its lower bound', () => {
-    const { ctx, parcels, outcome } = run(network, list, solver);
+    const { ctx, parcels, outcome } = made;
     const greedy = planGreedy(ctx, parcels, outcome.aggregation);
     const greedyStats = evaluatePlan(ctx, parcels, outcome.aggregation, greedy.assignment);
     expect(outcome.stats.costs.totalMinor).toBeLessThanOrEqual(greedyStats.costs.totalMinor);
@@ -95,16 +84,16 @@ describe('consolidation planner', () => {
   });
 
   it('gives the same plan, byte for byte, for the same input', () => {
-    const a = JSON.stringify(run(network, list, solver).doc);
+    const a = JSON.stringify(made.doc);
     const b = JSON.stringify(run(network, list, solver).doc);
     expect(a).toBe(b);
   });
 
   it('fails the check, naming the container, when one parcel is moved into a full container', () => {
-    // Small boxes (60 kg payload) so containers fill up with a few dozen parcels.
+    // Small boxes (30 kg payload) so containers fill up with a few dozen parcels.
     const small: Network = {
       ...network,
-      equipment: network.equipment.map((e) => ({ ...e, payloadG: 60_000 })),
+      equipment: network.equipment.map((e) => ({ ...e, payloadG: 30_000 })),
     };
     const light = list.filter((p) => p.grossWeightG < 5_000);
     const { doc } = run(small, light, solver);
@@ -117,7 +106,7 @@ describe('consolidation planner', () => {
     let moved: { doc: PlanDocument; target: string } | undefined;
     for (const d of doc.departures) {
       for (const full of d.containers) {
-        const room = 60_000 - (load.get(full.id) ?? 0);
+        const room = 30_000 - (load.get(full.id) ?? 0);
         const mover = doc.parcels.find(
           (p) =>
             p.rides.some((r) => r.departureId === d.id && r.containerId && r.containerId !== full.id) &&
@@ -219,7 +208,11 @@ describe('consolidation planner', () => {
       const parcels = planParcels(net, few, few.length);
       const agg = aggregate(ctx, parcels);
       const settings = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
-      const r = solveRelaxation(ctx, parcels, agg, solver, settings, { tolerance: 1e-9 });
+      const r = solveRelaxation(ctx, parcels, agg, solver, settings, {
+        tolerance: 1e-9,
+        timetable: false,
+        wholeContainers: false,
+      });
       const whole = solver.solve(
         parcelLevelModel(ctx, parcels, disaggregate(agg, parcels), settings, false).model,
         { timeLimitSeconds: 120, relativeGap: 1e-9, relaxed: true },
@@ -228,6 +221,9 @@ describe('consolidation planner', () => {
       expect(Math.abs(r.masterMinor - whole.objective)).toBeLessThan(1e-6 * whole.objective);
       // The Lagrangian bound at the master's final prices is the LP optimum too (strong duality).
       expect(Math.abs(r.boundMinor - whole.objective)).toBeLessThan(1e-6 * whole.objective);
+      // Counting containers whole against what can reach each departure never lowers it.
+      const w = solveRelaxation(ctx, parcels, agg, solver, settings, { tolerance: 1e-9, timetable: false });
+      expect(w.boundMinor).toBeGreaterThanOrEqual(r.boundMinor - 1e-6 * whole.objective);
     }
   });
 
@@ -256,6 +252,45 @@ describe('consolidation planner', () => {
     }
   });
 
+  it('raises the bound by linking prices where departures carry little, and it stays below the plans', () => {
+    // No linking rows in the master (as above 25,000 parcels): the ascent prices parcel sets instead.
+    const ctx = preparePlanContext(network, FROM, 7, fx);
+    const parcels = planParcels(network, list, list.length);
+    const plain = planConsolidation(ctx, parcels, solver, { linking: false, linkAscent: false });
+    const ctx2 = preparePlanContext(network, FROM, 7, fx);
+    const ascended = planConsolidation(ctx2, parcels, solver, { linking: false });
+    expect(plain.relaxation.links).toEqual([]);
+    const links = ascended.relaxation.links;
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.every((l) => l.members !== undefined)).toBe(true);
+    expect(ascended.lowerBoundMinor).toBeGreaterThan(plain.lowerBoundMinor);
+    expect(ascended.relaxation.covers).toBe('all-timetable-itineraries');
+    const cheapest = Math.min(plain.stats.costs.totalMinor, ascended.stats.costs.totalMinor);
+    expect(ascended.lowerBoundMinor).toBeLessThanOrEqual(cheapest);
+    // At other linking prices too, and with every parcel of the commodities paying them (a row over
+    // the whole commodity, counted by its most in a box) as with only the members.
+    const { table, boundPrices } = ascended.relaxation;
+    const settings = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
+    for (const scale of [0.5, 2, 10]) {
+      const prices = {
+        ...boundPrices,
+        perParcel: boundPrices.perParcel.map((x) => x?.map((v) => v * scale + 25)),
+      };
+      expect(
+        lagrangianBound(table, ascended.aggregation, parcels, settings, prices, links),
+      ).toBeLessThanOrEqual(cheapest);
+      const whole = links.map((l) => {
+        const c = ascended.aggregation.commodities[l.commodity]!;
+        const d = table.departures[l.departure]!;
+        const { members: _members, ...rest } = l;
+        return { ...rest, perContainer: d.containers.map((k) => mostParcelsIn(c, k.payloadG, k.volumeMm3)) };
+      });
+      expect(
+        lagrangianBound(table, ascended.aggregation, parcels, settings, prices, whole),
+      ).toBeLessThanOrEqual(cheapest);
+    }
+  });
+
   it('plans no parcels, and parcels that can only be held, without failing', () => {
     const none = run(network, [], solver);
     expect(none.doc.summary.costMinor).toBe(0);
@@ -280,8 +315,10 @@ describe('consolidation planner', () => {
   });
 
   it('where departures are full, holds the parcels that value the room least, and the bound holds', () => {
-    // One container a departure and little loose space: far more parcels than room.
-    const { parcels, outcome, doc } = run(scarce, list, solver);
+    // One container a departure and little loose space: far more parcels than room on the first
+    // candidates (over the whole timetable they would wait for later runs instead; see
+    // timetable-pricing.test.ts).
+    const { parcels, outcome, doc } = run(scarce, list, solver, false);
     const check = verifyPlan(scarce, new Map(list.map((p) => [p.id, p])), doc, fx);
     expect(check.violations).toEqual([]);
     const held = outcome.assignment.heldForCapacity;

@@ -1,6 +1,7 @@
 import type { Aggregation } from './aggregate.ts';
 import { ownChargesMinor, type PlanCandidate } from './candidates.ts';
 import type { PlanContext, PlanDeparture } from './context.ts';
+import { cappedContainerTerm } from './demand.ts';
 import type { PlanParcels } from './parcels.ts';
 
 /**
@@ -13,12 +14,17 @@ export interface PricingTable {
   /** Departure key → position in `departures`. */
   readonly indexOf: ReadonlyMap<number, number>;
   readonly commodities: readonly CommodityTable[];
+  /** Scale on every departure's capacity (a sample's share), 1 for all the parcels. */
+  readonly scale: number;
 }
 
 /** One commodity's candidates (its route class's, all of them) as arrays. */
 export interface CommodityTable {
   readonly candidates: readonly PlanCandidate[];
-  /** Departures the candidates ride (positions in `PricingTable.departures`), ascending: the commodity's own numbering. */
+  /**
+   * Departures the candidates ride (positions in `PricingTable.departures`): the commodity's own
+   * numbering, ascending for its first candidates, then in the order later ones (see `addCandidates`) added them.
+   */
   readonly departures: Int32Array;
   /** Whether each of those departures carries containers (1) or loose cargo (0). */
   readonly containerised: Uint8Array;
@@ -41,6 +47,11 @@ export interface CapacityPrices {
   readonly perM3: Float64Array;
   /** Per commodity, per its own departure numbering; absent when the commodity has no linking price. */
   readonly perParcel: readonly (Float64Array | undefined)[];
+  /**
+   * Per commodity, which of its parcels (in `Commodity.parcels` order, 1 each) pay its linking prices
+   * when its links name members (`CommodityLink.members`); absent: every parcel pays them.
+   */
+  readonly linkMembers?: readonly (Uint8Array | undefined)[];
 }
 
 /**
@@ -57,6 +68,12 @@ export interface CommodityLink {
   readonly departure: number;
   /** Per container type of the departure (its `containers` order). */
   readonly perContainer: readonly number[];
+  /**
+   * The parcels the row counts, when not all of the commodity's (1 per parcel in `Commodity.parcels`
+   * order): then `perContainer` is the most of those one container holds. Every link of a commodity
+   * names the same members.
+   */
+  readonly members?: Uint8Array;
 }
 
 /** Where each parcel of a commodity goes at some prices, and what that costs and uses. */
@@ -94,7 +111,7 @@ export function pricingTable(ctx: PlanContext, agg: Aggregation, scale = 1): Pri
   const indexOf = new Map<number, number>();
   const departures: PlanDeparture[] = [];
   const commodities = agg.commodities.map((c): CommodityTable => {
-    const candidates = agg.candidates[c.routeClass]!;
+    const candidates = [...agg.candidates[c.routeClass]!];
     const globalRides = candidates.map((k) => {
       const out: number[] = [];
       for (const r of k.rides) {
@@ -129,7 +146,65 @@ export function pricingTable(ctx: PlanContext, agg: Aggregation, scale = 1): Pri
       deliveryDay: Int32Array.from(candidates, (k) => k.deliveryDay),
     };
   });
-  return { departures, indexOf, commodities };
+  return { departures, indexOf, commodities, scale };
+}
+
+/**
+ * Adds candidates to commodity `ci` of a table (column generation over the timetable): departures
+ * the table lacks join it at the end, those the commodity lacks join its own numbering at the end, so
+ * that positions already handed out stay valid. Returns how many departures joined the table.
+ */
+export function addCandidates(
+  ctx: PlanContext,
+  table: PricingTable,
+  ci: number,
+  added: readonly PlanCandidate[],
+): number {
+  if (added.length === 0) return 0;
+  const departures = table.departures as PlanDeparture[];
+  const indexOf = table.indexOf as Map<number, number>;
+  const before = departures.length;
+  const t = table.commodities[ci]!;
+  const own = Array.from(t.departures);
+  const local = new Map(own.map((g, l) => [g, l]));
+  const rides = Array.from(t.rides);
+  const rideStart = Array.from(t.rideStart);
+  for (const k of added) {
+    const seen = new Set<number>();
+    for (const r of k.rides) {
+      let g = indexOf.get(r.departure);
+      if (g === undefined) {
+        g = departures.length;
+        indexOf.set(r.departure, g);
+        departures.push(scaled(ctx.departures.get(r.departure)!, table.scale));
+      }
+      let l = local.get(g);
+      if (l === undefined) {
+        l = own.length;
+        local.set(g, l);
+        own.push(g);
+      }
+      if (!seen.has(l)) {
+        seen.add(l);
+        rides.push(l);
+      }
+    }
+    rideStart.push(rides.length);
+  }
+  const candidates = [...t.candidates, ...added];
+  (table.commodities as CommodityTable[])[ci] = {
+    candidates,
+    departures: Int32Array.from(own),
+    containerised: Uint8Array.from(own, (g) => (departures[g]!.containers.length > 0 ? 1 : 0)),
+    rideStart: Int32Array.from(rideStart),
+    rides: Int32Array.from(rides),
+    perParcel: Float64Array.from(candidates, (k) => k.perParcel),
+    perKg: Float64Array.from(candidates, (k) => k.perKg),
+    perM3: Float64Array.from(candidates, (k) => k.perM3),
+    perChargeableKg: Float64Array.from(candidates, (k) => k.perChargeableKg),
+    deliveryDay: Int32Array.from(candidates, (k) => k.deliveryDay),
+  };
+  return departures.length - before;
 }
 
 function scaled(d: PlanDeparture, scale: number): PlanDeparture {
@@ -281,13 +356,14 @@ export function priceInto(
   m3Use.fill(0, 0, local);
   parcelUse.fill(0, 0, local);
   const link = prices.perParcel[ci];
+  const paying = link ? prices.linkMembers?.[ci] : undefined;
   for (let k = 0; k < K; k++) {
     for (let q = t.rideStart[k]!; q < t.rideStart[k + 1]!; q++) {
       const l = t.rides[q]!;
       const g = t.departures[l]!;
       sumKg[k]! += prices.perKg[g]!;
       sumM3[k]! += prices.perM3[g]!;
-      if (link && t.containerised[l] === 1) sumLink[k]! += link[l]!;
+      if (link && t.containerised[l] === 1) sumLink[k]! += link[l] ?? 0;
     }
   }
   const penalty = settings.latePenaltyMinorPerDay;
@@ -305,6 +381,7 @@ export function priceInto(
     const chargeable = Math.max(kg, v / 6e6);
     const promise = parcels.promiseDay[p]!;
     const stay = preferred ? preferred[p]! : -1;
+    const pays = !paying || paying[i] === 1;
     let best = hold;
     let bestCost = hold;
     let bestK = -1;
@@ -315,7 +392,7 @@ export function priceInto(
           t.perParcel[k]! + t.perKg[k]! * kg + (t.perM3[k]! * v) / 1e9 + t.perChargeableKg[k]! * chargeable,
         ) + (late > 0 ? late * penalty : 0);
       if (k === stay) c -= bonus;
-      const withPrices = c + sumKg[k]! * kg + sumM3[k]! * m3 + sumLink[k]!;
+      const withPrices = c + sumKg[k]! * kg + sumM3[k]! * m3 + (pays ? sumLink[k]! : 0);
       if (withPrices < best) {
         best = withPrices;
         bestCost = c;
@@ -382,26 +459,23 @@ export function commodityOn(
 /**
  * The capacity side of the Lagrangian bound at these prices: every container slot whose rate is
  * below what the prices pay for its payload, filled volume and linked parcels is opened (a negative
- * term), and loose capacity is sold at its prices (minus their value).
+ * term), and loose capacity is sold at its prices (minus their value). With `demand` (the most kg
+ * and m³ any plan puts on a departure, see `DepartureDemand`), a departure sells no more than its
+ * demand: containers are counted whole against it (`cappedContainerTerm`), loose capacity up to it.
  */
 export function capacityTerm(
   table: PricingTable,
   prices: CapacityPrices,
   links: readonly CommodityLink[],
+  demand?: (d: PlanDeparture) => readonly [number, number],
 ): number {
   const m = table.departures.length;
-  const reduced = table.departures.map((d, i) =>
-    d.containers.map(
-      (t) =>
-        Math.round(t.costMinor) -
-        prices.perKg[i]! * (t.payloadG / 1000) -
-        prices.perM3[i]! * (t.volumeMm3 / 1e9),
-    ),
-  );
+  // Per departure and container type: its rate less the linking prices it earns.
+  const rho = table.departures.map((d) => d.containers.map((t) => Math.round(t.costMinor)));
   for (const l of links) {
     const lambda = prices.perParcel[l.commodity]?.[l.local] ?? 0;
     if (lambda === 0) continue;
-    const r = reduced[l.departure]!;
+    const r = rho[l.departure]!;
     l.perContainer.forEach((a, t) => {
       r[t]! -= lambda * a;
     });
@@ -409,14 +483,22 @@ export function capacityTerm(
   let total = 0;
   for (let i = 0; i < m; i++) {
     const d = table.departures[i]!;
+    const kg = prices.perKg[i]!;
+    const m3 = prices.perM3[i]!;
     if (d.containers.length > 0) {
+      if (demand) {
+        const [dk, dm] = demand(d);
+        total += cappedContainerTerm(d, rho[i]!, kg, m3, dk, dm);
+        continue;
+      }
       d.containers.forEach((t, ti) => {
-        const r = reduced[i]![ti]!;
+        const r = rho[i]![ti]! - kg * (t.payloadG / 1000) - m3 * (t.volumeMm3 / 1e9);
         if (r < 0) total += r * t.slots;
       });
     } else {
-      if (Number.isFinite(d.weightCapG)) total -= prices.perKg[i]! * (d.weightCapG / 1000);
-      if (Number.isFinite(d.volumeCapMm3)) total -= prices.perM3[i]! * (d.volumeCapMm3 / 1e9);
+      const [dk, dm] = demand ? demand(d) : [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
+      if (Number.isFinite(d.weightCapG)) total -= kg * Math.min(d.weightCapG / 1000, dk);
+      if (Number.isFinite(d.volumeCapMm3)) total -= m3 * Math.min(d.volumeCapMm3 / 1e9, dm);
     }
   }
   return total;
@@ -432,7 +514,8 @@ export function capacityTerm(
  *       − Σ_loose departures μ·(capacity kg, m³).
  *
  * Each plan is feasible for the relaxed problem at no more than its cost, so L ≤ the cost of any plan.
- * A linking price counts only for a commodity and departure that `links` lists.
+ * A linking price counts only for a commodity and departure that `links` lists. With `demand`, each
+ * departure's term is capped by what its parcels could bring (`capacityTerm`): higher, still a bound.
  * With stay bonuses (re-plans) the bound is of the cost less the bonuses, so lower still.
  */
 export function lagrangianBound(
@@ -442,10 +525,13 @@ export function lagrangianBound(
   settings: PricingSettings,
   prices: CapacityPrices,
   links: readonly CommodityLink[],
+  demand?: (d: PlanDeparture) => readonly [number, number],
 ): number {
   // A linking price counts only where there is a linking row: the container side pays for it there.
   const linked: (Float64Array | undefined)[] = table.commodities.map(() => undefined);
+  const members: (Uint8Array | undefined)[] = table.commodities.map(() => undefined);
   for (const l of links) {
+    if (l.members) members[l.commodity] = l.members;
     const price = prices.perParcel[l.commodity]?.[l.local] ?? 0;
     if (price === 0) continue;
     let list = linked[l.commodity];
@@ -455,8 +541,13 @@ export function lagrangianBound(
     }
     list[l.local] = price;
   }
-  const used: CapacityPrices = { perKg: prices.perKg, perM3: prices.perM3, perParcel: linked };
-  let total = capacityTerm(table, used, links);
+  const used: CapacityPrices = {
+    perKg: prices.perKg,
+    perM3: prices.perM3,
+    perParcel: linked,
+    linkMembers: members,
+  };
+  let total = capacityTerm(table, used, links, demand);
   const scratch = pricingScratch(table, agg);
   for (let ci = 0; ci < table.commodities.length; ci++)
     total += priceInto(table, agg, ci, parcels, settings, used, scratch).pricedMinor;
@@ -488,7 +579,7 @@ export function commodityCosts(
       const g = t.departures[l]!;
       sumKg[k]! += perKg[g]!;
       sumM3[k]! += perM3[g]!;
-      if (link && t.containerised[l] === 1) sumLink[k]! += link[l]!;
+      if (link && t.containerised[l] === 1) sumLink[k]! += link[l] ?? 0;
     }
   return {
     raw: (p, k) =>

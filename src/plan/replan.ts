@@ -1,5 +1,13 @@
 import { aggregate } from './aggregate.ts';
 import { candidateKey } from './assign.ts';
+import {
+  candidateOn,
+  classReadyMs,
+  type PlanCandidate,
+  patternAdmits,
+  patternCharges,
+  type RouteClass,
+} from './candidates.ts';
 import type { PlanContext } from './context.ts';
 import { type PlanDocument, planDocument } from './document.ts';
 import type { PlanParcels } from './parcels.ts';
@@ -14,8 +22,14 @@ export interface Replan {
   readonly affected: readonly string[];
   /** Parcels on a different itinerary than before (or newly held, or newly planned). */
   readonly moved: readonly string[];
+  /** Both on the freight basis (`summary.costBasis`): import charges left out of the earlier plan's figure. */
   readonly costBeforeMinor: number;
   readonly costAfterMinor: number;
+}
+
+/** A plan's total without import charges: what the planner itself costs. */
+export function freightCostMinor(doc: PlanDocument): number {
+  return doc.summary.costMinor - (doc.summary.components.landedCostMinor ?? 0);
 }
 
 const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
@@ -39,19 +53,49 @@ export function replanConsolidation(
 ): Replan {
   const before = new Map(previous.parcels.map((p) => [p.id, keyOf(p.rides, p.gateway)]));
   // Each parcel's previous itinerary among its candidates now (the same departures and gateway).
-  const agg = aggregate(ctx, parcels);
+  const first = aggregate(ctx, parcels);
+  // A previous itinerary the timetable search found is not among the first candidates: it joins them
+  // when it still runs as before, so that its parcels can keep it too.
+  const lists = first.candidates.map((l) => [...l]);
+  const runIds = new Map<string, { service: number; run: number }>();
+  ctx.index.timetables.forEach((tt, service) => {
+    tt.departures.forEach((d, run) => {
+      runIds.set(d.id, { service, run });
+    });
+  });
+  const previousRides = new Map(previous.parcels.map((p) => [p.id, p]));
   const preferred = new Int16Array(parcels.count).fill(-1);
-  agg.commodities.forEach((c) => {
-    const list = agg.candidates[c.routeClass]!;
+  first.commodities.forEach((c) => {
+    const list = lists[c.routeClass]!;
     let keys: Map<string, number> | undefined;
     for (const p of c.parcels) {
       const key = before.get(parcels.ids[p]!);
       if (key === undefined) continue;
       keys ??= new Map(list.map((k, j) => [candidateKey(ctx, k), j]));
-      preferred[p] = keys.get(key) ?? -1;
+      let j = keys.get(key);
+      if (j === undefined) {
+        const q = previousRides.get(parcels.ids[p]!)!;
+        const k = itineraryOf(ctx, first.routeClasses[c.routeClass]!, q.rides, q.gateway, runIds);
+        if (k && list.length < 30_000) {
+          j = list.length;
+          list.push(k);
+          keys.set(key, j);
+        }
+      }
+      preferred[p] = j ?? -1;
     }
   });
-  const outcome = planConsolidation(ctx, parcels, solver, { ...options, aggregation: agg, preferred, nowMs });
+  const agg = { ...first, candidates: lists };
+  // No linking-price ascent unless asked for: a re-plan answers a disruption, and the ascent (about
+  // 3x the relaxation's time at 100,000 parcels) only tightens the bound; the itineraries it found for
+  // the previous plan are among the candidates already, as each parcel's previous itinerary.
+  const outcome = planConsolidation(ctx, parcels, solver, {
+    linkAscent: false,
+    ...options,
+    aggregation: agg,
+    preferred,
+    nowMs,
+  });
   const total = outcome.stats.costs.totalMinor;
   const document = planDocument(ctx, parcels, outcome);
   // Moved: on another itinerary than before (or newly held, or newly planned). Affected: a departure
@@ -81,7 +125,59 @@ export function replanConsolidation(
     document,
     affected,
     moved,
-    costBeforeMinor: previous.summary.costMinor,
+    costBeforeMinor: freightCostMinor(previous),
     costAfterMinor: total,
   };
+}
+
+/**
+ * A previous plan's itinerary for a route class, when it still runs as before: the route pattern that
+ * takes the same services to the same stops and gateway, the same runs, each still catching its
+ * cut-off with room. Undefined otherwise.
+ */
+function itineraryOf(
+  ctx: PlanContext,
+  rc: RouteClass,
+  rides: PlanDocument['parcels'][number]['rides'],
+  gateway: string,
+  runs: ReadonlyMap<string, { service: number; run: number }>,
+): PlanCandidate | undefined {
+  const dated = rides.map((r) => runs.get(r.departureId));
+  if (dated.some((d) => d === undefined)) return undefined;
+  for (let pi = 0; pi < ctx.patterns.length; pi++) {
+    const p = ctx.patterns[pi]!;
+    if (p.end !== gateway || p.rides !== rides.length || !patternAdmits(ctx, pi, rc)) continue;
+    const steps = p.steps.filter((x) => x.kind === 'ride');
+    if (!steps.every((x, i) => x.service === dated[i]!.service && x.to === rides[i]!.to)) continue;
+    const charges = patternCharges(ctx, pi, rc.zone);
+    if (!charges) continue;
+    let t = classReadyMs(ctx, rc);
+    let r = 0;
+    let ok = true;
+    p.steps.forEach((step, si) => {
+      if (!ok) return;
+      if (step.kind === 'transfer') {
+        t += ctx.network.transfers[step.transfer]!.minutes * 60_000;
+        return;
+      }
+      const tt = ctx.index.timetables[step.service]!;
+      const run = dated[r++]!.run;
+      if (tt.full[run] === 1 || tt.cutoffs[run]! < t) {
+        ok = false;
+        return;
+      }
+      t = tt.arrivals[step.alight]![run]!;
+      if (si + 1 < p.steps.length) t += ctx.index.minTransferMs.get(step.to) ?? 0;
+    });
+    if (ok)
+      return candidateOn(
+        ctx,
+        rc,
+        pi,
+        charges,
+        dated.map((d) => d!.run),
+        t,
+      );
+  }
+  return undefined;
 }

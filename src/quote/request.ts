@@ -4,6 +4,7 @@ import {
   type ContainerType,
   CountrySchema,
   CurrencySchema,
+  checkDeclaredValues,
   DateSchema,
   DimensionsSchema,
   IdSchema,
@@ -12,7 +13,7 @@ import {
   UnNumberSchema,
 } from '../domain/index.ts';
 
-const Items = z.array(ParcelItemSchema).max(100).default([]);
+const Items = z.array(ParcelItemSchema).max(100).superRefine(checkDeclaredValues).default([]);
 const Dg = z.array(UnNumberSchema).max(10).default([]);
 
 /** A parcel: one piece delivered to the buyer's door by the last-mile partner. */

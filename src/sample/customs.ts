@@ -29,12 +29,12 @@ export async function fileSamplePlan(
   const started = performance.now();
   const store = service.store;
   const deadline = Date.now() + waitMs;
-  let plan = (await store.plans.list()).find((p) => p.status === 'done');
+  let plan = (await store.plans.list()).find((p) => p.status === 'done' && !isSampleMonth(p));
   while (!plan && Date.now() < deadline) {
     const jobs = await store.plans.list();
     if (!jobs.some((j) => j.status === 'queued' || j.status === 'running')) break;
     await new Promise((r) => setTimeout(r, 500));
-    plan = (await store.plans.list()).find((p) => p.status === 'done');
+    plan = (await store.plans.list()).find((p) => p.status === 'done' && !isSampleMonth(p));
   }
   if (!plan)
     return { departures: 0, filed: 0, held: 0, released: 0, reported: 0, ms: performance.now() - started };
@@ -74,4 +74,9 @@ export async function fileSamplePlan(
     reported,
     ms: performance.now() - started,
   };
+}
+
+/** The simulated month's stand-in plan (src/sample/month.ts) is history, not a plan to file. */
+function isSampleMonth(p: { readonly params: unknown }): boolean {
+  return (p.params as { sample?: string } | null)?.sample === 'month';
 }

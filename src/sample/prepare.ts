@@ -3,7 +3,8 @@ import { generateParcels } from '../generate/index.ts';
 import { importParcels } from '../intake/index.ts';
 import { MAX_EVENT_BATCH, recordEvents } from '../journey/index.ts';
 import { localDate } from '../network/index.ts';
-import type { Store } from '../store/index.ts';
+import { type Store, withHub } from '../store/index.ts';
+import { AIR_HUB_ID, airHubNetwork } from './air-hub.ts';
 
 export interface SampleOptions {
   readonly network: Network;
@@ -21,6 +22,8 @@ export interface SampleHub {
   readonly parcelsImported: number;
   readonly operatorKey: string;
   readonly sellerKeys: readonly { sellerId: string; name: string; key: string }[];
+  /** The second sample hub, at the airport free-trade port (air services only). */
+  readonly airHub: { readonly hubId: string; readonly parcelsImported: number; readonly operatorKey: string };
 }
 
 const DEMO_LABEL = 'demo';
@@ -87,5 +90,36 @@ export async function prepareSampleHub(store: Store, options: SampleOptions): Pr
     const k = await store.apiKeys.create({ role: 'seller', sellerId: s.id, label: DEMO_LABEL });
     sellerKeys.push({ sellerId: s.id, name: s.name, key: k.key });
   }
-  return { networkVersionId: version.id, parcelsImported, operatorKey: operator.key, sellerKeys };
+  const airHub = await withHub(AIR_HUB_ID, () => prepareAirHub(store, options));
+  return { networkVersionId: version.id, parcelsImported, operatorKey: operator.key, sellerKeys, airHub };
+}
+
+/**
+ * The air hub beside Xiyong (call inside `withHub(AIR_HUB_ID, …)`): its network (Xiyong's air services
+ * from a hub node at the airport), a day of 1,000 parcels when it has none (the same sellers, order ids
+ * prefixed `AIR-`), and a fresh demo operator key of its own.
+ */
+async function prepareAirHub(store: Store, options: SampleOptions): Promise<SampleHub['airHub']> {
+  const network = airHubNetwork(options.network);
+  await store.networkVersions.save(network, { activate: true });
+  let parcelsImported = 0;
+  if ((await store.parcels.count({})) === 0) {
+    const hubZone = network.nodes.find((n) => n.id === network.hub)?.zone ?? 'Asia/Shanghai';
+    const generated = generateParcels({
+      count: 1_000,
+      seed: (options.seed ?? 2026) + 1,
+      from: localDate(options.nowMs, hubZone),
+      days: 1,
+    });
+    for (const seller of generated.sellers) await store.sellers.upsert(seller);
+    const parcels = generated.parcels.map((p) => ({ ...p, externalOrderId: `AIR-${p.externalOrderId}` }));
+    const result = await importParcels(store, parcelsFromJson(parcels, 'sample-air'), {
+      actor: { role: 'operator' },
+      receivedAtMs: options.nowMs,
+      sellerField: 'sellerId',
+    });
+    parcelsImported = result.imported;
+  }
+  const operator = await store.apiKeys.create({ role: 'operator', label: DEMO_LABEL, hubId: AIR_HUB_ID });
+  return { hubId: AIR_HUB_ID, parcelsImported, operatorKey: operator.key };
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { LandbridgeError } from '../domain/errors.ts';
 import type { StoreContext } from './context.ts';
 import type { ApiKeyRole } from './database.ts';
+import { hubOf } from './hub-context.ts';
 
 /** Who an API key speaks for. `sellerId` is set exactly when the role is `seller`. */
 export interface ApiPrincipal {
@@ -9,6 +10,8 @@ export interface ApiPrincipal {
   readonly id: string;
   readonly role: ApiKeyRole;
   readonly sellerId?: string;
+  /** The hubs the key reaches, its home hub first (where its requests act unless they name another). */
+  readonly hubs: readonly string[];
 }
 
 /** An API key as listed: never the key, never its hash. */
@@ -24,6 +27,10 @@ export interface NewApiKey {
   /** Required for role `seller`, refused for role `operator`. */
   readonly sellerId?: string;
   readonly label: string;
+  /** The key's home hub; the current hub when absent. */
+  readonly hubId?: string;
+  /** More hubs an operator key reaches (a park's operator). */
+  readonly otherHubIds?: readonly string[];
 }
 
 /** API keys. Only the SHA-256 of a key is stored; the key is shown once, when created. */
@@ -56,7 +63,7 @@ export function hashApiKey(key: string): string {
 export function apiKeysRepository(ctx: StoreContext): ApiKeysRepository {
   const { db } = ctx;
   return {
-    async create({ role, sellerId, label }) {
+    async create({ role, sellerId, label, hubId, otherHubIds }) {
       if (role === 'seller' && sellerId === undefined)
         throw invalid('sellerId', 'a seller key needs the seller it belongs to');
       if (role === 'operator' && sellerId !== undefined)
@@ -81,6 +88,10 @@ export function apiKeysRepository(ctx: StoreContext): ApiKeysRepository {
           label,
           created_at_ms: ctx.nowMs(),
           revoked_at_ms: null,
+          hub_id: hubId ?? hubOf(ctx),
+          other_hub_ids: JSON.stringify(
+            [...new Set(otherHubIds ?? [])].filter((h) => h !== (hubId ?? hubOf(ctx))),
+          ),
         })
         .execute();
       return { id, key };
@@ -90,12 +101,17 @@ export function apiKeysRepository(ctx: StoreContext): ApiKeysRepository {
       if (!key.startsWith(API_KEY_PREFIX)) return undefined;
       const row = await db
         .selectFrom('api_keys')
-        .select(['id', 'role', 'seller_id'])
+        .select(['id', 'role', 'seller_id', 'hub_id', 'other_hub_ids'])
         .where('key_hash', '=', hashApiKey(key))
         .where('revoked_at_ms', 'is', null)
         .executeTakeFirst();
       if (row === undefined) return undefined;
-      return { id: row.id, role: row.role, ...(row.seller_id === null ? {} : { sellerId: row.seller_id }) };
+      return {
+        id: row.id,
+        role: row.role,
+        ...(row.seller_id === null ? {} : { sellerId: row.seller_id }),
+        hubs: [row.hub_id, ...(JSON.parse(row.other_hub_ids) as string[])],
+      };
     },
 
     async revoke(id) {
@@ -111,7 +127,16 @@ export function apiKeysRepository(ctx: StoreContext): ApiKeysRepository {
     async list() {
       const rows = await db
         .selectFrom('api_keys')
-        .select(['id', 'role', 'seller_id', 'label', 'created_at_ms', 'revoked_at_ms'])
+        .select([
+          'id',
+          'role',
+          'seller_id',
+          'label',
+          'created_at_ms',
+          'revoked_at_ms',
+          'hub_id',
+          'other_hub_ids',
+        ])
         .orderBy('created_at_ms', 'desc')
         .orderBy('id')
         .execute();
@@ -119,6 +144,7 @@ export function apiKeysRepository(ctx: StoreContext): ApiKeysRepository {
         id: row.id,
         role: row.role,
         ...(row.seller_id === null ? {} : { sellerId: row.seller_id }),
+        hubs: [row.hub_id, ...(JSON.parse(row.other_hub_ids) as string[])],
         label: row.label,
         createdAtMs: row.created_at_ms,
         ...(row.revoked_at_ms === null ? {} : { revokedAtMs: row.revoked_at_ms }),

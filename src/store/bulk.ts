@@ -1,9 +1,14 @@
 import { sql } from 'kysely';
 import { chunksOf, type StoreContext } from './context.ts';
+import { copyInto, pgClientOf } from './copy.ts';
 import type { Database } from './database.ts';
 
 /** Rows per statement on PostgreSQL, sent as one JSON parameter. */
 const PG_ROWS = 5_000;
+/** From this many rows an upsert on PostgreSQL goes through COPY into a temporary table. */
+const COPY_FROM_ROWS = 2_000;
+/** Staging tables made in this process (their names must differ within one transaction). */
+let staged = 0;
 
 /**
  * Writes rows into `table` set-wise: inserts, and on a conflict of `keys` updates the other columns
@@ -40,6 +45,16 @@ export async function bulkUpsert<T extends keyof Database & string>(
   }
   let written = 0;
   const list = sql.raw(columns.join(', '));
+  // Large batches: COPY into a temporary table of the transaction, then one set-wise upsert from it.
+  const client = rows.length >= COPY_FROM_ROWS ? await pgClientOf(ctx) : undefined;
+  if (client) {
+    const stage = `lb_stage_${table}_${++staged}`;
+    await sql`create temp table ${sql.raw(stage)} (like ${sql.table(table)}) on commit drop`.execute(ctx.db);
+    await copyInto(client, stage, columns, rows);
+    const result = await sql`insert into ${sql.table(table)} (${list})
+      select ${list} from ${sql.raw(stage)} ${sql.raw(conflict)}`.execute(ctx.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
   for (const chunk of chunksOf(rows, PG_ROWS)) {
     const result = await sql`insert into ${sql.table(table)} (${list})
       select ${list} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(chunk)}::json)

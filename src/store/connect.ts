@@ -1,5 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import {
+  CompiledQuery,
   type DatabaseConnection,
   type Driver,
   Kysely,
@@ -11,6 +12,7 @@ import {
 import pg from 'pg';
 import { LandbridgeError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
+import { storeTypes } from './pg-types.ts';
 
 /** The SQL engines the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -25,9 +27,12 @@ export const DEFAULT_SQLITE_PATH = 'landbridge.db';
 
 /** How long a SQLite writer waits for another's lock before giving up, in milliseconds. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
-
-/** PostgreSQL type OID of `int8` (`bigint`). */
-const PG_INT8_OID = 20;
+/**
+ * How long SQLite itself waits for a lock inside one call (its `busy_timeout`), synchronously: short,
+ * so a lock held by another process never holds the event loop; the rest of the wait is asynchronous,
+ * retried between turns of the loop (see {@link SqliteDriverKeepingCause}).
+ */
+const SQLITE_BUSY_SYNC_MS = 20;
 
 /**
  * Reads a database URL (the `DATABASE_URL` setting):
@@ -78,6 +83,8 @@ export interface Connection {
   readonly sqlite?: SqliteDatabase.Database;
   /** On PostgreSQL, the schema tables are created in (the first existing schema of `search_path`). */
   readonly schema?: string;
+  /** On PostgreSQL, the pool's connected clients by backend process id (for COPY inside a transaction). */
+  readonly pgClients?: ReadonlyMap<number, pg.ClientBase>;
 }
 
 /**
@@ -89,9 +96,23 @@ export interface Connection {
  * `search_path` names no existing schema; `unavailable` when PostgreSQL cannot be reached.
  */
 export async function connect(location: StoreLocation): Promise<Connection> {
-  return location.dialect === 'sqlite'
-    ? connectSqlite(location.path)
-    : connectPostgres(location.connectionString);
+  const connection =
+    location.dialect === 'sqlite'
+      ? connectSqlite(location.path)
+      : await connectPostgres(location.connectionString);
+  locations.set(connection.db, location);
+  return connection;
+}
+
+/** Where each connection's database is, by its Kysely instance (see {@link locationOf}). */
+const locations = new WeakMap<object, StoreLocation>();
+
+/**
+ * Where the database of a connection `connect` opened is (its Kysely instance, not a transaction's):
+ * for another thread to open a connection of its own to it. Undefined for any other instance.
+ */
+export function locationOf(db: object): StoreLocation | undefined {
+  return locations.get(db);
 }
 
 function connectSqlite(path: string): Connection {
@@ -101,7 +122,7 @@ function connectSqlite(path: string): Connection {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_SYNC_MS}`);
     // 64 MiB of page cache (default 2 MiB): bulk imports update several indexes at random places.
     sqlite.pragma('cache_size = -65536');
   } catch (error) {
@@ -113,7 +134,7 @@ function connectSqlite(path: string): Connection {
       error,
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteKeepingCause({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteKeepingCause({ database: sqlite }, sqlite) });
   return { db, dialect: 'sqlite', sqlite };
 }
 
@@ -123,6 +144,45 @@ function connectSqlite(path: string): Connection {
  * replace the one that explains (SQLITE_FULL). This driver lets such a rollback pass quietly.
  */
 class SqliteDriverKeepingCause extends SqliteDriver {
+  readonly #sqlite: SqliteDatabase.Database;
+  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], sqlite: SqliteDatabase.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
+
+  /**
+   * The connection, waiting for another process's write lock without holding the event loop: a
+   * statement outside a transaction (one that changed nothing when SQLite answered busy) and a
+   * transaction's `BEGIN IMMEDIATE` are retried every few milliseconds, between turns of the loop,
+   * until {@link SQLITE_BUSY_TIMEOUT_MS}; then the busy error goes to the caller (a 503). A transaction
+   * begun IMMEDIATE holds the write lock, so its statements never meet another writer's.
+   */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    const sqlite = this.#sqlite;
+    return {
+      async executeQuery(query) {
+        const started = performance.now();
+        for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+          try {
+            return await connection.executeQuery(query);
+          } catch (error) {
+            const busy = /^SQLITE_BUSY/.test((error as { code?: string }).code ?? '');
+            if (!busy || sqlite.inTransaction || performance.now() - started >= SQLITE_BUSY_TIMEOUT_MS)
+              throw error;
+            await new Promise((resolve) => setTimeout(resolve, wait));
+          }
+        }
+      },
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+  }
+
+  /** `BEGIN IMMEDIATE`: the write lock is taken (and waited for) at the start, never mid-transaction. */
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
   override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     try {
       await super.rollbackTransaction(connection);
@@ -135,12 +195,14 @@ class SqliteDriverKeepingCause extends SqliteDriver {
 
 class SqliteKeepingCause extends SqliteDialect {
   readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  readonly #sqlite: SqliteDatabase.Database;
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0], sqlite: SqliteDatabase.Database) {
     super(config);
     this.#config = config;
+    this.#sqlite = sqlite;
   }
   override createDriver(): Driver {
-    return new SqliteDriverKeepingCause(this.#config);
+    return new SqliteDriverKeepingCause(this.#config, this.#sqlite);
   }
 }
 
@@ -148,15 +210,17 @@ async function connectPostgres(connectionString: string): Promise<Connection> {
   const pool = new pg.Pool({
     connectionString,
     connectionTimeoutMillis: 10_000,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === PG_INT8_OID && format !== 'binary'
-          ? (value: string) => Number.parseInt(value, 10)
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
+    types: storeTypes(pg),
   });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  const pgClients = new Map<number, pg.ClientBase>();
+  const pidOf = (client: pg.PoolClient) => (client as unknown as { processID: number }).processID;
+  pool.on('connect', (client) => void pgClients.set(pidOf(client), client));
+  pool.on('remove', (client) => void pgClients.delete(pidOf(client)));
+  // Nor one in use when the server goes away (a restart): its query fails with the reason, which the
+  // API answers as 503; without a listener the client's 'error' event would end the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let schema: string | null;
   try {
@@ -182,7 +246,7 @@ async function connectPostgres(connectionString: string): Promise<Connection> {
       [{ where: { field: 'DATABASE_URL' }, why }],
     );
   }
-  return { db, dialect: 'postgres', schema };
+  return { db, dialect: 'postgres', schema, pgClients };
 }
 
 /** The most telling text of a driver error: its message, else its code (a refused connection has no message). */

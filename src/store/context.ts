@@ -23,6 +23,16 @@ export interface StoreContext {
    * with the same `key` run once.
    */
   readonly afterCommit?: (key: string, task: AfterCommitTask) => void;
+  /**
+   * The hub parcels, plans, network versions and keys are read and written for; when absent, the hub
+   * entered with `withHub` (the API: the request key's hub), else `xiyong-hub`. See ./hub-context.ts.
+   */
+  readonly hubId?: string;
+  /**
+   * On PostgreSQL, the pool's clients by backend process id, so that bulk writes find the client of
+   * their transaction and COPY on it (see copy.ts).
+   */
+  readonly pgClients?: ReadonlyMap<number, import('pg').ClientBase>;
 }
 
 /** Work run after a transaction commits, on the database outside any transaction. */

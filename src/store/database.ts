@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { INCOTERMS, ParcelStatus, ServiceLevel } from '../domain/parcel.ts';
 import type { CustomsTables } from './customs.tables.ts';
 import type {
@@ -61,6 +62,10 @@ export interface ApiKeysTable {
   label: string;
   created_at_ms: number;
   revoked_at_ms: number | null;
+  /** The key's home hub: its requests act there unless they name another of its hubs. */
+  hub_id: Generated<string>;
+  /** JSON array of the other hubs an operator key reaches (a park's operator); `[]` for most keys. */
+  other_hub_ids: Generated<string>;
 }
 
 /** A parcel held by the hub; `(seller_id, external_order_id)` is unique. */
@@ -93,6 +98,8 @@ export interface ParcelsTable {
   declared_value_minor: number | null;
   /** The items' common ISO 4217 currency; null when items mix currencies. */
   declared_currency: string | null;
+  /** The hub holding the parcel (migration 2026-12-07-hubs). */
+  hub_id: Generated<string>;
 }
 
 /** A saved version of a network; at most one active version per `network_id`. */
@@ -107,6 +114,8 @@ export interface NetworkVersionsTable {
   created_at_ms: number;
   /** 1 when active, else 0. */
   is_active: number;
+  /** The network's hub (`network.hub`). */
+  hub_id: Generated<string>;
 }
 
 /** States of a plan job. */
@@ -127,6 +136,14 @@ export interface PlansTable {
   created_at_ms: number;
   updated_at_ms: number;
   seller_id: string | null;
+  /** How many times a worker claimed the job (migration 2026-12-07-jobs). */
+  attempts: Generated<number>;
+  /** The current claim's token: only its holder writes the outcome. */
+  run_token: string | null;
+  /** The worker holding or last holding the job, `host:pid`. */
+  worker_id: string | null;
+  /** The hub the plan is of (migration 2026-12-07-hubs). */
+  hub_id: Generated<string>;
 }
 
 /** A stored response to a request carrying an `Idempotency-Key`. */

@@ -22,6 +22,7 @@ export type { ApiKeyRole, Database, PlanStatus } from './database.ts';
 export { API_KEY_ROLES, PLAN_STATUSES } from './database.ts';
 export { BUSY_RETRY_AFTER_S, FULL_RETRY_AFTER_S, storeFailure } from './failures.ts';
 export type { FxRepository, FxSourceSummary, StoredFxTable } from './fx.repository.ts';
+export { currentHubId, DEFAULT_HUB_ID, withHub } from './hub-context.ts';
 export type {
   IdempotencyRecord,
   IdempotencyRepository,
@@ -34,6 +35,7 @@ export type {
   EtaGroup,
   EtaWindowRow,
   EventRow,
+  IntakeJourneyRow,
   JourneyRow,
   JourneysRepository,
   JourneyWrite,
@@ -55,12 +57,19 @@ export type {
   ParcelPage,
   ParcelsRepository,
   PlanningWindow,
+  SellerParcel,
 } from './parcels.repository.ts';
-export { DEFAULT_PAGE_SIZE, DEFAULT_PLANNING_BATCH_SIZE, MAX_PAGE_SIZE } from './parcels.repository.ts';
+export {
+  DEFAULT_PAGE_SIZE,
+  DEFAULT_PLANNING_BATCH_SIZE,
+  MAX_PAGE_SIZE,
+  orderKey,
+} from './parcels.repository.ts';
 export type { ClaimFilter, PlanJob, PlanJobPatch, PlansRepository } from './plans.repository.ts';
 export type { SellerRecord, SellersRepository } from './sellers.repository.ts';
 export type { OpenStoreOptions, Repositories, Store } from './store.ts';
 export { openStore } from './store.ts';
+export { Turns } from './turns.ts';
 export type {
   AttemptRow,
   DeliveryRow,

@@ -345,3 +345,111 @@ async function widenParcelStatuses(db: Kysely<unknown>): Promise<void> {
     await sql`pragma foreign_keys = on`.execute(db);
   }
 }
+
+/**
+ * Migration `2026-12-07-journey-durations`: partial indexes on the instants parcels were handed to the
+ * last mile and delivered, so that learning durations and the calibration report read the recent
+ * ones instead of walking every journey of the hub. Independent of order: it needs only the journey
+ * tables, and creates nothing that exists.
+ */
+export const journeyDurationsMigration: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    for (const column of ['handed_at_ms', 'delivered_at_ms'] as const)
+      await db.schema
+        .createIndex(`parcel_journeys_${column.replace('_at_ms', '')}_idx`)
+        .ifNotExists()
+        .on('parcel_journeys')
+        .columns(['hub_id', column])
+        .where(sql.ref(column), 'is not', null)
+        .execute();
+  },
+};
+
+/**
+ * Migration `2026-12-07-journey-intake`: drops `tracking_events_departure_idx`, which no query reads
+ * (events are read by id, by subject, and CONSOLIDATED ones by container; the run observations start
+ * from the container events of the subject index), so every container and departure event stops
+ * paying for it. Independent of order: drops only if it exists.
+ */
+export const journeyIntakeMigration: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropIndex('tracking_events_departure_idx').ifExists().execute();
+  },
+};
+
+/**
+ * Migration `2026-12-07-journey-writes`: fewer index entries written per tracking event (issue 12's
+ * ingest target), the same rows and the same answers.
+ * - SQLite: `tracking_events` becomes a table keyed by (hub, event id), WITHOUT ROWID: the key is the
+ *   table, so an event is one b-tree entry fewer (there was a rowid table plus its key's index). Its
+ *   own DDL is reused (columns other branches added stay), rows copied, indexes re-created. PostgreSQL
+ *   keeps its heap and primary key.
+ * - Both: `parcel_journeys` no longer indexes `stage`, which nearly every event changes (each change
+ *   rewrote two index entries in two indexes). `(hub_id, stage)` gives way to partial indexes on what
+ *   the exception queue reads — failed deliveries, flagged re-weighs by stage, customs holds — which
+ *   hold only those parcels; `(seller_id, stage)` to `(seller_id)`, which no stage change touches.
+ * Independent of order: each step checks what exists.
+ */
+export const journeyWritesMigration: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    if (db.getExecutor().adapter instanceof SqliteAdapter) await eventsWithoutRowid(db);
+    await db.schema.dropIndex('parcel_journeys_stage_idx').ifExists().execute();
+    await db.schema.dropIndex('parcel_journeys_seller_idx').ifExists().execute();
+    await db.schema
+      .createIndex('parcel_journeys_seller_only_idx')
+      .ifNotExists()
+      .on('parcel_journeys')
+      .column('seller_id')
+      .execute();
+    await db.schema
+      .createIndex('parcel_journeys_delivery_failed_idx')
+      .ifNotExists()
+      .on('parcel_journeys')
+      .column('hub_id')
+      .where(sql<boolean>`stage = 'delivery_failed'`)
+      .execute();
+    await db.schema
+      .createIndex('parcel_journeys_reweigh_idx')
+      .ifNotExists()
+      .on('parcel_journeys')
+      .columns(['hub_id', 'stage'])
+      .where(sql<boolean>`reweigh_flag = 1`)
+      .execute();
+    await db.schema
+      .createIndex('parcel_journeys_hold_idx')
+      .ifNotExists()
+      .on('parcel_journeys')
+      .column('hub_id')
+      .where(sql<boolean>`hold is not null`)
+      .execute();
+  },
+};
+
+/**
+ * Rebuilds SQLite's `tracking_events` WITHOUT ROWID from its own DDL (SQLite's documented procedure
+ * for a change ALTER TABLE cannot make, https://www.sqlite.org/lang_altertable.html §7), in one
+ * transaction; nothing to do when it is one already. No foreign key names the table.
+ */
+async function eventsWithoutRowid(db: Kysely<unknown>): Promise<void> {
+  const table = await sql<{
+    sql: string;
+  }>`select sql from sqlite_master where type = 'table' and name = 'tracking_events'`.execute(db);
+  const ddl = table.rows[0]?.sql;
+  if (ddl === undefined) throw new Error('no tracking_events table to rebuild');
+  if (/\)\s*without\s+rowid\s*$/i.test(ddl)) return;
+  const newDdl = `${ddl.replace(/^CREATE TABLE\s+"?tracking_events"?/i, 'CREATE TABLE "tracking_events__writes"')} WITHOUT ROWID`;
+  const indexes = await sql<{ sql: string }>`select sql from sqlite_master
+    where type = 'index' and tbl_name = 'tracking_events' and sql is not null`.execute(db);
+  await sql`begin`.execute(db);
+  try {
+    await sql.raw(newDdl).execute(db);
+    await sql`insert into tracking_events__writes select * from tracking_events`.execute(db);
+    await sql`drop table tracking_events`.execute(db);
+    await sql`alter table tracking_events__writes rename to tracking_events`.execute(db);
+    for (const index of indexes.rows) await sql.raw(index.sql).execute(db);
+    await sql`commit`.execute(db);
+  } catch (error) {
+    await sql`rollback`.execute(db);
+    throw error;
+  }
+}

@@ -1,8 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { LandbridgeError } from '../domain/errors.ts';
 import { customsMigration } from './customs.migration.ts';
-import { journeyMigration } from './journey.migration.ts';
+import {
+  journeyDurationsMigration,
+  journeyIntakeMigration,
+  journeyMigration,
+  journeyWritesMigration,
+} from './journey.migration.ts';
 import { runtimeMigration } from './runtime.migration.ts';
+import { hubsMigration, jobsMigration } from './scale.migration.ts';
 
 /**
  * The store's migrations, in order of their names. One set for both dialects: DDL goes through Kysely's
@@ -164,6 +170,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
     },
   },
   '2026-12-07-journey': journeyMigration,
+  '2026-12-07-journey-durations': journeyDurationsMigration,
+  '2026-12-07-journey-intake': journeyIntakeMigration,
+  '2026-12-07-journey-writes': journeyWritesMigration,
+  '2026-12-07-jobs': jobsMigration,
+  '2026-12-07-hubs': hubsMigration,
   '2026-12-07-runtime': runtimeMigration,
 };
 

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Network } from '../domain/network.ts';
 import { inTransaction, type StoreContext } from './context.ts';
 import type { NetworkVersionsTable } from './database.ts';
+import { hubOf } from './hub-context.ts';
 
 /** A saved network version without its body. */
 export interface NetworkVersionSummary {
@@ -20,6 +21,8 @@ export interface NetworkVersionSummary {
 /** A saved network version with the network. */
 export interface NetworkVersion extends NetworkVersionSummary {
   readonly network: Network;
+  /** The hub the version belongs to. */
+  readonly hubId: string;
 }
 
 /** Saved versions of networks; one version of each network is the active one planners use. */
@@ -37,6 +40,8 @@ export interface NetworkVersionsRepository {
   get(id: string): Promise<NetworkVersion | undefined>;
   /** All versions (of one network when given), newest first, without bodies. */
   list(options?: { readonly networkId?: string }): Promise<NetworkVersionSummary[]>;
+  /** The active version of every hub's networks (a server or worker serving several hubs). */
+  listActive(): Promise<NetworkVersion[]>;
 }
 
 /**
@@ -66,6 +71,7 @@ export function networkVersionsRepository(ctx: StoreContext): NetworkVersionsRep
       .selectFrom('network_versions')
       .select(['network_id', 'is_active'])
       .where('id', '=', id)
+      .where('hub_id', '=', hubOf(tx))
       .executeTakeFirst();
     if (row === undefined) return false;
     if (row.is_active === 1) return true;
@@ -95,6 +101,7 @@ export function networkVersionsRepository(ctx: StoreContext): NetworkVersionsRep
             body,
             created_at_ms: ctx.nowMs(),
             is_active: 0,
+            hub_id: hubOf(tx),
           })
           .onConflict((oc) => oc.column('checksum').doNothing())
           .execute();
@@ -119,6 +126,7 @@ export function networkVersionsRepository(ctx: StoreContext): NetworkVersionsRep
         .selectAll()
         .where('is_active', '=', 1)
         .$if(networkId !== undefined, (qb) => qb.where('network_id', '=', networkId!))
+        .$if(networkId === undefined, (qb) => qb.where('hub_id', '=', hubOf(ctx)))
         .orderBy('created_at_ms', 'desc')
         .orderBy('id', 'desc')
         .limit(1)
@@ -127,7 +135,12 @@ export function networkVersionsRepository(ctx: StoreContext): NetworkVersionsRep
     },
 
     async get(id) {
-      const row = await db.selectFrom('network_versions').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('network_versions')
+        .selectAll()
+        .where('id', '=', id)
+        .where('hub_id', '=', hubOf(ctx))
+        .executeTakeFirst();
       return row === undefined ? undefined : toVersion(row);
     },
 
@@ -135,16 +148,28 @@ export function networkVersionsRepository(ctx: StoreContext): NetworkVersionsRep
       const rows = await db
         .selectFrom('network_versions')
         .select(['id', 'network_id', 'version', 'checksum', 'created_at_ms', 'is_active'])
+        .where('hub_id', '=', hubOf(ctx))
         .$if(options.networkId !== undefined, (qb) => qb.where('network_id', '=', options.networkId!))
         .orderBy('created_at_ms', 'desc')
         .orderBy('id', 'desc')
         .execute();
       return rows.map(toSummary);
     },
+
+    async listActive() {
+      const rows = await db
+        .selectFrom('network_versions')
+        .selectAll()
+        .where('is_active', '=', 1)
+        .orderBy('hub_id')
+        .orderBy('created_at_ms', 'desc')
+        .execute();
+      return rows.map(toVersion);
+    },
   };
 }
 
-function toSummary(row: Omit<Selectable<NetworkVersionsTable>, 'body'>): NetworkVersionSummary {
+function toSummary(row: Omit<Selectable<NetworkVersionsTable>, 'body' | 'hub_id'>): NetworkVersionSummary {
   return {
     id: row.id,
     networkId: row.network_id,
@@ -156,5 +181,5 @@ function toSummary(row: Omit<Selectable<NetworkVersionsTable>, 'body'>): Network
 }
 
 function toVersion(row: Selectable<NetworkVersionsTable>): NetworkVersion {
-  return { ...toSummary(row), network: JSON.parse(row.body) as Network };
+  return { ...toSummary(row), network: JSON.parse(row.body) as Network, hubId: row.hub_id };
 }

@@ -7,14 +7,8 @@ import {
   sql,
 } from 'kysely';
 import { LandbridgeError } from '../domain/errors.ts';
-import {
-  declaredValueMinor,
-  type Parcel,
-  type ParcelItem,
-  type ParcelStatus,
-  type ServiceLevel,
-} from '../domain/parcel.ts';
-import { withCause } from './connect.ts';
+import { declaredValueMinor, type Parcel, type ParcelStatus, type ServiceLevel } from '../domain/parcel.ts';
+import { locationOf, withCause } from './connect.ts';
 import {
   chunksOf,
   inTransaction,
@@ -22,7 +16,13 @@ import {
   isUniqueViolation,
   type StoreContext,
 } from './context.ts';
+import { copyInto, pgClientOf } from './copy.ts';
 import type { Database, ParcelsTable } from './database.ts';
+import { hubOf } from './hub-context.ts';
+import { PLANNING_COLUMNS, type PlanningSource, rowFromValues, toParcel } from './planning-read.ts';
+import { Turns } from './turns.ts';
+
+export { toParcel };
 
 /**
  * A parcel ready to be stored: a validated draft with its id, `readyAtMs` and `createdAtMs` (UTC epoch
@@ -33,6 +33,14 @@ export type NewParcel = Omit<Parcel, 'sellerId' | 'status'> & {
   readonly sellerId?: string;
   readonly status?: ParcelStatus;
 };
+
+/** A parcel ready to be stored that names its seller. */
+export type SellerParcel = NewParcel & { readonly sellerId: string };
+
+/** The key of a (seller, external order id) pair in {@link ParcelsRepository.findExistingOrders}'s answer. */
+export function orderKey(sellerId: string, externalOrderId: string): string {
+  return `${sellerId}\u0000${externalOrderId}`;
+}
 
 /** Which parcels a query is about; every given field must match. */
 export interface ParcelFilter {
@@ -45,6 +53,8 @@ export interface ParcelFilter {
   readonly readyFromMs?: number;
   /** Ready strictly before this instant, UTC epoch ms. */
   readonly readyToMs?: number;
+  /** The seller's own order number (the marketplace's order id). */
+  readonly externalOrderId?: string;
 }
 
 /** A page request: a filter, a page size and the cursor of the previous page. */
@@ -53,9 +63,11 @@ export interface ParcelListOptions extends ParcelFilter {
   readonly limit?: number;
   /** `nextCursor` of the previous page; absent for the first page. */
   readonly cursor?: string;
+  /** By creation time: `asc` oldest first (the default), `desc` newest first. */
+  readonly order?: 'asc' | 'desc';
 }
 
-/** One page of parcels, oldest first (by creation time, then id). */
+/** One page of parcels in creation order (then id): oldest first unless asked newest first. */
 export interface ParcelPage {
   readonly items: Parcel[];
   /** Pass as `cursor` to get the next page; null on the last page. */
@@ -89,8 +101,25 @@ export interface ParcelsRepository {
    * another seller. Nothing is written in any case.
    */
   insertMany(sellerId: string, parcels: readonly NewParcel[]): Promise<number>;
+  /**
+   * Stores parcels of any number of sellers, each naming its seller, in one transaction: all or
+   * nothing, one COPY on PostgreSQL (a bulk import's way). `onProgress` hears how many rows are sent.
+   *
+   * @throws LandbridgeError like {@link insertMany}.
+   */
+  insertBatch(
+    parcels: readonly SellerParcel[],
+    options?: { readonly onProgress?: (written: number) => void },
+  ): Promise<number>;
   /** Which of `externalOrderIds` the seller already has parcels for. */
   findExistingOrderIds(sellerId: string, externalOrderIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Which of these (seller, external order id) pairs have parcels already, as {@link orderKey}s; one
+   * query per {@link ORDER_ID_CHUNK} pairs whatever the sellers.
+   */
+  findExistingOrders(
+    orders: readonly { readonly sellerId: string; readonly externalOrderId: string }[],
+  ): Promise<Set<string>>;
   /** The parcel, or undefined when there is none or, with `sellerId`, when it belongs to another seller. */
   get(id: string, options?: { readonly sellerId?: string }): Promise<Parcel | undefined>;
   /**
@@ -115,6 +144,17 @@ export interface ParcelsRepository {
   streamForPlanning(window: PlanningWindow, batchSize?: number): AsyncGenerator<Parcel[]>;
   /** All parcels of a planning window, by (ready time, id). */
   listForPlanning(window: PlanningWindow): Promise<Parcel[]>;
+  /**
+   * How another thread reads the planning window itself, on a connection of its own (see
+   * `readPlanningSource`): the database and the window's query, compiled here (this hub's). Undefined
+   * where no other connection sees this one's data: an in-memory SQLite database, a transaction.
+   */
+  planningSource(window: PlanningWindow): PlanningSource | undefined;
+}
+
+/** Whether another connection opening `path` sees the same database (not an in-memory or temporary one). */
+function isSharedSqliteFile(path: string): boolean {
+  return path !== '' && path !== ':memory:' && !/^file:.*[?&]mode=memory/.test(path);
 }
 
 /** Column order of a parcel row, as written by bulk inserts. */
@@ -142,6 +182,7 @@ const PARCEL_COLUMNS = [
   'items',
   'declared_value_minor',
   'declared_currency',
+  'hub_id',
 ] as const satisfies readonly (keyof ParcelsTable)[];
 
 /**
@@ -155,6 +196,11 @@ const PG_INSERT_ROWS = 5_000;
  * scans plus sorts for keyset batches, measured 12× slower on 1M parcels (ANALYZE costs ~0.2 s).
  */
 const PG_ANALYZE_AFTER_ROWS = 10_000;
+/**
+ * The columns a bulk insert refreshes the statistics of: those queries filter and sort parcels by.
+ * Sampling only these (not the wide item and address text) makes ANALYZE about 4× cheaper.
+ */
+const ANALYZED = 'hub_id, seller_id, status, ready_at_ms, created_at_ms, consignee_country, service_level';
 /** Order ids per duplicate-check query: one `in` list (SQLite) or one array parameter (PostgreSQL). */
 const ORDER_ID_CHUNK = 5_000;
 /** Ids per `in (…)` list of an update, under both dialects' parameter limits. */
@@ -167,13 +213,15 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
   function planningQuery(
     window: PlanningWindow,
     after: readonly [number, string] | undefined,
-    limit: number,
+    limit: number | undefined,
+    columns: readonly (keyof ParcelsTable)[] = PARCEL_COLUMNS,
   ) {
-    return db
+    const query = db
       .selectFrom('parcels')
-      .select(PARCEL_COLUMNS)
+      .select(columns)
       .where((eb) => {
         const conditions: Expression<SqlBool>[] = [
+          eb('hub_id', '=', hubOf(ctx)),
           eb('ready_at_ms', '>=', window.fromMs),
           eb('ready_at_ms', '<', window.toMs),
         ];
@@ -184,8 +232,8 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
         return eb.and(conditions);
       })
       .orderBy('ready_at_ms')
-      .orderBy('id')
-      .limit(limit);
+      .orderBy('id');
+    return limit === undefined ? query : query.limit(limit);
   }
 
   /**
@@ -226,6 +274,37 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
     }
   }
 
+  /** Writes rows in one transaction (SQLite: prepared statement; PostgreSQL: COPY on its client). */
+  async function insertRows(
+    rows: readonly ParcelRow[],
+    sellerId: string | undefined,
+    onProgress?: (written: number) => void,
+  ): Promise<number> {
+    try {
+      await inTransaction(ctx, async (tx) => {
+        if (tx.sqlite !== undefined) {
+          await insertSqliteRows(tx.sqlite, rows, onProgress);
+          return;
+        }
+        // COPY on the transaction's own client; else (client not found) JSON record sets.
+        const client = await pgClientOf(tx);
+        if (client) await copyInto(client, 'parcels', PARCEL_COLUMNS, rows, onProgress);
+        const columns = sql.join(PARCEL_COLUMNS.map((c) => sql.ref(c)));
+        if (!client)
+          for (const chunk of chunksOf(rows, PG_INSERT_ROWS))
+            await sql`insert into parcels (${columns}) select ${columns}
+              from json_populate_recordset(null::parcels, ${JSON.stringify(chunk)}::json)`.execute(tx.db);
+        if (rows.length >= PG_ANALYZE_AFTER_ROWS)
+          tx.afterCommit?.('analyze parcels', (root) =>
+            sql`analyze parcels (${sql.raw(ANALYZED)})`.execute(root),
+          );
+      });
+    } catch (error) {
+      throw translateWriteError(error, sellerId);
+    }
+    return rows.length;
+  }
+
   return {
     async insertMany(sellerId, parcels) {
       if (parcels.length === 0) return 0;
@@ -236,24 +315,49 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
           `parcels not saved: parcel ${foreign} names another seller`,
           [{ where: { field: `${foreign}.sellerId` }, why: `must be ${sellerId}, the seller being written` }],
         );
-      const rows = parcels.map((p) => toRow(sellerId, p));
-      try {
-        await inTransaction(ctx, async (tx) => {
-          if (tx.sqlite !== undefined) {
-            insertSqliteRows(tx.sqlite, rows);
-            return;
-          }
-          const columns = sql.join(PARCEL_COLUMNS.map((c) => sql.ref(c)));
-          for (const chunk of chunksOf(rows, PG_INSERT_ROWS))
-            await sql`insert into parcels (${columns}) select ${columns}
-              from json_populate_recordset(null::parcels, ${JSON.stringify(chunk)}::json)`.execute(tx.db);
-          if (rows.length >= PG_ANALYZE_AFTER_ROWS)
-            tx.afterCommit?.('analyze parcels', (root) => sql`analyze parcels`.execute(root));
-        });
-      } catch (error) {
-        throw translateWriteError(error, sellerId);
+      return insertRows(
+        parcels.map((p) => toRow(sellerId, p, hubOf(ctx))),
+        sellerId,
+      );
+    },
+
+    async insertBatch(parcels, options = {}) {
+      if (parcels.length === 0) return 0;
+      const hubId = hubOf(ctx);
+      const sellers = new Set<string>();
+      const rows: ParcelRow[] = [];
+      const turns = new Turns();
+      for (const p of parcels) {
+        sellers.add(p.sellerId);
+        rows.push(toRow(p.sellerId, p, hubId));
+        if (turns.due) await turns.take();
       }
-      return rows.length;
+      return insertRows(rows, sellers.size === 1 ? [...sellers][0]! : undefined, options.onProgress);
+    },
+
+    async findExistingOrders(orders) {
+      const found = new Set<string>();
+      if (ctx.dialect === 'sqlite') {
+        const bySeller = new Map<string, string[]>();
+        for (const o of orders) {
+          const list = bySeller.get(o.sellerId);
+          if (list) list.push(o.externalOrderId);
+          else bySeller.set(o.sellerId, [o.externalOrderId]);
+        }
+        for (const [sellerId, ids] of bySeller)
+          for (const id of await this.findExistingOrderIds(sellerId, ids)) found.add(orderKey(sellerId, id));
+        return found;
+      }
+      // PostgreSQL: the pairs as two arrays, joined on the (seller, order) unique index.
+      for (const chunk of chunksOf(orders, ORDER_ID_CHUNK)) {
+        const { rows } = await sql<{ seller_id: string; external_order_id: string }>`
+          select p.seller_id, p.external_order_id from parcels p
+          join unnest(${chunk.map((o) => o.sellerId)}::text[], ${chunk.map((o) => o.externalOrderId)}::text[])
+            as o(seller_id, external_order_id)
+            on p.seller_id = o.seller_id and p.external_order_id = o.external_order_id`.execute(db);
+        for (const r of rows) found.add(orderKey(r.seller_id, r.external_order_id));
+      }
+      return found;
     },
 
     async findExistingOrderIds(sellerId, externalOrderIds) {
@@ -280,6 +384,7 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
         .selectFrom('parcels')
         .selectAll()
         .where('id', '=', id)
+        .where('hub_id', '=', hubOf(ctx))
         .$if(options.sellerId !== undefined, (qb) => qb.where('seller_id', '=', options.sellerId!))
         .executeTakeFirst();
       return row === undefined ? undefined : toParcel(row);
@@ -292,17 +397,20 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
           { where: { field: 'limit' }, why: `must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}` },
         ]);
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+      const desc = options.order === 'desc';
       const rows = await db
         .selectFrom('parcels')
         .selectAll()
         .where((eb) => {
-          const conditions = filterConditions(eb, options);
+          const conditions = filterConditions(eb, options, hubOf(ctx));
           if (after !== undefined)
-            conditions.push(eb(eb.refTuple('created_at_ms', 'id'), '>', eb.tuple(after[0], after[1])));
+            conditions.push(
+              eb(eb.refTuple('created_at_ms', 'id'), desc ? '<' : '>', eb.tuple(after[0], after[1])),
+            );
           return eb.and(conditions);
         })
-        .orderBy('created_at_ms')
-        .orderBy('id')
+        .orderBy('created_at_ms', desc ? 'desc' : 'asc')
+        .orderBy('id', desc ? 'desc' : 'asc')
         .limit(limit + 1)
         .execute();
       const page = rows.slice(0, limit);
@@ -318,7 +426,7 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
       const row = await db
         .selectFrom('parcels')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where((eb) => eb.and(filterConditions(eb, filter)))
+        .where((eb) => eb.and(filterConditions(eb, filter, hubOf(ctx))))
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
@@ -332,6 +440,7 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
             .updateTable('parcels')
             .set({ status })
             .where('id', 'in', chunk)
+            .where('hub_id', '=', hubOf(ctx))
             .$if(options.sellerId !== undefined, (qb) => qb.where('seller_id', '=', options.sellerId!))
             .executeTakeFirst();
           changed += Number(result.numUpdatedRows);
@@ -347,26 +456,37 @@ export function parcelsRepository(ctx: StoreContext): ParcelsRepository {
       for await (const batch of streamForPlanning(window)) for (const parcel of batch) all.push(parcel);
       return all;
     },
+
+    planningSource(window) {
+      if (ctx.isTransaction) return undefined;
+      const location = locationOf(db);
+      if (!location || (location.dialect === 'sqlite' && !isSharedSqliteFile(location.path)))
+        return undefined;
+      const compiled = planningQuery(window, undefined, undefined, PLANNING_COLUMNS).compile();
+      return { location, sql: compiled.sql, parameters: [...compiled.parameters] };
+    },
   };
 }
 
 function filterConditions(
   eb: ExpressionBuilder<Database, 'parcels'>,
   f: ParcelFilter,
+  hubId: string,
 ): Expression<SqlBool>[] {
-  const conditions: Expression<SqlBool>[] = [];
+  const conditions: Expression<SqlBool>[] = [eb('hub_id', '=', hubId)];
   if (f.sellerId !== undefined) conditions.push(eb('seller_id', '=', f.sellerId));
   if (f.status !== undefined) conditions.push(eb('status', '=', f.status));
   if (f.country !== undefined) conditions.push(eb('consignee_country', '=', f.country));
   if (f.serviceLevel !== undefined) conditions.push(eb('service_level', '=', f.serviceLevel));
   if (f.readyFromMs !== undefined) conditions.push(eb('ready_at_ms', '>=', f.readyFromMs));
   if (f.readyToMs !== undefined) conditions.push(eb('ready_at_ms', '<', f.readyToMs));
+  if (f.externalOrderId !== undefined) conditions.push(eb('external_order_id', '=', f.externalOrderId));
   return conditions;
 }
 
 type ParcelRow = Insertable<ParcelsTable>;
 
-function toRow(sellerId: string, p: NewParcel): ParcelRow {
+function toRow(sellerId: string, p: NewParcel, hubId: string): ParcelRow {
   const declared = declaredValueMinor(p.items);
   const [currency, valueMinor] = declared.size === 1 ? [...declared][0]! : [null, null];
   return {
@@ -393,61 +513,7 @@ function toRow(sellerId: string, p: NewParcel): ParcelRow {
     items: JSON.stringify(p.items),
     declared_value_minor: valueMinor,
     declared_currency: currency,
-  };
-}
-
-/** A row from its values in {@link PARCEL_COLUMNS} order. */
-function rowFromValues(v: readonly unknown[]): Selectable<ParcelsTable> {
-  return {
-    id: v[0],
-    seller_id: v[1],
-    external_order_id: v[2],
-    status: v[3],
-    ready_at_ms: v[4],
-    created_at_ms: v[5],
-    promised_delivery_date: v[6],
-    incoterm: v[7],
-    service_level: v[8],
-    gross_weight_g: v[9],
-    length_mm: v[10],
-    width_mm: v[11],
-    height_mm: v[12],
-    dangerous_goods: v[13],
-    consignee_country: v[14],
-    consignee_city: v[15],
-    consignee_postcode: v[16],
-    consignee_name: v[17],
-    consignee_address: v[18],
-    consignee_phone: v[19],
-    items: v[20],
-    declared_value_minor: v[21],
-    declared_currency: v[22],
-  } as Selectable<ParcelsTable>;
-}
-
-export function toParcel(row: Selectable<ParcelsTable>): Parcel {
-  return {
-    id: row.id,
-    sellerId: row.seller_id,
-    externalOrderId: row.external_order_id,
-    status: row.status,
-    readyAtMs: row.ready_at_ms,
-    createdAtMs: row.created_at_ms,
-    items: JSON.parse(row.items) as ParcelItem[],
-    grossWeightG: row.gross_weight_g,
-    dimensions: { lengthMm: row.length_mm, widthMm: row.width_mm, heightMm: row.height_mm },
-    dangerousGoods: JSON.parse(row.dangerous_goods) as string[],
-    consignee: {
-      name: row.consignee_name,
-      address: row.consignee_address,
-      city: row.consignee_city,
-      postcode: row.consignee_postcode,
-      country: row.consignee_country,
-      phone: row.consignee_phone,
-    },
-    promisedDeliveryDate: row.promised_delivery_date,
-    incoterm: row.incoterm,
-    serviceLevel: row.service_level,
+    hub_id: hubId,
   };
 }
 
@@ -457,18 +523,31 @@ export function toParcel(row: Selectable<ParcelsTable>): Parcel {
  * faster than Kysely-built multi-row inserts (compiling them costs about 3 µs a row); multi-row prepared
  * statements gain nothing more, index upkeep dominates.
  */
-function insertSqliteRows(sqlite: NonNullable<StoreContext['sqlite']>, rows: readonly ParcelRow[]): void {
+async function insertSqliteRows(
+  sqlite: NonNullable<StoreContext['sqlite']>,
+  rows: readonly ParcelRow[],
+  onProgress?: (written: number) => void,
+): Promise<void> {
   const statement = sqlite.prepare(
     `insert into parcels (${PARCEL_COLUMNS.join(', ')}) values (${PARCEL_COLUMNS.map(() => '?').join(', ')})`,
   );
   const values: unknown[] = new Array(PARCEL_COLUMNS.length);
-  for (const row of rows) {
+  // A turn of the event loop every slice: 10,000 large parcels took seconds of a held loop. The
+  // transaction holds Kysely's one connection meanwhile, so nothing else writes between the slices.
+  const turns = new Turns();
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
     for (let i = 0; i < PARCEL_COLUMNS.length; i++) values[i] = row[PARCEL_COLUMNS[i]!];
     statement.run(values);
+    if (turns.due) {
+      onProgress?.(r + 1);
+      await turns.take();
+    }
   }
+  onProgress?.(rows.length);
 }
 
-function translateWriteError(error: unknown, sellerId: string): unknown {
+function translateWriteError(error: unknown, sellerId: string | undefined): unknown {
   if (isUniqueViolation(error)) {
     const detail = (error as { detail?: unknown }).detail;
     const why =
@@ -480,19 +559,21 @@ function translateWriteError(error: unknown, sellerId: string): unknown {
     return withCause(
       new LandbridgeError(
         'conflict',
-        `parcels not saved: a parcel id or an external order id of seller ${sellerId} exists already or repeats in the batch; nothing was written`,
+        `parcels not saved: a parcel id or an external order id${sellerId === undefined ? '' : ` of seller ${sellerId}`} exists already or repeats in the batch; nothing was written`,
         [{ where: { field: 'externalOrderId' }, why }],
       ),
       error,
     );
   }
-  if (isForeignKeyViolation(error))
+  if (isForeignKeyViolation(error)) {
+    const who = sellerId ?? 'named by a parcel';
     return withCause(
-      new LandbridgeError('invalid-input', `parcels not saved: no seller ${sellerId}`, [
-        { where: { field: 'sellerId' }, why: `no seller ${sellerId}` },
+      new LandbridgeError('invalid-input', `parcels not saved: no seller ${who}`, [
+        { where: { field: 'sellerId' }, why: `no seller ${who}` },
       ]),
       error,
     );
+  }
   return error;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import type { StoreContext } from './context.ts';
 import type { PlanStatus, PlansTable } from './database.ts';
+import { hubOf } from './hub-context.ts';
 
 /** A plan job: the planner's parameters, where it is, and its result or error once finished. */
 export interface PlanJob {
@@ -21,6 +22,12 @@ export interface PlanJob {
   readonly updatedAtMs: number;
   /** The seller that asked for the plan; absent for the operator. */
   readonly sellerId?: string;
+  /** How many times a worker claimed the job. */
+  readonly attempts: number;
+  /** The worker holding or last holding the job, `host:pid`. */
+  readonly workerId?: string;
+  /** The hub whose parcels the plan is of. */
+  readonly hubId: string;
 }
 
 /** Changes to a plan job; `updatedAtMs` is set to now. */
@@ -30,6 +37,11 @@ export interface PlanJobPatch {
   readonly progress?: number;
   /** Any JSON-serialisable value; null clears it. */
   readonly result?: unknown;
+  /**
+   * The result as JSON text already serialised (a big plan serialised in a worker thread), stored as
+   * it is; `update` then answers the job without its result, to spare parsing it again.
+   */
+  readonly resultJson?: string;
   /** Null clears it. */
   readonly error?: string | null;
 }
@@ -49,12 +61,19 @@ export interface ClaimFilter {
 export interface PlansRepository {
   /** Queues a job with `params` (any JSON-serialisable value). */
   create(params: unknown, sellerId?: string): Promise<PlanJob>;
-  /** The job, or undefined. */
+  /** The job of the current hub, or undefined. (`claim`, `finish`, `update`, `claimNext` go by id alone.) */
   get(id: string): Promise<PlanJob | undefined>;
   /** Applies `patch`; the updated job, or undefined when there is none. */
   update(id: string, patch: PlanJobPatch): Promise<PlanJob | undefined>;
   /** Jobs, newest first; with `sellerId`, that seller's only. */
   list(options?: { readonly sellerId?: string; readonly status?: PlanStatus }): Promise<PlanJob[]>;
+  /** Like {@link list} without reading the plans themselves (a stored plan may be tens of MB). */
+  listSummaries(options?: {
+    readonly sellerId?: string;
+    readonly status?: PlanStatus;
+  }): Promise<(Omit<PlanJob, 'result'> & { readonly hasResult: boolean })[]>;
+  /** The job with its plan as the stored JSON text, not parsed (for a reader in another thread). */
+  getText(id: string): Promise<(Omit<PlanJob, 'result'> & { readonly resultJson?: string }) | undefined>;
   /**
    * Moves the next queued job to `running` and returns it, atomically: two workers never get the same
    * job (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: a single writing statement). The operator's jobs
@@ -63,10 +82,30 @@ export interface PlansRepository {
    */
   claimNext(filter?: ClaimFilter): Promise<PlanJob | undefined>;
   /**
-   * Puts every `running` job back to `queued`; returns how many. For start-up of a single process,
+   * Puts every `running` job back to `queued` with its progress back at 0 (the re-run starts afresh);
+   * returns how many. For start-up of a single process,
    * whose running jobs died with it; with several workers, use a queue engine's leases instead.
    */
   requeueRunning(): Promise<number>;
+  /**
+   * Claims the job for one run by a queue's worker: moves it from `queued` (or `running`, when the
+   * previous holder's lease ran out) to `running` with a new `token`, counts the attempt, records the
+   * worker. Undefined when the job is unknown or finished (a retry of a finished job does nothing).
+   */
+  claim(
+    id: string,
+    claim: { readonly token: string; readonly workerId: string },
+  ): Promise<PlanJob | undefined>;
+  /**
+   * Writes a claimed job's outcome only while `token` is still its claim: false when another claim took
+   * over (the outcome is dropped) or the job is no longer running.
+   */
+  finish(id: string, token: string, patch: PlanJobPatch): Promise<boolean>;
+  /**
+   * Fails a job that is still `queued` or `running` with `error` (its queue gave it up: every attempt's
+   * worker died); false when it had finished already. By id alone, like `claim`.
+   */
+  failUnfinished(id: string, error: string): Promise<boolean>;
 }
 
 /** The plans repository over `ctx`. */
@@ -87,6 +126,7 @@ export function plansRepository(ctx: StoreContext): PlansRepository {
           created_at_ms: nowMs,
           updated_at_ms: nowMs,
           seller_id: sellerId ?? null,
+          hub_id: hubOf(ctx),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -94,22 +134,28 @@ export function plansRepository(ctx: StoreContext): PlansRepository {
     },
 
     async get(id) {
-      const row = await db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('plans')
+        .selectAll()
+        .where('id', '=', id)
+        .where('hub_id', '=', hubOf(ctx))
+        .executeTakeFirst();
       return row === undefined ? undefined : toJob(row);
     },
 
     async update(id, patch) {
+      if (patch.resultJson !== undefined) {
+        const row = await db
+          .updateTable('plans')
+          .set(patchColumns(ctx, patch))
+          .where('id', '=', id)
+          .returning(SUMMARY_COLUMNS)
+          .executeTakeFirst();
+        return row === undefined ? undefined : toJob({ ...row, result: null });
+      }
       const row = await db
         .updateTable('plans')
-        .set({
-          updated_at_ms: ctx.nowMs(),
-          ...(patch.status === undefined ? {} : { status: patch.status }),
-          ...(patch.progress === undefined ? {} : { progress: patch.progress }),
-          ...(patch.result === undefined
-            ? {}
-            : { result: patch.result === null ? null : JSON.stringify(patch.result) }),
-          ...(patch.error === undefined ? {} : { error: patch.error }),
-        })
+        .set(patchColumns(ctx, patch))
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
@@ -120,12 +166,57 @@ export function plansRepository(ctx: StoreContext): PlansRepository {
       const rows = await db
         .selectFrom('plans')
         .selectAll()
+        .where('hub_id', '=', hubOf(ctx))
         .$if(options.sellerId !== undefined, (qb) => qb.where('seller_id', '=', options.sellerId!))
         .$if(options.status !== undefined, (qb) => qb.where('status', '=', options.status!))
         .orderBy('created_at_ms', 'desc')
         .orderBy('id', 'desc')
         .execute();
       return rows.map(toJob);
+    },
+
+    async listSummaries(options = {}) {
+      const rows = await db
+        .selectFrom('plans')
+        .select([
+          'id',
+          'status',
+          'params',
+          'progress',
+          'error',
+          'created_at_ms',
+          'updated_at_ms',
+          'seller_id',
+          'hub_id',
+          'attempts',
+          'run_token',
+          'worker_id',
+          sql<number>`case when result is null then 0 else 1 end`.as('has_result'),
+        ])
+        .where('hub_id', '=', hubOf(ctx))
+        .$if(options.sellerId !== undefined, (qb) => qb.where('seller_id', '=', options.sellerId!))
+        .$if(options.status !== undefined, (qb) => qb.where('status', '=', options.status!))
+        .orderBy('created_at_ms', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map((row) => ({
+        ...toJob({ ...row, result: null }),
+        hasResult: Number(row.has_result) === 1,
+      }));
+    },
+
+    async getText(id) {
+      const row = await db
+        .selectFrom('plans')
+        .selectAll()
+        .where('id', '=', id)
+        .where('hub_id', '=', hubOf(ctx))
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      return {
+        ...toJob({ ...row, result: null }),
+        ...(row.result === null ? {} : { resultJson: row.result }),
+      };
     },
 
     async claimNext(filter = {}) {
@@ -157,11 +248,78 @@ export function plansRepository(ctx: StoreContext): PlansRepository {
     async requeueRunning() {
       const result = await db
         .updateTable('plans')
-        .set({ status: 'queued', updated_at_ms: ctx.nowMs() })
+        .set({ status: 'queued', progress: 0, updated_at_ms: ctx.nowMs() })
         .where('status', '=', 'running')
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },
+
+    async claim(id, claim) {
+      const row = await db
+        .updateTable('plans')
+        .set((eb) => ({
+          status: 'running',
+          attempts: eb('attempts', '+', 1),
+          run_token: claim.token,
+          worker_id: claim.workerId,
+          updated_at_ms: ctx.nowMs(),
+        }))
+        .where('id', '=', id)
+        .where('status', 'in', ['queued', 'running'])
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? undefined : toJob(row);
+    },
+
+    async finish(id, token, patch) {
+      const result = await db
+        .updateTable('plans')
+        .set(patchColumns(ctx, patch))
+        .where('id', '=', id)
+        .where('run_token', '=', token)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async failUnfinished(id, error) {
+      const result = await db
+        .updateTable('plans')
+        .set(patchColumns(ctx, { status: 'failed', error }))
+        .where('id', '=', id)
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+  };
+}
+
+/** Every column of a plan row but its result. */
+const SUMMARY_COLUMNS = [
+  'id',
+  'status',
+  'params',
+  'progress',
+  'error',
+  'created_at_ms',
+  'updated_at_ms',
+  'seller_id',
+  'hub_id',
+  'attempts',
+  'run_token',
+  'worker_id',
+] as const;
+
+function patchColumns(ctx: StoreContext, patch: PlanJobPatch) {
+  return {
+    updated_at_ms: ctx.nowMs(),
+    ...(patch.status === undefined ? {} : { status: patch.status }),
+    ...(patch.progress === undefined ? {} : { progress: patch.progress }),
+    ...(patch.result === undefined
+      ? {}
+      : { result: patch.result === null ? null : JSON.stringify(patch.result) }),
+    ...(patch.resultJson === undefined ? {} : { result: patch.resultJson }),
+    ...(patch.error === undefined ? {} : { error: patch.error }),
   };
 }
 
@@ -176,5 +334,8 @@ function toJob(row: Selectable<PlansTable>): PlanJob {
     createdAtMs: row.created_at_ms,
     updatedAtMs: row.updated_at_ms,
     ...(row.seller_id === null ? {} : { sellerId: row.seller_id }),
+    attempts: row.attempts,
+    ...(row.worker_id === null ? {} : { workerId: row.worker_id }),
+    hubId: row.hub_id,
   };
 }

@@ -40,6 +40,11 @@ export interface Store extends Repositories {
    * @example await store.transaction(async (tx) => { await tx.parcels.findExistingOrderIds(s, ids); await tx.parcels.insertMany(s, parcels); })
    */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * The repositories bound to one hub, whatever hub the caller is in (see `withHub` for the implicit
+   * way the API and the workers use).
+   */
+  forHub(hubId: string): Repositories & Pick<Store, 'transaction'>;
   /** Closes the connection (pool); the store cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -72,6 +77,7 @@ export async function openStore(url?: string, options: OpenStoreOptions = {}): P
     db: connection.db,
     dialect: connection.dialect,
     ...(connection.sqlite === undefined ? {} : { sqlite: connection.sqlite }),
+    ...(connection.pgClients === undefined ? {} : { pgClients: connection.pgClients }),
     isTransaction: false,
     nowMs: options.nowMs ?? Date.now,
   };
@@ -80,6 +86,13 @@ export async function openStore(url?: string, options: OpenStoreOptions = {}): P
     db: connection.db,
     dialect: connection.dialect,
     transaction: (fn) => runTransaction(ctx, (tx) => fn(bindRepositories(tx))),
+    forHub: (hubId) => {
+      const hubCtx = { ...ctx, hubId };
+      return {
+        ...bindRepositories(hubCtx),
+        transaction: (fn) => runTransaction(hubCtx, (tx) => fn(bindRepositories(tx))),
+      };
+    },
     close: () => connection.db.destroy(),
   };
 }

@@ -62,8 +62,10 @@ export interface EventPlace {
   readonly country?: string;
 }
 
-const VISIBLE = /^[\x21-\x7e]+$/;
-const KEBAB = /^[a-z0-9][a-z0-9-]*$/;
+/** Visible ASCII without spaces: what an event id may hold. */
+export const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+/** A reason code: lower-case letters, digits and dashes. */
+export const KEBAB_ID = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * An event as it arrives (API body, JSON file, a CSV row): the subject is a `parcelId` or a
@@ -75,7 +77,7 @@ export const EventInputSchema = z.object({
     .string()
     .min(1)
     .max(200)
-    .regex(VISIBLE, 'must be visible ASCII without spaces (a UUID, an EPCIS hash id, a source id)'),
+    .regex(VISIBLE_ASCII, 'must be visible ASCII without spaces (a UUID, an EPCIS hash id, a source id)'),
   code: z.enum(EVENT_CODES),
   classifier: z.enum(CLASSIFIERS).default('ACT'),
   parcelId: z.string().min(1).max(100).optional(),
@@ -88,7 +90,7 @@ export const EventInputSchema = z.object({
   country: CountrySchema.optional(),
   reason: z
     .object({
-      code: z.string().max(40).regex(KEBAB, 'must be a reason code such as manual-review'),
+      code: z.string().max(40).regex(KEBAB_ID, 'must be a reason code such as manual-review'),
       text: z.string().trim().max(500).optional(),
     })
     .optional(),
@@ -139,6 +141,13 @@ export function isoWithOffset(atMs: number, offsetMinutes: number): string {
   return `${local}${sign}${String(Math.trunc(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
+/** `problems` with one more (a new list when there was none). */
+function withProblem(problems: Problem[] | undefined, field: string, why: string): Problem[] {
+  const list = problems ?? [];
+  list.push({ where: { field }, why });
+  return list;
+}
+
 /** A parsed event whose subject is still a reference (a tracking number the store resolves). */
 export interface CheckedEvent {
   readonly event: Omit<TrackingEvent, 'subject'> & {
@@ -160,8 +169,8 @@ export function checkEventInput(
 ):
   | { readonly ok: true; readonly value: CheckedEvent }
   | { readonly ok: false; readonly problems: Problem[] } {
-  const problems: Problem[] = [];
-  const bad = (field: string, why: string) => problems.push({ where: { field }, why });
+  // Problems are rare: no closure nor array is made per event for them until one is found.
+  let problems: Problem[] | undefined;
   const def = EVENT_CODE_TABLE[input.code];
 
   const subject: CheckedEvent['event']['subject'] =
@@ -178,24 +187,42 @@ export function checkEventInput(
           : { kind: 'parcel' };
   if (!input.retracted) {
     if (subject.id === undefined && subject.trackingNumber === undefined)
-      bad('parcelId', 'name the subject: parcelId or trackingNumber, containerId, or departureId');
+      problems = withProblem(
+        problems,
+        'parcelId',
+        'name the subject: parcelId or trackingNumber, containerId, or departureId',
+      );
     else if (subject.kind === 'departure') {
       if (input.classifier === 'ACT')
-        bad(
+        problems = withProblem(
+          problems,
           'classifier',
           'a departure takes PLN and EST events (its schedule, a delay); record what actually happened on its containers',
         );
       if (input.code !== 'DEPARTED' && input.code !== 'ARRIVED')
-        bad('code', 'a departure takes DEPARTED and ARRIVED (planned or estimated)');
+        problems = withProblem(
+          problems,
+          'code',
+          'a departure takes DEPARTED and ARRIVED (planned or estimated)',
+        );
     } else if (input.classifier === 'ACT' && !def.subjects.includes(subject.kind))
-      bad('code', `${input.code} is an event of a ${def.subjects.join(' or ')}, not of a ${subject.kind}`);
+      problems = withProblem(
+        problems,
+        'code',
+        `${input.code} is an event of a ${def.subjects.join(' or ')}, not of a ${subject.kind}`,
+      );
     if (input.code === 'CONSOLIDATED' && subject.kind === 'parcel' && input.containerId === undefined)
-      bad('containerId', 'CONSOLIDATED names the container the parcel goes into');
+      problems = withProblem(
+        problems,
+        'containerId',
+        'CONSOLIDATED names the container the parcel goes into',
+      );
   }
 
   const eventTimeMs = Date.parse(input.eventTime);
   if (input.classifier === 'ACT' && eventTimeMs > ctx.nowMs + ctx.futureToleranceMs)
-    bad(
+    problems = withProblem(
+      problems,
       'eventTime',
       `an actual event cannot lie in the future: ${input.eventTime} is more than ${Math.round(ctx.futureToleranceMs / 60_000)} minutes ahead of the hub's clock`,
     );
@@ -210,59 +237,68 @@ export function checkEventInput(
     } else if (/^[A-Z]{2}[A-Z2-9]{3}$/.test(input.place)) {
       place.locode = input.place;
       place.country = input.place.slice(0, 2);
-    } else bad('place', `"${input.place}" is neither a node of the network nor a UN/LOCODE (such as PLWAW)`);
+    } else
+      problems = withProblem(
+        problems,
+        'place',
+        `"${input.place}" is neither a node of the network nor a UN/LOCODE (such as PLWAW)`,
+      );
   }
   if (input.city !== undefined) place.city = input.city;
   if (input.country !== undefined) {
     if (place.country !== undefined && place.country !== input.country && place.nodeId === undefined)
-      bad('country', `the place ${input.place} is in ${place.country}, not ${input.country}`);
+      problems = withProblem(
+        problems,
+        'country',
+        `the place ${input.place} is in ${place.country}, not ${input.country}`,
+      );
     place.country = input.country;
   }
 
   if (input.reason !== undefined && def.reasons.length > 0 && !def.reasons.includes(input.reason.code))
-    bad('reason.code', `${input.code} takes one of ${def.reasons.join(', ')}`);
+    problems = withProblem(problems, 'reason.code', `${input.code} takes one of ${def.reasons.join(', ')}`);
   if (input.reason === undefined && def.reasonRequired && input.classifier === 'ACT' && !input.retracted)
-    bad('reason', `${input.code} needs a reason: one of ${def.reasons.join(', ')}`);
+    problems = withProblem(
+      problems,
+      'reason',
+      `${input.code} needs a reason: one of ${def.reasons.join(', ')}`,
+    );
   if (input.measured !== undefined && input.code !== 'HUB_RECEIVED')
-    bad('measured', 'measurements come with HUB_RECEIVED');
+    problems = withProblem(problems, 'measured', 'measurements come with HUB_RECEIVED');
   if (input.lastMileNumber !== undefined) {
     const why = /^[A-Za-z]{2}\d{9}[A-Za-z]{2}$/.test(input.lastMileNumber)
       ? s10Problem(input.lastMileNumber.toUpperCase())
       : undefined;
-    if (why !== undefined) bad('lastMileNumber', why);
+    if (why !== undefined) problems = withProblem(problems, 'lastMileNumber', why);
   }
   const updatedAtMs = input.updatedAt !== undefined ? Date.parse(input.updatedAt) : eventTimeMs;
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems !== undefined) return { ok: false, problems };
 
-  return {
-    ok: true,
-    value: {
-      event: {
-        eventId: input.eventId,
-        code: input.code,
-        classifier: input.classifier,
-        subject,
-        eventTimeMs,
-        offsetMinutes: offsetOfIso(input.eventTime),
-        place,
-        actor: ctx.actor,
-        ...(input.code === 'CONSOLIDATED' && subject.kind === 'parcel' && input.containerId
-          ? { containerId: input.containerId }
-          : {}),
-        ...(input.departureId !== undefined ? { departureId: input.departureId } : {}),
-        ...(input.reason !== undefined ? { reason: input.reason } : {}),
-        ...(input.measured !== undefined ? { measured: input.measured } : {}),
-        ...(input.carrier !== undefined ? { carrier: input.carrier } : {}),
-        ...(input.lastMileNumber !== undefined ? { lastMileNumber: input.lastMileNumber.toUpperCase() } : {}),
-        updatedAtMs,
-        versioned: input.updatedAt !== undefined,
-        retracted: input.retracted === true,
-        simulated: input.simulated === true,
-        ...(input.sourceSystem !== undefined ? { sourceSystem: input.sourceSystem } : {}),
-        ...(input.sourceEventId !== undefined ? { sourceEventId: input.sourceEventId } : {}),
-      },
-    },
+  // Built field by field (not by spreading optional parts): the intake checks every event of a batch here.
+  const event: { -readonly [K in keyof CheckedEvent['event']]: CheckedEvent['event'][K] } = {
+    eventId: input.eventId,
+    code: input.code,
+    classifier: input.classifier,
+    subject,
+    eventTimeMs,
+    offsetMinutes: offsetOfIso(input.eventTime),
+    place,
+    actor: ctx.actor,
+    updatedAtMs,
+    versioned: input.updatedAt !== undefined,
+    retracted: input.retracted === true,
+    simulated: input.simulated === true,
   };
+  if (input.code === 'CONSOLIDATED' && subject.kind === 'parcel' && input.containerId)
+    event.containerId = input.containerId;
+  if (input.departureId !== undefined) event.departureId = input.departureId;
+  if (input.reason !== undefined) event.reason = input.reason;
+  if (input.measured !== undefined) event.measured = input.measured;
+  if (input.carrier !== undefined) event.carrier = input.carrier;
+  if (input.lastMileNumber !== undefined) event.lastMileNumber = input.lastMileNumber.toUpperCase();
+  if (input.sourceSystem !== undefined) event.sourceSystem = input.sourceSystem;
+  if (input.sourceEventId !== undefined) event.sourceEventId = input.sourceEventId;
+  return { ok: true, value: { event } };
 }
 
 /**

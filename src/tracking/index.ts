@@ -64,6 +64,7 @@ export {
   toEpcis,
 } from './event.ts';
 export { EVENT_CSV_COLUMNS, type EventFileResult, eventsFromCsv, eventsFromJson } from './event-csv.ts';
+export { EVENT_LIMITS, EVENT_STRING_RULES, fastEventInput, parseEventInput } from './event-parse.ts';
 export {
   byEventTime,
   type HistoryEvent,
@@ -95,6 +96,14 @@ export {
   TrackingLabelsSchema,
   type TrackingLanguage,
 } from './public.ts';
+export {
+  DEFAULT_SIM_RATES,
+  type SimEvent,
+  type SimParcel,
+  type SimRates,
+  type SimRide,
+  simulateJourneys,
+} from './simulate.ts';
 export {
   ANNOUNCED,
   applyParcelEvent,

@@ -52,6 +52,20 @@ describe('TaskPool', () => {
     expect(crash.message).toBe('boom');
   });
 
+  it('sends a context again once its worker has dropped it for newer ones', async () => {
+    const one = new TaskPool({ size: 1 });
+    try {
+      const keys = Array.from({ length: 8 }, (_, i) => `many-${i}`);
+      for (let round = 0; round < 2; round++)
+        for (const key of keys)
+          expect(
+            await one.run('read-context', { key }, { context: { key, value: () => ({ key }) } }),
+          ).toEqual({ key });
+    } finally {
+      await one.close();
+    }
+  });
+
   it('refuses work beyond its queue at once (503 with Retry-After) instead of stalling', async () => {
     // both workers loaded (the one replaced after the time-out too)
     pool.warm();

@@ -17,6 +17,12 @@ export class TaskTimeoutError extends LandbridgeError {
   }
 }
 
+/**
+ * Contexts a worker keeps, the newest by when they were sent; the pool forgets a worker's oldest as the
+ * worker does, so that it sends a context again rather than name one the worker dropped.
+ */
+export const WORKER_CONTEXTS = 6;
+
 /** Options of one task. */
 export interface RunOptions {
   /**
@@ -226,6 +232,7 @@ export class TaskPool {
       if (ctx && !slot.contexts.has(ctx.key)) {
         contexts.push([ctx.key, ctx.value()]);
         slot.contexts.add(ctx.key);
+        if (slot.contexts.size > WORKER_CONTEXTS) slot.contexts.delete(slot.contexts.values().next().value!);
       }
       if (job.options.timeoutMs !== undefined) {
         const limit = job.options.timeoutMs;

@@ -1,11 +1,9 @@
 /** A task pool worker: runs the tasks of `tasks.ts` one at a time, keeping the contexts it was sent. */
 import { parentPort } from 'node:worker_threads';
 import { LandbridgeError } from '../domain/index.ts';
-import type { TaskReply } from './task-pool.ts';
+import { type TaskReply, WORKER_CONTEXTS } from './task-pool.ts';
 import { runTask, type TaskName } from './tasks.ts';
 
-/** Contexts kept per worker (the newest ones; a context is a network, rate tables, rules). */
-const KEEP = 6;
 const contexts = new Map<string, unknown>();
 
 const port = parentPort;
@@ -15,7 +13,7 @@ if (port) {
     async (m: { id: number; name: TaskName; input: unknown; contexts: [string, unknown][] }) => {
       for (const [k, v] of m.contexts) {
         contexts.set(k, v);
-        if (contexts.size > KEEP) contexts.delete(contexts.keys().next().value!);
+        if (contexts.size > WORKER_CONTEXTS) contexts.delete(contexts.keys().next().value!);
       }
       let reply: TaskReply;
       const transfer: ArrayBuffer[] = [];

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,11 @@ describe('console routes', () => {
     mkdirSync(join(dist, 'assets'), { recursive: true });
     writeFileSync(join(dist, 'index.html'), '<!doctype html><title>console</title>');
     writeFileSync(join(dist, 'assets', 'app-abc123.js'), 'console.log(1)');
+    // As `npm run build:web` writes them: compressed copies beside the asset.
+    const big = `console.log(${JSON.stringify('x'.repeat(5000))})`;
+    writeFileSync(join(dist, 'assets', 'big-def456.js'), big);
+    writeFileSync(join(dist, 'assets', 'big-def456.js.br'), brotliCompressSync(big));
+    writeFileSync(join(dist, 'assets', 'big-def456.js.gz'), gzipSync(big));
     store = await openStore(`sqlite:${join(dir, 'routes.db')}`);
     const network = readNetworkFile(SAMPLE_NETWORK_FILE);
     const sample = await prepareSampleHub(store, { network, nowMs: Date.now(), parcelCount: 600 });
@@ -64,6 +70,29 @@ describe('console routes', () => {
     const res = await app.inject({ method: 'GET', url: '/assets/app-abc123.js' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toContain('immutable');
+  });
+
+  it('sends the pre-compressed copy the browser accepts, cached for a year', async () => {
+    const br = await app.inject({
+      method: 'GET',
+      url: '/assets/big-def456.js',
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(br.rawPayload.length).toBeLessThan(200);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toContain('console.log');
+    const gz = await app.inject({
+      method: 'GET',
+      url: '/assets/big-def456.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    const plain = await app.inject({ method: 'GET', url: '/assets/big-def456.js' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(5000);
   });
 
   it('leaves the API, its docs and missing files to 404 problems', async () => {

@@ -6,8 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { build } from 'vite';
 import { buildServer } from '../../src/api/index.ts';
 import { converterFromFiles, landedFromFiles, SAMPLE_NETWORK_FILE } from '../../src/cli/context.ts';
+import { customsServiceFor } from '../../src/cli/customs.command.ts';
+import { type ResponderAction, TestCustomsResponder } from '../../src/eport/test-responder.ts';
 import { readNetworkFile } from '../../src/files/index.ts';
-import { PlanRunner } from '../../src/jobs/index.ts';
+import { CustomsExchangeJob, PlanRunner } from '../../src/jobs/index.ts';
 import { prepareSampleHub } from '../../src/sample/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 
@@ -20,12 +22,22 @@ export interface ConsoleServer {
   readonly sellers: readonly { sellerId: string; key: string }[];
   readonly store: Store;
   readonly app: FastifyInstance;
+  /** What the labelled test customs responder answers for a list, by order or waybill number (tests set it). */
+  readonly customsAnswers: Record<string, ResponderAction>;
   close(): Promise<void>;
 }
 
 /** Builds the web app from the current sources into web/dist, as `npm run build:web` does (Vite, about 3 s). */
 export async function buildWeb(): Promise<void> {
-  await build({ configFile: WEB_CONFIG, logLevel: 'warn' });
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build: build as
+  // `npm run build:web` does, for production.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: WEB_CONFIG, logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = previous;
+  }
 }
 
 /**
@@ -44,7 +56,19 @@ export async function startConsoleServer(options: { parcels?: number } = {}): Pr
     parcelCount: options.parcels ?? 5_000,
   });
   const fx = converterFromFiles();
-  const app = await buildServer({ store, network, fx, landed: landedFromFiles() });
+  // Customs as `serve --sample` has it: the exchange folders answered by the labelled test responder.
+  process.env.LANDBRIDGE_CUSTOMS_EXCHANGE_DIR = join(dir, 'customs-exchange');
+  const customsAnswers: Record<string, ResponderAction> = {};
+  const customs = await customsServiceFor(store, () => network, Date.now, fx);
+  const customsJob = new CustomsExchangeJob({
+    store,
+    hubId: network.hub,
+    folders: customs.options.folders,
+    nowMs: Date.now,
+    ...(customs.options.events ? { sink: customs.options.events } : {}),
+    testResponder: new TestCustomsResponder(customs.options.folders, { lists: customsAnswers }),
+  });
+  const app = await buildServer({ store, network, fx, landed: landedFromFiles(), customs, customsJob });
   // As `serve --sample` does: a plan runner in the process, and the sample parcels planned before the
   // first visitor arrives, so the dashboard, the map and the board have a plan to show.
   const runner = new PlanRunner(store, () => network, fx);
@@ -59,6 +83,7 @@ export async function startConsoleServer(options: { parcels?: number } = {}): Pr
       );
     await new Promise((r) => setTimeout(r, 100));
   }
+  customsJob.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -68,7 +93,9 @@ export async function startConsoleServer(options: { parcels?: number } = {}): Pr
     sellers: sample.sellerKeys.map((s) => ({ sellerId: s.sellerId, key: s.key })),
     store,
     app,
+    customsAnswers,
     async close() {
+      await customsJob.stop();
       await runner.stop();
       await app.close();
       await store.close();

@@ -5,26 +5,44 @@ import { ErrorBoundary } from './components/error-boundary.tsx';
 import { FxNotice } from './components/fx-notice.tsx';
 import { DISPLAY_CURRENCIES } from './format.ts';
 import { LANGUAGES } from './i18n.ts';
-import { BoardPage } from './pages/board.tsx';
-import { DashboardPage } from './pages/dashboard.tsx';
-import { ParcelPage, ParcelsPage } from './pages/parcels.tsx';
-import { QuotePage } from './pages/quote.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { Link, useLocation } from './router.tsx';
 import { useSession } from './session.tsx';
 
-// The map (world data) and the container view (three.js) load when first opened.
+// Each page loads when first opened (the map's world data and three.js only there); a page whose file
+// is gone after a deploy ends in the error boundary, which offers a reload.
+const DashboardPage = lazy(() => import('./pages/dashboard.tsx').then((m) => ({ default: m.DashboardPage })));
 const MapPage = lazy(() => import('./pages/map.tsx').then((m) => ({ default: m.MapPage })));
+const BoardPage = lazy(() => import('./pages/board/index.tsx').then((m) => ({ default: m.BoardPage })));
 const ContainerPage = lazy(() => import('./pages/container.tsx').then((m) => ({ default: m.ContainerPage })));
+const QuotePage = lazy(() => import('./pages/quote/index.tsx').then((m) => ({ default: m.QuotePage })));
+const ParcelsPage = lazy(() => import('./pages/parcels.tsx').then((m) => ({ default: m.ParcelsPage })));
+const ExceptionsPage = lazy(() =>
+  import('./pages/exceptions.tsx').then((m) => ({ default: m.ExceptionsPage })),
+);
+const CustomsPage = lazy(() => import('./pages/customs.tsx').then((m) => ({ default: m.CustomsPage })));
+const WebhooksPage = lazy(() => import('./pages/webhooks.tsx').then((m) => ({ default: m.WebhooksPage })));
+const TrackPage = lazy(() => import('./pages/track.tsx').then((m) => ({ default: m.TrackPage })));
+const ParcelPage = lazy(() => import('./pages/parcels.tsx').then((m) => ({ default: m.ParcelPage })));
 
-const NAV = [
+type Role = 'operator' | 'seller';
+const NAV: readonly { to: string; key: string; roles?: readonly Role[] }[] = [
   { to: '/', key: 'nav.dashboard' },
   { to: '/map', key: 'nav.map' },
   { to: '/board', key: 'nav.board' },
   { to: '/container', key: 'nav.container' },
   { to: '/quote', key: 'nav.quote' },
   { to: '/parcels', key: 'nav.parcels' },
-] as const;
+  { to: '/customs', key: 'nav.customs' },
+  { to: '/exceptions', key: 'nav.exceptions', roles: ['operator'] },
+  { to: '/webhooks', key: 'nav.webhooks', roles: ['seller'] },
+];
+
+/** Public pages: open without a key (the buyer's tracking page). */
+function publicRoute(path: string): ReactNode | undefined {
+  const m = /^\/track(?:\/([^/]+))?\/?$/.exec(path);
+  return m ? <TrackPage number={m[1] ? decodeURIComponent(m[1]) : undefined} /> : undefined;
+}
 
 function route(path: string): ReactNode {
   if (path === '/' || path === '/dashboard') return <DashboardPage />;
@@ -33,6 +51,9 @@ function route(path: string): ReactNode {
   if (path === '/container') return <ContainerPage />;
   if (path === '/quote') return <QuotePage />;
   if (path === '/parcels') return <ParcelsPage />;
+  if (path === '/exceptions') return <ExceptionsPage />;
+  if (path === '/webhooks') return <WebhooksPage />;
+  if (path === '/customs') return <CustomsPage />;
   const parcel = /^\/parcels\/([^/]+)$/.exec(path);
   if (parcel?.[1]) return <ParcelPage id={decodeURIComponent(parcel[1])} />;
   return <NotFound />;
@@ -93,6 +114,7 @@ export function App() {
   const { session, signOut, restoring, network } = useSession();
   const { path } = useLocation();
   const main = useRef<HTMLElement>(null);
+  const publicPage = publicRoute(path);
 
   // Move focus to the page's content after in-app navigation, as a page load would.
   const first = useRef(true);
@@ -122,7 +144,7 @@ export function App() {
         </div>
         {session ? (
           <nav aria-label={t('nav.label')} className="main-nav">
-            {NAV.map((n) => (
+            {NAV.filter((n) => !n.roles || n.roles.includes(session.principal.role)).map((n) => (
               <Link key={n.to} to={n.to} exact={n.to === '/'}>
                 {t(n.key)}
               </Link>
@@ -147,7 +169,11 @@ export function App() {
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
-        {restoring ? (
+        {publicPage ? (
+          <ErrorBoundary resetKey={path}>
+            <Suspense fallback={<Loading />}>{publicPage}</Suspense>
+          </ErrorBoundary>
+        ) : restoring ? (
           <Loading />
         ) : session && network ? (
           <ErrorBoundary resetKey={path}>

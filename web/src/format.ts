@@ -160,3 +160,40 @@ export function formatWallTime(local: string, locale: string): string {
     timeZone: 'UTC',
   }).format(ms);
 }
+
+/** A change of an amount with its sign: "+$1,234.56", "−$41,939.00", "$0.00". */
+export function formatSignedMoney(amountMinor: number, currency: string, locale: string): string {
+  const exp = currencyExponent(currency);
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: exp,
+    maximumFractionDigits: exp,
+    signDisplay: 'exceptZero',
+  }).format(amountMinor / 10 ** exp);
+}
+
+/** The short name of a zone at an instant, e.g. "GMT+8" for Asia/Shanghai in English. */
+export function zoneName(zone: string, locale: string, ms = Date.now()): string {
+  const parts = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }).formatToParts(ms);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone;
+}
+
+/** An instant as date and time in `zone` without the zone's name (the table header names it). */
+export function formatInZone(iso: string, zone: string, locale: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Intl.DateTimeFormat(locale, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: zone,
+  }).format(ms);
+}
+
+/** A plan's id as people read it: "c3b1a2d4" for "plan-c3b1a2d4-…". */
+export function shortPlanId(id: string): string {
+  return id.replace(/^plan-/, '').slice(0, 8);
+}

@@ -23,7 +23,7 @@ echarts.use([
   SVGRenderer,
 ]);
 
-/** Colours with at least 3:1 contrast on white, told apart by more than hue where it matters. */
+/** Ten distinct colours with at least 3:1 contrast on white: no two series of a chart share one. */
 export const PALETTE = [
   '#0b4f6c',
   '#c8553d',
@@ -33,6 +33,8 @@ export const PALETTE = [
   '#1d6fb8',
   '#9b2226',
   '#4d7c0f',
+  '#b5179e',
+  '#52606d',
 ];
 
 export type ChartOption = echarts.EChartsCoreOption;
@@ -45,14 +47,24 @@ const FONT =
  * An Apache ECharts chart (SVG renderer, tree-shaken), resized with its box. `label` names the chart
  * for screen readers; ECharts' aria component adds a generated description of the data.
  */
+export interface LegendItem {
+  readonly name: string;
+  readonly colour: string;
+  /** Shown after the name, already formatted ("4,826"). */
+  readonly value?: string;
+}
+
 export function Chart({
   option,
   label,
   height = 280,
+  legend,
 }: {
   option: ChartOption;
   label: string;
   height?: number;
+  /** The series, listed under the chart in HTML: it wraps on a narrow screen and never covers an axis. */
+  legend?: readonly LegendItem[];
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts>(undefined);
@@ -79,10 +91,26 @@ export function Chart({
         animation: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
         animationDuration: 300,
         ...option,
+        ...(legend ? { legend: { show: false } } : {}),
       },
       true,
     );
-  }, [option]);
+  }, [option, legend]);
 
-  return <div ref={ref} className="chart" role="img" aria-label={label} style={{ height }} />;
+  return (
+    <>
+      <div ref={ref} className="chart" role="img" aria-label={label} style={{ height }} />
+      {legend ? (
+        <ul className="chart-legend">
+          {legend.map((l) => (
+            <li key={l.name}>
+              <span className="swatch" style={{ background: l.colour }} aria-hidden="true" />
+              {l.name}
+              {l.value ? <span className="chart-legend-value"> {l.value}</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
 }

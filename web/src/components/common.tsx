@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api.ts';
+import { ApiError } from '../api/index.ts';
 
 export function PageTitle({ title, children }: { title: string; children?: ReactNode }) {
   return (
@@ -118,5 +118,18 @@ export function Meter({ value, label }: { value: number; label: string }) {
     >
       {Math.round(value * 100)}%
     </meter>
+  );
+}
+
+/**
+ * A table that may scroll sideways on a narrow screen: a named region the keyboard can reach, so the
+ * hidden columns can be scrolled into view without a mouse.
+ */
+export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to be scrolled by keyboard
+    <section className="table-wrap" tabIndex={0} aria-label={label}>
+      {children}
+    </section>
   );
 }

@@ -12,12 +12,16 @@ import {
   Mesh,
   MeshLambertMaterial,
   PerspectiveCamera,
+  Raycaster,
   Scene,
+  Vector2,
   Vector3,
   WebGLRenderer,
 } from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
-import type { LoadPlan } from '../api.ts';
+import type { LoadPlan } from '../api/index.ts';
+
+const HIGHLIGHT = new MeshLambertMaterial({ color: '#1d6fb8' });
 
 const BOX_COLOURS = ['#d08c60', '#c9a86a', '#b5835a', '#e0b084', '#a6784f', '#d9a066', '#bf9262'];
 
@@ -36,7 +40,16 @@ function hasWebGl(): boolean {
  * box up to `shown`. Drag or use the arrow keys to turn it, +/- to zoom. Millimetres become metres.
  * Without WebGL it draws the plan seen from above and from the side instead.
  */
-export function Container3d({ plan, shown }: { plan: LoadPlan; shown: number }) {
+export function Container3d({
+  plan,
+  shown,
+  labels,
+}: {
+  plan: LoadPlan;
+  shown: number;
+  /** A name per box id (the parcel's order number), shown with its id when the box is pointed at. */
+  labels?: ReadonlyMap<string, string>;
+}) {
   const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
   const state = useRef<{
@@ -44,8 +57,15 @@ export function Container3d({ plan, shown }: { plan: LoadPlan; shown: number }) 
     camera: PerspectiveCamera;
     boxes: Group;
     render: () => void;
+    reset: () => void;
+    pick: (clientX: number, clientY: number) => number | undefined;
+    highlight: (index: number | undefined) => void;
   }>(undefined);
   const [webgl] = useState(hasWebGl);
+  const [pointed, setPointed] = useState<number>();
+  const [selected, setSelected] = useState<number>();
+  const current = selected ?? pointed;
+  const box = current !== undefined ? plan.placements[current] : undefined;
 
   useEffect(() => {
     if (!webgl || !host.current) return;
@@ -95,13 +115,42 @@ export function Container3d({ plan, shown }: { plan: LoadPlan; shown: number }) 
     });
     scene.add(boxes);
 
-    camera.position.set(L * 1.05, H * 2.6, W * 4.2);
+    const home = new Vector3(L * 1.05, H * 2.6, W * 4.2);
+    const homeTarget = new Vector3(L / 2, H / 3, W / 2);
+    camera.position.copy(home);
     const controls = new OrbitControls(camera, renderer.domElement);
-    controls.target.set(L / 2, H / 3, W / 2);
+    controls.target.copy(homeTarget);
+    // Zoom and pan stay within reach of the container, so it cannot be lost from view.
+    controls.minDistance = Math.max(W, H) * 0.6;
+    controls.maxDistance = L * 4;
     const render = () => renderer.render(scene, camera);
     controls.addEventListener('change', render);
     controls.update();
-    state.current = { controls, camera, boxes, render };
+    const reset = () => {
+      camera.position.copy(home);
+      controls.target.copy(homeTarget);
+      controls.update();
+    };
+    const raycaster = new Raycaster();
+    const meshes = boxes.children.map((g) => g.children[0] as Mesh);
+    const pick = (clientX: number, clientY: number) => {
+      const r = renderer.domElement.getBoundingClientRect();
+      const at = new Vector2(((clientX - r.left) / r.width) * 2 - 1, -((clientY - r.top) / r.height) * 2 + 1);
+      raycaster.setFromCamera(at, camera);
+      const hit = raycaster.intersectObjects(
+        meshes.filter((m) => m.parent?.visible),
+        false,
+      )[0];
+      return hit ? meshes.indexOf(hit.object as Mesh) : undefined;
+    };
+    let lit: number | undefined;
+    const highlight = (index: number | undefined) => {
+      if (lit !== undefined && meshes[lit]) meshes[lit]!.material = materials[lit % materials.length]!;
+      lit = index;
+      if (index !== undefined && meshes[index]) meshes[index]!.material = HIGHLIGHT;
+      render();
+    };
+    state.current = { controls, camera, boxes, render, reset, pick, highlight };
     render();
 
     const observer = new ResizeObserver(() => {
@@ -131,6 +180,10 @@ export function Container3d({ plan, shown }: { plan: LoadPlan; shown: number }) 
     s.render();
   }, [shown, plan]);
 
+  useEffect(() => {
+    state.current?.highlight(current);
+  }, [current]);
+
   const turn = (angle: number, tilt = 0) => {
     const s = state.current;
     if (!s) return;
@@ -159,6 +212,8 @@ export function Container3d({ plan, shown }: { plan: LoadPlan; shown: number }) 
       '+': () => zoom(0.9),
       '=': () => zoom(0.9),
       '-': () => zoom(1.1),
+      '0': () => state.current?.reset(),
+      Home: () => state.current?.reset(),
     };
     const action = actions[e.key];
     if (action) {
@@ -178,8 +233,20 @@ export function Container3d({ plan, shown }: { plan: LoadPlan; shown: number }) 
         role="img"
         aria-label={t('container.viewerLabel', { count: Math.min(shown, plan.placements.length) })}
         onKeyDown={onKey}
+        onPointerMove={(e) => setPointed(state.current?.pick(e.clientX, e.clientY))}
+        onPointerLeave={() => setPointed(undefined)}
+        onClick={(e) => setSelected(state.current?.pick(e.clientX, e.clientY))}
         data-testid="container-3d"
       />
+      <p className="box-caption" aria-live="polite" data-testid="box-caption">
+        {box
+          ? t('container.box', {
+              label: labels?.get(box.boxId) ?? box.boxId,
+              id: box.boxId,
+              size: `${box.dx} × ${box.dy} × ${box.dz} mm`,
+            })
+          : t('container.pointAt')}
+      </p>
       <fieldset className="viewer-buttons">
         <legend className="sr-only">{t('container.turn')}</legend>
         <button type="button" onClick={() => turn(-Math.PI / 8)} aria-label={t('container.turnLeft')}>
@@ -193,6 +260,9 @@ export function Container3d({ plan, shown }: { plan: LoadPlan; shown: number }) 
         </button>
         <button type="button" onClick={() => zoom(1.15)} aria-label={t('container.zoomOut')}>
           −
+        </button>
+        <button type="button" onClick={() => state.current?.reset()} data-testid="reset-view">
+          {t('container.reset')}
         </button>
       </fieldset>
     </div>

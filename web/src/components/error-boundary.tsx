@@ -1,5 +1,27 @@
 import { Component, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorBox } from './common.tsx';
+
+/** A page's code that no longer exists on the server (a deploy replaced the hashed files). */
+export function isStaleChunk(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /dynamically imported module|Importing a module script failed|error loading dynamically imported module|Failed to fetch/i.test(
+    message,
+  );
+}
+
+/** Said when a page's code is gone after a deploy: a reload fetches the new version. */
+function StaleChunk() {
+  const { t } = useTranslation();
+  return (
+    <div className="error-box" role="alert" data-testid="stale-chunk">
+      <strong>{t('errors.staleTitle')}</strong> {t('errors.staleBody')}{' '}
+      <button type="button" onClick={() => window.location.reload()}>
+        {t('errors.reload')}
+      </button>
+    </div>
+  );
+}
 
 /** Keeps a failing page from blanking the console: shows its error, resets when the path changes. */
 export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: unknown }> {
@@ -15,6 +37,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey: st
   }
 
   override render() {
-    return this.state.error !== undefined ? <ErrorBox error={this.state.error} /> : this.props.children;
+    if (this.state.error === undefined) return this.props.children;
+    return isStaleChunk(this.state.error) ? <StaleChunk /> : <ErrorBox error={this.state.error} />;
   }
 }

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type FxStatus, fxStatus } from '../api.ts';
+import { type FxStatus, fxStatus } from '../api/index.ts';
 
 /**
- * A notice at the foot of the page while the newest exchange-rate table is older than a week (the API's
- * own `GET /v1/fx` judgement): every amount the console converts today uses that day's rates.
+ * A notice in the footer while the newest exchange-rate table is older than a week (the API's own
+ * `GET /v1/fx` judgement): every amount the console converts today uses that day's rates.
  */
 export function FxNotice({ apiKey }: { readonly apiKey: string }) {
   const { t } = useTranslation();

@@ -1,42 +1,32 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import * as api from '../api.ts';
-import { Card, ErrorBox, Loading, NotAvailable, PageTitle, Stat } from '../components/common.tsx';
+import * as api from '../api/index.ts';
+import { Card, ErrorBox, Loading, PageTitle, Stat } from '../components/common.tsx';
 import { Container3d } from '../components/container-3d.tsx';
 import { formatKg, formatNumber, formatPercent } from '../format.ts';
 import { useAsync } from '../hooks.ts';
+import { equipmentName } from '../names.ts';
 import { useLocation } from '../router.tsx';
 import { useSignedIn } from '../session.tsx';
 
 const WAITING_PARCELS = 300;
-/** Parcels fetched at once when reading a planned container's contents. */
-const FETCH_CONCURRENCY = 8;
 
-async function parcelsByIds(key: string, ids: readonly string[]): Promise<api.Parcel[]> {
-  const out: api.Parcel[] = [];
-  for (let i = 0; i < ids.length; i += FETCH_CONCURRENCY)
-    out.push(...(await Promise.all(ids.slice(i, i + FETCH_CONCURRENCY).map((id) => api.parcel(key, id)))));
-  return out;
+interface Box {
+  readonly id: string;
+  readonly label: string;
+  readonly lengthMm: number;
+  readonly widthMm: number;
+  readonly heightMm: number;
+  readonly weightG: number;
 }
 
-function boxesOf(parcels: readonly api.Parcel[]): api.LoadBox[] {
-  return parcels.map((p) => ({
-    id: p.id,
-    lengthMm: p.dimensions.lengthMm,
-    widthMm: p.dimensions.widthMm,
-    heightMm: p.dimensions.heightMm,
-    weightG: p.grossWeightG,
-  }));
-}
-
-/** Container view: a load plan in 3D, box by box, with its utilisation. */
+/** Container view: a load plan in 3D, box by box, with its utilisation; a planned container in one request. */
 export function ContainerPage() {
   const { t } = useTranslation();
-  const { session, features, network, locale } = useSignedIn();
+  const { session, network, locale } = useSignedIn();
   const { search } = useLocation();
   const params = useMemo(() => new URLSearchParams(search), [search]);
   const planId = params.get('plan');
-  const departureId = params.get('departure');
   const containerId = params.get('container');
   const [type, setType] = useState(
     network.equipment.find((e) => e.type === '22G1')?.type ?? network.equipment[0]?.type ?? '',
@@ -44,21 +34,32 @@ export function ContainerPage() {
   const [shown, setShown] = useState<number>();
 
   const load = useAsync(async () => {
-    if (!features.loadPlans) return undefined;
-    let parcels: api.Parcel[];
+    let boxes: Box[];
     let equipmentType = type;
-    if (planId && departureId && containerId) {
-      const plan = await api.getPlan(session.key, planId);
-      const c = plan.departures
-        .find((d) => d.id === departureId)
-        ?.containers.find((x) => x.id === containerId);
-      if (!c) throw new Error(t('container.noContents'));
-      const ids = c.parcelIds ?? (await api.containerParcelIds(session.key, planId, containerId));
-      if (ids.length === 0) throw new Error(t('container.noContents'));
-      parcels = await parcelsByIds(session.key, ids);
-      equipmentType = c.type || type;
+    if (planId && containerId) {
+      const contents = await api.containerContents(session.key, planId, containerId);
+      if (contents.parcels.length === 0) throw new Error(t('container.noContents'));
+      boxes = contents.parcels.map((p) => ({
+        id: p.id,
+        label: p.externalOrderId,
+        lengthMm: p.lengthMm,
+        widthMm: p.widthMm,
+        heightMm: p.heightMm,
+        weightG: p.grossWeightG,
+      }));
+      equipmentType = contents.container.type;
     } else {
-      parcels = (await api.parcels(session.key, { status: 'received', limit: WAITING_PARCELS })).items;
+      const page = await api.parcels(session.key, { status: 'received', limit: WAITING_PARCELS });
+      boxes = page.items.map((p) => ({
+        id: p.id,
+        label: p.externalOrderId,
+        lengthMm: p.dimensions.lengthMm,
+        widthMm: p.dimensions.widthMm,
+        heightMm: p.dimensions.heightMm,
+        weightG: p.grossWeightG,
+      }));
+      // nothing waiting at the hub: say so, and ask the loader nothing (it refuses an empty load)
+      if (boxes.length === 0) return undefined;
     }
     const e = network.equipment.find((x) => x.type === equipmentType) ?? network.equipment[0];
     if (!e) throw new Error(t('container.noEquipment'));
@@ -69,14 +70,15 @@ export function ContainerPage() {
         heightMm: e.innerHeightMm,
         payloadG: e.payloadG,
       },
-      boxes: boxesOf(parcels),
-      options: { timeLimitMs: 2000 },
+      boxes: boxes.map(({ label: _, ...b }) => b),
+      options: { support: 'full', timeLimitMs: 2000, multi: false },
     });
     setShown(plan.placements.length);
-    return { plan, equipment: e, parcels: parcels.length };
-  }, [session.key, features, planId, departureId, containerId, type]);
+    const labels = new Map(boxes.map((b) => [b.id, b.label]));
+    return { plan, equipment: e, parcels: boxes.length, labels };
+  }, [session.key, planId, containerId, type]);
 
-  const fromPlan = Boolean(planId && departureId && containerId);
+  const fromPlan = Boolean(planId && containerId);
   const data = load.data;
   const count = shown ?? data?.plan.placements.length ?? 0;
   const loadedWeightG = useMemo(
@@ -90,14 +92,12 @@ export function ContainerPage() {
   return (
     <div>
       <PageTitle title={t('container.title')} />
-      {!features.loadPlans ? (
-        <NotAvailable what={t('container.title')} endpoint="POST /v1/load-plans" />
-      ) : (
+      {
         <>
           <div className="toolbar">
             <p className="muted">
               {fromPlan
-                ? t('container.fromPlan', { container: containerId, departure: departureId })
+                ? t('container.fromPlan', { container: containerId, departure: containerId?.split('#')[0] })
                 : t('container.fromWaiting', { count: WAITING_PARCELS })}
             </p>
             {!fromPlan ? (
@@ -106,7 +106,7 @@ export function ContainerPage() {
                 <select value={type} onChange={(e) => setType(e.target.value)}>
                   {network.equipment.map((e) => (
                     <option key={e.type} value={e.type}>
-                      {e.type} · {e.name}
+                      {e.type} · {equipmentName(e, locale)}
                     </option>
                   ))}
                 </select>
@@ -115,10 +115,15 @@ export function ContainerPage() {
           </div>
           <ErrorBox error={load.error} />
           {load.loading ? <Loading label={t('container.loading')} /> : null}
+          {!load.loading && !load.error && !data ? (
+            <p className="muted" data-testid="no-waiting">
+              {t('container.noWaiting')}
+            </p>
+          ) : null}
           {data ? (
             <div className="container-layout">
               <Card title={t('container.view')} wide>
-                <Container3d plan={data.plan} shown={count} />
+                <Container3d plan={data.plan} shown={count} labels={data.labels} />
                 <label className="slider">
                   <span>{t('container.boxByBox', { shown: count, total: data.plan.placements.length })}</span>
                   <input
@@ -149,14 +154,14 @@ export function ContainerPage() {
                   <Stat
                     label={t('container.inside')}
                     value={`${data.equipment.innerLengthMm} × ${data.equipment.innerWidthMm} × ${data.equipment.innerHeightMm} mm`}
-                    hint={data.equipment.name}
+                    hint={equipmentName(data.equipment, locale)}
                   />
                 </div>
               </Card>
             </div>
           ) : null}
         </>
-      )}
+      }
     </div>
   );
 }

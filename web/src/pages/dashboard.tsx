@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import * as api from '../api.ts';
-import { Chart, type ChartOption } from '../components/chart.tsx';
-import { Card, Empty, ErrorBox, Loading, NotAvailable, PageTitle, Stat } from '../components/common.tsx';
+import * as api from '../api/index.ts';
+import { Chart, type ChartOption, type LegendItem, PALETTE } from '../components/chart.tsx';
+import { Card, Empty, ErrorBox, Loading, PageTitle, Stat } from '../components/common.tsx';
 import { CORRIDOR_COLOURS, CORRIDOR_ORDER } from '../corridors.ts';
 import {
   countryName,
@@ -12,6 +12,7 @@ import {
   formatMoney,
   formatNumber,
   formatPercent,
+  shortPlanId,
   toMajor,
 } from '../format.ts';
 import { useAsync } from '../hooks.ts';
@@ -19,18 +20,31 @@ import { Link } from '../router.tsx';
 import { useSignedIn } from '../session.tsx';
 
 const TOP_COUNTRIES = 8;
+const LEVEL_COLOURS = ['#0b4f6c', '#c8553d', '#2a9d8f'];
+
+/** The destinations with the most declared value, which the value chart shows one by one. */
+function topCountries(s: api.ParcelStats | undefined): string[] {
+  return (s?.byCountry ?? [])
+    .slice()
+    .sort((a, b) => b.declaredValueMinor - a.declaredValueMinor)
+    .slice(0, TOP_COUNTRIES)
+    .map((c) => c.country);
+}
 
 /** Dashboard: the figures the park reports, from parcel statistics and the newest plan. */
 export function DashboardPage() {
   const { t } = useTranslation();
-  const { session, features, currency, locale } = useSignedIn();
-  const stats = useAsync(
-    () => (features.stats ? api.parcelStats(session.key, currency) : Promise.resolve(undefined)),
-    [session.key, currency, features],
+  const { session, currency, locale } = useSignedIn();
+  const stats = useAsync(() => api.parcelStats(session.key, currency), [session.key, currency]);
+  // The hub's plan is the operator's to read (a seller's plan figures come with its own statistics).
+  const operator = session.principal.role === 'operator';
+  const plan = useAsync(
+    () => (operator ? api.latestPlan(session.key) : Promise.resolve(undefined)),
+    [session.key, operator],
   );
-  const plan = useAsync(() => api.latestPlan(session.key, features), [session.key, features]);
   const s = stats.data;
-  const summary = plan.data?.summary;
+  const summary = plan.data?.result?.summary;
+  const count = (v: number) => formatNumber(v, locale);
   const corridorTotals = useMemo(
     () => new Map((s?.byCorridor ?? []).filter((c) => c.parcels > 0).map((c) => [c.corridor, c.parcels])),
     [s],
@@ -38,9 +52,14 @@ export function DashboardPage() {
 
   const statusChart: ChartOption = useMemo(
     () => ({
-      tooltip: { trigger: 'axis' },
-      grid: { left: 90, right: 20, top: 10, bottom: 30 },
-      xAxis: { type: 'value', minInterval: 1 },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => count(v) },
+      grid: { left: 8, right: 24, top: 10, bottom: 8, containLabel: true },
+      xAxis: {
+        type: 'value',
+        minInterval: 1,
+        splitNumber: 3,
+        axisLabel: { formatter: count, hideOverlap: true },
+      },
       yAxis: {
         type: 'category',
         inverse: true,
@@ -56,16 +75,17 @@ export function DashboardPage() {
         },
       ],
     }),
-    [s, t],
+    [s, t, locale],
   );
 
   const countryChart: ChartOption = useMemo(() => {
     const rows = (s?.byCountry ?? []).slice(0, 15);
     return {
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      legend: { bottom: 0 },
-      grid: { left: 110, right: 60, top: 10, bottom: 40 },
-      xAxis: [{ type: 'value', minInterval: 1, name: t('dashboard.parcels') }],
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => count(v) },
+      grid: { left: 8, right: 24, top: 10, bottom: 8, containLabel: true },
+      xAxis: [
+        { type: 'value', minInterval: 1, splitNumber: 3, axisLabel: { formatter: count, hideOverlap: true } },
+      ],
       yAxis: { type: 'category', inverse: true, data: rows.map((r) => countryName(r.country, locale)) },
       series: [
         {
@@ -81,15 +101,14 @@ export function DashboardPage() {
   const corridorChart: ChartOption = useMemo(() => {
     const list = CORRIDOR_ORDER.filter((c) => corridorTotals.has(c));
     return {
-      tooltip: { trigger: 'item' },
-      legend: { bottom: 0 },
+      tooltip: { trigger: 'item', valueFormatter: (v: number) => count(v) },
       series: [
         {
           type: 'pie',
           name: t('dashboard.byCorridor'),
-          radius: ['35%', '58%'],
-          center: ['50%', '45%'],
-          label: { formatter: '{b}\n{c}' },
+          radius: ['45%', '75%'],
+          center: ['50%', '50%'],
+          label: { show: false },
           data: list.map((c) => ({
             name: t(`corridor.${c}`),
             value: corridorTotals.get(c),
@@ -98,18 +117,15 @@ export function DashboardPage() {
         },
       ],
     };
-  }, [corridorTotals, t]);
+  }, [corridorTotals, t, locale]);
 
   const valueChart: ChartOption = useMemo(() => {
     const rows = s?.byDay ?? [];
-    const top = (s?.byCountry ?? [])
-      .slice()
-      .sort((a, b) => b.declaredValueMinor - a.declaredValueMinor)
-      .slice(0, TOP_COUNTRIES)
-      .map((c) => c.country);
+    const top = topCountries(s);
     const dates = [...new Set(rows.map((r) => r.date))].sort();
-    const series = [...top, 'other'].map((c) => ({
+    const series = [...top, 'other'].map((c, i) => ({
       type: 'bar',
+      itemStyle: { color: PALETTE[i % PALETTE.length] },
       stack: 'value',
       barMaxWidth: 90,
       name: c === 'other' ? t('dashboard.otherCountries') : countryName(c, locale),
@@ -129,9 +145,12 @@ export function DashboardPage() {
         valueFormatter: (v: number) =>
           formatMoney(Math.round(v * 10 ** currencyExponent(currency)), currency, locale),
       },
-      legend: { bottom: 0, type: 'scroll' },
-      grid: { left: 80, right: 20, top: 20, bottom: 50 },
-      xAxis: { type: 'category', data: dates.map((d) => formatDate(d, locale)) },
+      grid: { left: 8, right: 16, top: 20, bottom: 8, containLabel: true },
+      xAxis: {
+        type: 'category',
+        data: dates.map((d) => formatDate(d, locale)),
+        axisLabel: { hideOverlap: true },
+      },
       yAxis: {
         type: 'value',
         axisLabel: {
@@ -154,9 +173,12 @@ export function DashboardPage() {
         axisPointer: { type: 'shadow' },
         valueFormatter: (v: number) => formatMoney(Math.round(v * 10 ** exp), currency, locale),
       },
-      legend: { bottom: 0 },
-      grid: { left: 80, right: 20, top: 20, bottom: 50 },
-      xAxis: { type: 'category', data: days.map((d) => formatDate(d, locale)) },
+      grid: { left: 8, right: 16, top: 20, bottom: 8, containLabel: true },
+      xAxis: {
+        type: 'category',
+        data: days.map((d) => formatDate(d, locale)),
+        axisLabel: { hideOverlap: true },
+      },
       yAxis: {
         type: 'value',
         axisLabel: {
@@ -183,38 +205,52 @@ export function DashboardPage() {
 
   const levelChart: ChartOption = useMemo(
     () => ({
-      tooltip: { trigger: 'item' },
-      legend: { bottom: 0 },
+      tooltip: { trigger: 'item', valueFormatter: (v: number) => count(v) },
       series: [
         {
           type: 'pie',
-          radius: ['35%', '58%'],
-          center: ['50%', '45%'],
+          radius: ['45%', '75%'],
+          center: ['50%', '50%'],
           name: t('dashboard.byLevel'),
-          label: { formatter: '{b}\n{d}%' },
-          data: (s?.byServiceLevel ?? []).map((r) => ({
+          label: { show: false },
+          data: (s?.byServiceLevel ?? []).map((r, i) => ({
             name: t(`level.${r.serviceLevel}`),
             value: r.parcels,
+            itemStyle: { color: LEVEL_COLOURS[i % LEVEL_COLOURS.length] },
           })),
         },
       ],
     }),
-    [s, t],
+    [s, t, locale],
   );
 
-  if (!features.stats)
-    return (
-      <div>
-        <PageTitle title={t('dashboard.title')} />
-        <NotAvailable what={t('dashboard.title')} endpoint="GET /v1/stats/parcels" />
-      </div>
-    );
+  const corridorLegend: LegendItem[] = CORRIDOR_ORDER.filter((c) => corridorTotals.has(c)).map((c) => ({
+    name: t(`corridor.${c}`),
+    colour: CORRIDOR_COLOURS[c] ?? '#52606d',
+    value: count(corridorTotals.get(c) ?? 0),
+  }));
+  const levelLegend: LegendItem[] = (s?.byServiceLevel ?? []).map((r, i) => ({
+    name: t(`level.${r.serviceLevel}`),
+    colour: LEVEL_COLOURS[i % LEVEL_COLOURS.length]!,
+    value: count(r.parcels),
+  }));
+  const valueLegend: LegendItem[] = [...topCountries(s), 'other'].map((c, i) => ({
+    name: c === 'other' ? t('dashboard.otherCountries') : countryName(c, locale),
+    colour: PALETTE[i % PALETTE.length]!,
+  }));
+  const corridorDayLegend: LegendItem[] = CORRIDOR_ORDER.filter((c) =>
+    (s?.byCorridorDay ?? []).some((r) => r.corridor === c),
+  ).map((c) => ({ name: t(`corridor.${c}`), colour: CORRIDOR_COLOURS[c] ?? '#52606d' }));
 
   const plannedWeightG = (s?.byCorridor ?? []).reduce((sum, c) => sum + c.grossWeightG, 0);
-  const weightG =
-    summary?.grossWeightG ?? (plannedWeightG > 0 ? plannedWeightG : (s?.totals.grossWeightG ?? 0));
-  const plannedParcels = summary?.planned ?? summary?.parcels ?? 0;
-  const planHint = features.plans ? t('dashboard.needsPlan') : t('dashboard.plansComing');
+  const weightG = plannedWeightG > 0 ? plannedWeightG : (s?.totals.grossWeightG ?? 0);
+  const plannedParcels = summary?.planned ?? 0;
+  const planHint = t('dashboard.needsPlan');
+  const fromPlan = plan.data ? (
+    <Link to="/board" data-testid="from-plan">
+      {t('dashboard.fromPlan', { id: shortPlanId(plan.data.id) })}
+    </Link>
+  ) : undefined;
 
   return (
     <div>
@@ -250,21 +286,21 @@ export function DashboardPage() {
                   ? formatMoney(Math.round(summary.costMinor / (weightG / 1000)), summary.currency, locale)
                   : '—'
               }
-              hint={summary ? undefined : planHint}
+              hint={summary ? fromPlan : planHint}
             />
             <Stat
               label={t('dashboard.onTime')}
-              value={summary?.onTimeRate !== undefined ? formatPercent(summary.onTimeRate, locale) : '—'}
-              hint={summary ? undefined : planHint}
+              value={summary ? formatPercent(summary.onTimeRate, locale) : '—'}
+              hint={summary ? fromPlan : planHint}
             />
             <Stat
               label={t('dashboard.co2PerParcel')}
               value={
-                summary?.co2eKg !== undefined && plannedParcels > 0
+                summary && plannedParcels > 0
                   ? `${formatNumber(summary.co2eKg / plannedParcels, locale, 2)} kg`
                   : '—'
               }
-              hint={summary ? undefined : planHint}
+              hint={summary ? fromPlan : planHint}
             />
           </div>
           <div className="grid">
@@ -273,10 +309,15 @@ export function DashboardPage() {
             </Card>
             <Card title={t('dashboard.byCorridor')} id="by-corridor">
               {corridorTotals.size > 0 ? (
-                <Chart option={corridorChart} label={t('dashboard.byCorridor')} height={260} />
+                <Chart
+                  option={corridorChart}
+                  label={t('dashboard.byCorridor')}
+                  height={220}
+                  legend={corridorLegend}
+                />
               ) : (
                 <Empty>
-                  {planHint} {features.plans ? <Link to="/board">{t('dashboard.toBoard')}</Link> : null}
+                  {planHint} <Link to="/board">{t('dashboard.toBoard')}</Link>
                 </Empty>
               )}
             </Card>
@@ -284,7 +325,7 @@ export function DashboardPage() {
               <Chart option={countryChart} label={t('dashboard.byDestination')} height={420} />
             </Card>
             <Card title={t('dashboard.byLevel')} id="by-level">
-              <Chart option={levelChart} label={t('dashboard.byLevel')} height={260} />
+              <Chart option={levelChart} label={t('dashboard.byLevel')} height={220} legend={levelLegend} />
             </Card>
             <Card
               title={t('dashboard.valueByDestination', { currency: s.currency })}
@@ -294,7 +335,8 @@ export function DashboardPage() {
               <Chart
                 option={valueChart}
                 label={t('dashboard.valueByDestination', { currency: s.currency })}
-                height={300}
+                height={280}
+                legend={valueLegend}
               />
             </Card>
             <Card
@@ -306,7 +348,8 @@ export function DashboardPage() {
                 <Chart
                   option={corridorDayChart}
                   label={t('dashboard.valueByCorridor', { currency: s.currency })}
-                  height={300}
+                  height={280}
+                  legend={corridorDayLegend}
                 />
               ) : (
                 <Empty>{planHint}</Empty>

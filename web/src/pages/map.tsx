@@ -5,11 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries110m from 'world-atlas/countries-110m.json';
-import * as api from '../api.ts';
+import * as api from '../api/index.ts';
 import { Card, ErrorBox, PageTitle } from '../components/common.tsx';
 import { CORRIDOR_ORDER, MODE_COLOURS, MODE_DASH } from '../corridors.ts';
 import { addDays, formatInstant, formatKg, formatNumber, todayIn } from '../format.ts';
 import { useAsync } from '../hooks.ts';
+import { nodeName, serviceName, shortNodeName } from '../names.ts';
 import { useSignedIn } from '../session.tsx';
 
 const WIDTH = 1000;
@@ -58,19 +59,22 @@ function viewBoxOf(region: Region): string {
   return `${x0} ${y0} ${Math.max(...xs) - x0} ${Math.max(...ys) - y0}`;
 }
 
-function inForce(d: api.Disruption, nowMs: number): boolean {
+function inForce(d: api.Network['disruptions'][number], nowMs: number): boolean {
   return Date.parse(d.from) <= nowMs && nowMs < Date.parse(d.to);
 }
 
 /** Corridor map: the world, the corridors by mode, the hub, gateways and border crossings, today's flows. */
 export function MapPage() {
   const { t } = useTranslation();
-  const { session, features, network, locale, hubZone } = useSignedIn();
+  const { session, network, locale, hubZone } = useSignedIn();
   const [region, setRegion] = useState<Region>('world');
   const [focus, setFocus] = useState<string>();
   const today = todayIn(hubZone);
   const deps = useAsync(() => api.departures(session.key, today, addDays(today, 1)), [session.key, today]);
-  const plan = useAsync(() => api.latestPlan(session.key, features), [session.key, features]);
+  const plan = useAsync(
+    () => api.latestPlan(session.key, session.principal.role === 'operator'),
+    [session.key],
+  );
 
   const nodes = useMemo(() => new Map(network.nodes.map((n) => [n.id, n])), [network]);
   const gateways = useMemo(() => new Set(network.lastMile.flatMap((z) => z.gateways)), [network]);
@@ -86,15 +90,19 @@ export function MapPage() {
   }, [deps.data]);
   const plannedByService = useMemo(() => {
     const m = new Map<string, number>();
-    for (const d of plan.data?.departures ?? []) m.set(d.serviceId, (m.get(d.serviceId) ?? 0) + d.weightG);
+    for (const d of plan.data?.result?.departures ?? [])
+      m.set(
+        d.serviceId,
+        (m.get(d.serviceId) ?? 0) + d.looseWeightG + d.containers.reduce((sum, c) => sum + c.weightG, 0),
+      );
     return m;
   }, [plan.data]);
   const maxPlanned = Math.max(1, ...plannedByService.values());
   const hasPlan = plannedByService.size > 0;
 
-  const name = (n: api.NetworkNode) => (locale.startsWith('zh') && n.nameZh ? n.nameZh : n.name);
+  const name = (n: api.NetworkNode) => nodeName(n, locale);
   /** A short label for the map: the name before any parenthesis. */
-  const shortName = (n: api.NetworkNode) => name(n).split(' (')[0] ?? n.id;
+  const shortName = (n: api.NetworkNode) => shortNodeName(n, locale);
   const widthOf = (serviceId: string) => {
     if (!hasPlan) return 1.6;
     const v = plannedByService.get(serviceId) ?? 0;
@@ -158,10 +166,13 @@ export function MapPage() {
                   ? nodes.get(d.nodeId)
                     ? name(nodes.get(d.nodeId)!)
                     : d.nodeId
-                  : (network.services.find((s) => s.id === d.serviceId)?.name ?? d.serviceId)}
+                  : (() => {
+                      const s = network.services.find((x) => x.id === d.serviceId);
+                      return s ? serviceName(s, locale) : d.serviceId;
+                    })()}
                 {' · '}
-                {t(`map.effect.${d.effect}`, { minutes: d.delayMinutes ?? 0 })} · {d.reason} ·{' '}
-                {t('map.until', { at: formatInstant(d.to, hubZone, locale) })}
+                {t(`map.effect.${d.effect}`, { minutes: (d as { delayMinutes?: number }).delayMinutes ?? 0 })}{' '}
+                · {d.reason} · {t('map.until', { at: formatInstant(d.to, hubZone, locale) })}
               </li>
             ))}
           </ul>
@@ -301,13 +312,7 @@ export function MapPage() {
                 {t('nodeKind.gateway')}
               </li>
             </ul>
-            <p className="hint">
-              {hasPlan
-                ? t('map.widthByPlan')
-                : features.plans
-                  ? t('map.widthNoPlan')
-                  : t('map.widthPlansComing')}
-            </p>
+            <p className="hint">{hasPlan ? t('map.widthByPlan') : t('map.widthNoPlan')}</p>
           </Card>
           <Card title={t('map.flowsToday')}>
             <table data-testid="map-flows">

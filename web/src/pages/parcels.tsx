@@ -1,15 +1,42 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import * as api from '../api.ts';
-import { Card, Empty, ErrorBox, Loading, PageTitle } from '../components/common.tsx';
-import { countryName, formatDate, formatInstant, formatKg, formatMoney, formatWallTime } from '../format.ts';
+import * as api from '../api/index.ts';
+import { Card, Empty, ErrorBox, Loading, PageTitle, TableScroll } from '../components/common.tsx';
+import {
+  countryName,
+  formatDate,
+  formatInstant,
+  formatKg,
+  formatMoney,
+  formatNumber,
+  formatWallTime,
+} from '../format.ts';
 import { useAsync } from '../hooks.ts';
+import { serviceName, shortNodeName } from '../names.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSignedIn } from '../session.tsx';
+import { JourneyCard } from './journey.tsx';
 
-const STATUSES = ['received', 'planned', 'loaded', 'departed', 'delivered', 'held', 'cancelled'] as const;
-const LEVELS = ['economy', 'standard', 'express'] as const;
+type Status = NonNullable<api.ParcelQuery['status']>;
+type Level = NonNullable<api.ParcelQuery['serviceLevel']>;
+const STATUSES: readonly Status[] = [
+  'announced',
+  'received',
+  'held',
+  'loaded',
+  'departed',
+  'arrived',
+  'import_held',
+  'handed_over',
+  'out_for_delivery',
+  'delivery_failed',
+  'delivered',
+  'returned',
+  'cancelled',
+];
+const LEVELS: readonly Level[] = ['economy', 'standard', 'express'];
 const PAGE_SIZE = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Declared value of a parcel per currency, formatted: "$12.50 + €3.00". */
 function declared(p: api.Parcel, locale: string): string {
@@ -19,7 +46,7 @@ function declared(p: api.Parcel, locale: string): string {
   return [...sums].map(([c, v]) => formatMoney(v, c, locale)).join(' + ');
 }
 
-/** Parcels: filter by status, destination and level, page through, find one by id. */
+/** Parcels: filter by status, destination and level, sort, page through, find one by id or order number. */
 export function ParcelsPage() {
   const { t } = useTranslation();
   const { session, locale, hubZone } = useSignedIn();
@@ -29,6 +56,8 @@ export function ParcelsPage() {
     status: params.get('status') ?? '',
     country: params.get('country') ?? '',
     serviceLevel: params.get('serviceLevel') ?? '',
+    orderNo: params.get('orderNo') ?? '',
+    sort: params.get('sort') === 'oldest' ? ('oldest' as const) : ('newest' as const),
     cursor: params.get('cursor') ?? '',
   };
   const [findId, setFindId] = useState('');
@@ -39,12 +68,23 @@ export function ParcelsPage() {
     () =>
       api.parcels(session.key, {
         limit: PAGE_SIZE,
-        ...(filter.status ? { status: filter.status } : {}),
+        order: filter.sort,
+        total: 'true',
+        ...(filter.status ? { status: filter.status as Status } : {}),
         ...(filter.country ? { country: filter.country } : {}),
-        ...(filter.serviceLevel ? { serviceLevel: filter.serviceLevel } : {}),
+        ...(filter.serviceLevel ? { serviceLevel: filter.serviceLevel as Level } : {}),
+        ...(filter.orderNo ? { externalOrderId: filter.orderNo } : {}),
         ...(filter.cursor ? { cursor: filter.cursor } : {}),
       }),
-    [session.key, filter.status, filter.country, filter.serviceLevel, filter.cursor],
+    [
+      session.key,
+      filter.status,
+      filter.country,
+      filter.serviceLevel,
+      filter.orderNo,
+      filter.sort,
+      filter.cursor,
+    ],
   );
 
   const setFilter = (changes: Record<string, string>) => {
@@ -58,9 +98,13 @@ export function ParcelsPage() {
     navigate(q ? `/parcels?${q}` : '/parcels');
   };
 
+  // A parcel id (a UUID) opens the parcel; anything else is the seller's order number.
   const find = (e: FormEvent) => {
     e.preventDefault();
-    if (findId.trim()) navigate(`/parcels/${encodeURIComponent(findId.trim())}`);
+    const text = findId.trim();
+    if (!text) return;
+    if (UUID.test(text)) navigate(`/parcels/${encodeURIComponent(text)}`);
+    else setFilter({ orderNo: text });
   };
 
   return (
@@ -69,7 +113,13 @@ export function ParcelsPage() {
       <div className="toolbar">
         <form onSubmit={find} className="inline-form" aria-label={t('parcels.findLabel')}>
           <label htmlFor="find-id">{t('parcels.findById')}</label>
-          <input id="find-id" value={findId} onChange={(e) => setFindId(e.target.value)} placeholder="p-…" />
+          <input
+            id="find-id"
+            value={findId}
+            onChange={(e) => setFindId(e.target.value)}
+            placeholder="0f8c3a52-6b1e-4c2d-9a7f-3e5b1d2c4a60"
+            maxLength={64}
+          />
           <button type="submit">{t('parcels.find')}</button>
         </form>
       </div>
@@ -120,13 +170,21 @@ export function ParcelsPage() {
             title={t('parcels.countryHint')}
           />
         </label>
+        <label>
+          <span>{t('parcels.sort')}</span>
+          <select value={filter.sort} onChange={(e) => setFilter({ sort: e.target.value })} name="sort">
+            <option value="newest">{t('parcels.newest')}</option>
+            <option value="oldest">{t('parcels.oldest')}</option>
+          </select>
+        </label>
         <button type="submit">{t('parcels.apply')}</button>
-        {filter.status || filter.country || filter.serviceLevel ? (
+        {filter.status || filter.country || filter.serviceLevel || filter.orderNo ? (
           <button
             type="button"
             className="link-button"
             onClick={() => {
               setCountryText('');
+              setFindId('');
               navigate('/parcels');
             }}
           >
@@ -135,6 +193,12 @@ export function ParcelsPage() {
         ) : null}
       </form>
       <ErrorBox error={page.error} />
+      <p className="muted count-line" data-testid="parcels-total" aria-live="polite">
+        {page.data?.total !== undefined
+          ? t('parcels.total', { count: page.data.total, n: formatNumber(page.data.total, locale) })
+          : '\u00a0'}
+        {filter.orderNo ? ` · ${t('parcels.orderNo', { order: filter.orderNo })}` : ''}
+      </p>
       {page.loading && !page.data ? <Loading /> : null}
       {page.data ? (
         page.data.items.length === 0 ? (
@@ -142,7 +206,7 @@ export function ParcelsPage() {
         ) : (
           <div className="table-wrap" aria-busy={page.loading}>
             <table data-testid="parcels-table">
-              <caption className="sr-only">{t('parcels.caption')}</caption>
+              <caption className="sr-only">{t(`parcels.caption.${filter.sort}`)}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t('parcels.id')}</th>
@@ -163,7 +227,7 @@ export function ParcelsPage() {
               </thead>
               <tbody>
                 {page.data.items.map((p) => (
-                  <tr key={p.id} data-seller={p.sellerId}>
+                  <tr key={p.id} data-seller={p.sellerId} data-created={p.createdAt}>
                     <td>
                       <Link to={`/parcels/${encodeURIComponent(p.id)}`}>{p.id}</Link>
                     </td>
@@ -206,15 +270,15 @@ export function ParcelsPage() {
 /** One parcel: what it holds, where it goes and what happened to it. */
 export function ParcelPage({ id }: { id: string }) {
   const { t } = useTranslation();
-  const { session, features, network, locale, hubZone, currency } = useSignedIn();
+  const { session, network, locale, hubZone, currency } = useSignedIn();
   const parcel = useAsync(() => api.parcel(session.key, id), [session.key, id]);
-  const events = useAsync(() => api.parcelEvents(session.key, id, features), [session.key, id, features]);
   const plan = useAsync(async () => {
-    const latest = await api.latestPlan(session.key, features);
+    const latest = await api.latestPlan(session.key, session.principal.role === 'operator');
     return latest ? { plan: latest, ride: await api.parcelInPlan(session.key, latest.id, id) } : undefined;
-  }, [session.key, features, id]);
+  }, [session.key, id]);
   const p = parcel.data;
-  const route = plan.data?.ride;
+  const placed = plan.data?.ride;
+  const route = placed?.status === 'planned' ? placed : undefined;
   const options = useAsync(async () => {
     if (!p || route || plan.loading) return undefined;
     const readyMs = Math.max(Date.parse(p.readyAt), Date.now());
@@ -225,7 +289,7 @@ export function ParcelPage({ id }: { id: string }) {
     return api.quote(session.key, {
       readyAt,
       destination: { country: p.consignee.country, postcode: p.consignee.postcode },
-      currency,
+      currency: currency as api.Currency,
       promisedDeliveryDate: p.promisedDeliveryDate,
       shipment: {
         kind: 'parcel',
@@ -237,9 +301,8 @@ export function ParcelPage({ id }: { id: string }) {
   }, [p, route, plan.loading, currency, session.key]);
   const nodeName = (nodeId: string) => {
     const n = network.nodes.find((x) => x.id === nodeId);
-    return n ? (locale.startsWith('zh') && n.nameZh ? n.nameZh : (n.name.split(' (')[0] ?? n.name)) : nodeId;
+    return n ? shortNodeName(n, locale) : nodeId;
   };
-  const zoneOf = (nodeId: string) => network.nodes.find((x) => x.id === nodeId)?.zone;
 
   if (parcel.loading) return <Loading />;
   if (parcel.error || !p)
@@ -250,11 +313,6 @@ export function ParcelPage({ id }: { id: string }) {
         <Link to="/parcels">{t('parcel.back')}</Link>
       </div>
     );
-
-  const derivedEvents = [
-    { at: p.createdAt, what: t('parcel.eventRegistered'), where: nodeName(network.hub) },
-    { at: p.readyAt, what: t('parcel.eventReady'), where: nodeName(network.hub) },
-  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
   return (
     <div>
@@ -295,62 +353,57 @@ export function ParcelPage({ id }: { id: string }) {
           </dl>
         </Card>
         <Card title={t('parcel.items')}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('parcel.description')}</th>
-                <th scope="col">{t('parcel.hsCode')}</th>
-                <th scope="col" className="num">
-                  {t('parcel.quantity')}
-                </th>
-                <th scope="col" className="num">
-                  {t('parcel.unitValue')}
-                </th>
-                <th scope="col">{t('parcel.origin')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.items.map((item, i) => (
-                <tr key={i}>
-                  <td>{item.description}</td>
-                  <td>
-                    <code>{item.hsCode}</code>
-                  </td>
-                  <td className="num">{item.quantity}</td>
-                  <td className="num">{formatMoney(item.unitValueMinor, item.currency, locale)}</td>
-                  <td>{countryName(item.originCountry, locale)}</td>
+          <TableScroll label={t('parcel.items')}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('parcel.description')}</th>
+                  <th scope="col">{t('parcel.hsCode')}</th>
+                  <th scope="col" className="num">
+                    {t('parcel.quantity')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('parcel.unitValue')}
+                  </th>
+                  <th scope="col">{t('parcel.origin')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {p.items.map((item, i) => (
+                  <tr key={i}>
+                    <td>{item.description}</td>
+                    <td>
+                      <code>{item.hsCode}</code>
+                    </td>
+                    <td className="num">{item.quantity}</td>
+                    <td className="num">{formatMoney(item.unitValueMinor, item.currency, locale)}</td>
+                    <td>{countryName(item.originCountry, locale)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </Card>
         <Card title={t('parcel.route')} wide>
           {plan.loading ? <Loading /> : null}
           {route ? (
             <>
               <ol className="timeline" data-testid="parcel-route">
-                {route.departureIds.map((d, i) => {
+                {route.rides.map((ride) => {
+                  const d = ride.departureId;
                   const [serviceId = d, local = ''] = d.split('@');
                   const service = network.services.find((x) => x.id === serviceId);
                   const from = service?.legs[0]?.from;
                   return (
                     <li key={d}>
-                      <strong>
-                        {service
-                          ? locale.startsWith('zh') && service.nameZh
-                            ? service.nameZh
-                            : service.name
-                          : serviceId}
-                      </strong>
+                      <strong>{service ? serviceName(service, locale) : serviceId}</strong>
                       {service ? ` · ${t(`mode.${service.mode}`)}` : ''}
                       <div className="muted">
                         {t('parcel.leaves', {
                           at: formatWallTime(local, locale),
                           place: from ? nodeName(from) : '',
                         })}
-                        {route.containerIds[i]
-                          ? ` · ${t('parcel.container', { id: route.containerIds[i] })}`
-                          : ''}
+                        {ride.containerId ? ` · ${t('parcel.container', { id: ride.containerId })}` : ''}
                       </div>
                     </li>
                   );
@@ -368,73 +421,51 @@ export function ParcelPage({ id }: { id: string }) {
             </>
           ) : (
             <>
-              <p>{features.plans ? t('parcel.notInPlan') : t('parcel.noPlans')}</p>
+              <p>
+                {placed?.status === 'held'
+                  ? t('parcel.heldInPlan', {
+                      reason: t(`holdReason.${placed.reason}`, { defaultValue: placed.reason }),
+                    })
+                  : t('parcel.notInPlan')}
+              </p>
               <ErrorBox error={options.error} />
               {options.data?.ok === false ? <p>{options.data.message}</p> : null}
               {options.data?.ok ? (
-                <table>
-                  <caption>{t('parcel.optionsNow')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('quote.option')}</th>
-                      <th scope="col">{t('quote.route')}</th>
-                      <th scope="col">{t('quote.delivery')}</th>
-                      <th scope="col" className="num">
-                        {t('quote.cost')}
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {options.data.options.map((o) => (
-                      <tr key={o.id}>
-                        <td>{o.labels.map((l) => t(`quote.label.${l}`)).join(', ') || '—'}</td>
-                        <td>
-                          {o.legs
-                            .filter((l) => l.kind === 'ride')
-                            .map((l) => `${nodeName(l.from)} → ${nodeName(l.to)}`)
-                            .join(' · ')}
-                        </td>
-                        <td>{formatDate(o.deliveryDate, locale)}</td>
-                        <td className="num">{formatMoney(o.cost.totalMinor, o.cost.currency, locale)}</td>
+                <TableScroll label={t('parcel.optionsNow')}>
+                  <table>
+                    <caption>{t('parcel.optionsNow')}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('quote.option')}</th>
+                        <th scope="col">{t('quote.route')}</th>
+                        <th scope="col">{t('quote.delivery')}</th>
+                        <th scope="col" className="num">
+                          {t('quote.cost')}
+                        </th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {options.data.options.map((o) => (
+                        <tr key={o.id}>
+                          <td>{o.labels.map((l) => t(`quote.label.${l}`)).join(', ') || '—'}</td>
+                          <td>
+                            {o.legs
+                              .filter((l) => l.kind === 'ride')
+                              .map((l) => `${nodeName(l.from)} → ${nodeName(l.to)}`)
+                              .join(' · ')}
+                          </td>
+                          <td>{formatDate(o.deliveryDate, locale)}</td>
+                          <td className="num">{formatMoney(o.cost.totalMinor, o.cost.currency, locale)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
               ) : null}
             </>
           )}
         </Card>
-        <Card title={t('parcel.events')} wide>
-          {events.data ? (
-            events.data.length === 0 ? (
-              <Empty>{t('parcel.noEvents')}</Empty>
-            ) : (
-              <ol className="timeline">
-                {events.data.map((e, i) => (
-                  <li key={i}>
-                    <time dateTime={e.at}>
-                      {formatInstant(e.at, zoneOf(e.where ?? '') ?? hubZone, locale)}
-                    </time>{' '}
-                    <strong>{e.what}</strong> {e.where ? `· ${nodeName(e.where)}` : ''}{' '}
-                    {e.why ? `· ${e.why}` : ''}
-                  </li>
-                ))}
-              </ol>
-            )
-          ) : (
-            <>
-              <ol className="timeline">
-                {derivedEvents.map((e) => (
-                  <li key={e.what}>
-                    <time dateTime={e.at}>{formatInstant(e.at, hubZone, locale)}</time>{' '}
-                    <strong>{e.what}</strong> · {e.where}
-                  </li>
-                ))}
-              </ol>
-              <p className="hint">{t('parcel.eventsFromRecord')}</p>
-            </>
-          )}
-        </Card>
+        <JourneyCard id={p.id} />
       </div>
     </div>
   );

@@ -1,0 +1,114 @@
+import type { Equipment } from '../domain/index.ts';
+import { checkLoadPlan, containerOf, type LoadBox, loadContainer } from '../load/index.ts';
+import type { PlanDocument } from './document.ts';
+import type { PlanParcelInput } from './parcels.ts';
+
+/** One planned container to prove: its type's inside and payload, and its parcels as boxes. */
+export interface ContainerToProve {
+  readonly id: string;
+  readonly type: string;
+  readonly boxes: readonly LoadBox[];
+}
+
+/** What the 3D loader made of one planned container. */
+export interface ContainerProof {
+  readonly id: string;
+  /** Every parcel placed, and the independent checker accepts the load plan. */
+  readonly proven: boolean;
+  /** Parcels the loader could not place (ids), when not proven. */
+  readonly unplaced: readonly string[];
+  /** Why the checker refused the plan, when it did. */
+  readonly problems: readonly string[];
+  readonly volumeUtilisation: number;
+  readonly elapsedMs: number;
+}
+
+/** The 3D proof of a plan's containers: how many were loaded and checked, and which not. */
+export interface PlanContainerProof {
+  readonly containers: number;
+  readonly proven: number;
+  /** Containers the loader could not load whole (or the checker refused), with the parcels left out. */
+  readonly notProven: readonly { readonly id: string; readonly unplaced: number; readonly why: string }[];
+  /** Loader effort per container. */
+  readonly timeLimitMs: number;
+}
+
+/** The planned containers of a document with their parcels as boxes (any orientation, stackable). */
+export function containersToProve(
+  doc: PlanDocument,
+  parcels: ReadonlyMap<string, Pick<PlanParcelInput, 'id' | 'dimensions' | 'grossWeightG'>>,
+): ContainerToProve[] {
+  const boxes = new Map<string, LoadBox[]>();
+  for (const p of doc.parcels)
+    for (const r of p.rides) {
+      if (!r.containerId) continue;
+      const input = parcels.get(p.id);
+      if (!input) continue;
+      const list = boxes.get(r.containerId) ?? [];
+      list.push({
+        id: p.id,
+        lengthMm: input.dimensions.lengthMm,
+        widthMm: input.dimensions.widthMm,
+        heightMm: input.dimensions.heightMm,
+        weightG: input.grossWeightG,
+      });
+      boxes.set(r.containerId, list);
+    }
+  return doc.departures.flatMap((d) =>
+    d.containers.map((c) => ({ id: c.id, type: c.type, boxes: boxes.get(c.id) ?? [] })),
+  );
+}
+
+/**
+ * Loads one planned container with the 3D loader (block building with beam search; full support) and
+ * checks the load plan with the loader's independent checker: proven when every parcel is placed and
+ * the checker accepts.
+ */
+export function proveContainer(
+  c: ContainerToProve,
+  equipment: Equipment,
+  options: { readonly timeLimitMs: number; readonly maxRounds?: number; readonly clock?: () => number },
+): ContainerProof {
+  const container = containerOf(equipment);
+  const request = { container, boxes: [...c.boxes], options: { support: 'full' as const } };
+  const plan = loadContainer(request, {
+    timeLimitMs: options.timeLimitMs,
+    ...(options.maxRounds !== undefined ? { maxRounds: options.maxRounds } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const check = checkLoadPlan(request, plan, 'full');
+  const problems = check.valid ? [] : check.problems.slice(0, 5).map((p) => `${p.reason}: ${p.message}`);
+  return {
+    id: c.id,
+    proven: check.valid && plan.unplaced.length === 0,
+    unplaced: plan.unplaced,
+    problems,
+    volumeUtilisation: plan.volumeUtilisation,
+    elapsedMs: plan.stats.elapsedMs,
+  };
+}
+
+/** Sums proofs into the plan's statement. */
+export function summariseProofs(proofs: readonly ContainerProof[], timeLimitMs: number): PlanContainerProof {
+  const notProven = proofs
+    .filter((p) => !p.proven)
+    .map((p) => ({
+      id: p.id,
+      unplaced: p.unplaced.length,
+      why:
+        p.problems.length > 0
+          ? `the checker refuses the load plan (${p.problems[0]})`
+          : `${p.unplaced.length} parcels could not be placed`,
+    }));
+  return { containers: proofs.length, proven: proofs.length - notProven.length, notProven, timeLimitMs };
+}
+
+/** Proves containers one after the other, at `timeLimitMs` each (one beam round: the greedy load). */
+export function proveAll(
+  containers: readonly ContainerToProve[],
+  equipment: readonly Equipment[],
+  timeLimitMs: number,
+): ContainerProof[] {
+  const byType = new Map(equipment.map((e) => [e.type as string, e]));
+  return containers.map((c) => proveContainer(c, byType.get(c.type)!, { timeLimitMs, maxRounds: 1 }));
+}

@@ -1,0 +1,133 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PLAN_FROM, sampleFx, sampleNetwork } from '../../test/fixtures/plan-data.ts';
+import type { Network } from '../domain/index.ts';
+import { generateParcels } from '../generate/index.ts';
+import { createHighsSolver } from '../solver/index.ts';
+import {
+  aggregate,
+  type MipSolver,
+  planConsolidation,
+  planDocument,
+  planParcels,
+  preparePlanContext,
+  priceCommodity,
+  solveRelaxation,
+  verifyPlan,
+} from './index.ts';
+import { addCandidates } from './pricing.ts';
+import { capDayOf, searchCapMs, TimetablePrices, TimetableSearch } from './timetable-pricing.ts';
+
+const network = sampleNetwork;
+const fx = sampleFx;
+const FROM = PLAN_FROM;
+const SETTINGS = { latePenaltyMinorPerDay: 500, holdPenaltyMinor: 45_000 };
+
+/**
+ * One small container (300 kg) a run and little loose space (200 kg, 800 L a flight): parcels for a
+ * lane fill its first runs (the candidates: the earliest and one later first departure per pattern),
+ * and the rest must wait for later runs or be held.
+ */
+const tight: Network = {
+  ...network,
+  equipment: network.equipment.map((e) => ({ ...e, payloadG: 300_000 })),
+  services: network.services.map((s) => ({
+    ...s,
+    capacity: {
+      ...s.capacity,
+      containers: s.capacity.containers.map((c) => ({ ...c, count: 1 })),
+      ...(s.capacity.weightKg !== undefined ? { weightKg: 200 } : {}),
+      ...(s.capacity.volumeL !== undefined ? { volumeL: 800 } : {}),
+    },
+  })),
+};
+
+function inputs(count: number) {
+  return generateParcels({ count, seed: 11, from: '2026-12-01', days: 2 }).parcels.map((p, i) => ({
+    ...p,
+    id: `t${String(i).padStart(5, '0')}`,
+    readyAtMs: Date.parse(p.readyAt),
+  }));
+}
+
+describe('pricing itineraries over the whole timetable', () => {
+  let solver: MipSolver;
+  beforeAll(async () => {
+    solver = await createHighsSolver();
+  });
+
+  it('finds a later run no candidate takes, and plans on it below what the candidates allow', () => {
+    const list = inputs(3000);
+    const byId = new Map(list.map((p) => [p.id, p]));
+    const plan = (timetable: boolean) => {
+      const ctx = preparePlanContext(tight, FROM, 2, fx);
+      const parcels = planParcels(tight, list, list.length);
+      const first = aggregate(ctx, parcels);
+      const outcome = planConsolidation(ctx, parcels, solver, { timetable, linking: false });
+      return { ctx, parcels, first, outcome, doc: planDocument(ctx, parcels, outcome) };
+    };
+    const over = plan(true);
+    const only = plan(false);
+    const r = over.outcome.relaxation;
+    expect(r.itinerariesPriced).toBeGreaterThan(0);
+    expect(r.covers).toBe('all-timetable-itineraries');
+    expect(over.doc.summary.boundCovers.itineraries).toBe('all-timetable-itineraries');
+    expect(over.doc.summary.boundCovers.itinerariesPriced).toBe(r.itinerariesPriced);
+    expect(only.doc.summary.boundCovers.itineraries).toBe('candidate-itineraries');
+    // Some parcels ride an itinerary that is not among their route class's first candidates.
+    const a = over.outcome.assignment;
+    let beyond = 0;
+    over.first.commodities.forEach((c) => {
+      const firstCount = over.first.candidates[c.routeClass]!.length;
+      for (const p of c.parcels) if (a.candidate[p]! >= firstCount) beyond++;
+    });
+    expect(beyond).toBeGreaterThan(0);
+    // Waiting for the third run beats holding: fewer held, lower cost; and the candidates' bound is
+    // no bound over all plans: this plan costs less than it.
+    expect(over.doc.summary.held).toBeLessThan(only.doc.summary.held);
+    expect(over.outcome.stats.costs.totalMinor).toBeLessThan(only.outcome.stats.costs.totalMinor);
+    expect(over.outcome.stats.costs.totalMinor).toBeLessThan(only.outcome.relaxation.boundMinor);
+    expect(over.outcome.lowerBoundMinor).toBeLessThanOrEqual(over.outcome.stats.costs.totalMinor);
+    expect(verifyPlan(tight, byId, over.doc, fx).violations).toEqual([]);
+  });
+
+  it('finds nothing that would lower the master once column generation has converged', () => {
+    const list = inputs(1500);
+    const ctx = preparePlanContext(tight, FROM, 2, fx);
+    const parcels = planParcels(tight, list, list.length);
+    const agg = aggregate(ctx, parcels);
+    const r = solveRelaxation(ctx, parcels, agg, solver, SETTINGS, {
+      tolerance: 1e-9,
+      maxRounds: 100,
+      wholeContainers: false,
+    });
+    expect(r.itinerariesPriced).toBeGreaterThan(0);
+    // Strong duality over every itinerary: the bound at the master's prices is the master's optimum
+    // (to the LP's tolerances: within a few minor units in millions).
+    expect(r.boundAllMinor).toBeLessThanOrEqual(r.masterMinor + 1e-6);
+    expect(r.masterMinor - r.boundAllMinor).toBeLessThan(2e-5 * r.masterMinor);
+    // Search the timetable once more at the master's final prices: whatever itineraries it returns,
+    // no parcel is cheaper on them than on the candidates the master already has.
+    const table = r.table;
+    let maxPromise = 0;
+    for (const c of r.aggregation.commodities)
+      maxPromise = Math.max(maxPromise, parcels.promiseDay[c.parcels[c.count - 1]!]!);
+    const search = new TimetableSearch(
+      ctx,
+      new TimetablePrices(ctx, table, r.masterPrices),
+      searchCapMs(maxPromise, SETTINGS.latePenaltyMinorPerDay, SETTINGS.holdPenaltyMinor),
+    );
+    r.aggregation.commodities.forEach((c, ci) => {
+      const before = priceCommodity(table, r.aggregation, ci, parcels, SETTINGS, r.masterPrices).pricedMinor;
+      const found = search.newItineraries(
+        r.aggregation.routeClasses[c.routeClass]!,
+        table.commodities[ci]!.candidates,
+        capDayOf(parcels.promiseDay[c.parcels[c.count - 1]!]!, 500, 45_000),
+      );
+      if (found.length === 0) return;
+      addCandidates(ctx, table, ci, found);
+      const prices = search.prices.extended();
+      const after = priceCommodity(table, r.aggregation, ci, parcels, SETTINGS, prices).pricedMinor;
+      expect(after).toBeGreaterThanOrEqual(before - 1e-6 * Math.abs(before) - 1e-6);
+    });
+  });
+});

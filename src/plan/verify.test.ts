@@ -1,0 +1,323 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PLAN_FROM, sampleFx, sampleNetwork } from '../../test/fixtures/plan-data.ts';
+import type { Network } from '../domain/index.ts';
+import { generateParcels } from '../generate/index.ts';
+import { expandDepartures } from '../network/index.ts';
+import { createHighsSolver } from '../solver/index.ts';
+import {
+  type PlanDocument,
+  type PlannedParcel,
+  planConsolidation,
+  planDocument,
+  planParcels,
+  preparePlanContext,
+  verifyPlan,
+} from './index.ts';
+import type { PlanParcelInput } from './parcels.ts';
+import type { PlanRule, VerifyOptions } from './verify.ts';
+
+const network = sampleNetwork;
+const fx = sampleFx;
+const FROM = PLAN_FROM;
+const list: PlanParcelInput[] = generateParcels({
+  count: 1200,
+  seed: 11,
+  from: '2026-12-01',
+  days: 7,
+}).parcels.map((p, i) => ({ ...p, id: `v${String(i).padStart(5, '0')}`, readyAtMs: Date.parse(p.readyAt) }));
+const inputs = new Map(list.map((p) => [p.id, p]));
+const services = new Map(network.services.map((s) => [s.id, s]));
+const serviceOf = (departureId: string) => services.get(departureId.slice(0, departureId.indexOf('@')))!;
+
+let doc: PlanDocument;
+
+/** The rules a check of `d` (on `net`, with `parcels`) reports. */
+function rules(
+  d: PlanDocument,
+  net: Network = network,
+  parcels: ReadonlyMap<string, PlanParcelInput> = inputs,
+  options: VerifyOptions = {},
+): Set<PlanRule> {
+  return new Set(verifyPlan(net, parcels, d, fx, options).violations.map((v) => v.rule));
+}
+const withParcel = (d: PlanDocument, id: string, change: (p: PlannedParcel) => PlannedParcel) => ({
+  ...d,
+  parcels: d.parcels.map((p) => (p.id === id ? change(p) : p)),
+});
+const inContainer = () => doc.parcels.find((p) => p.rides.some((r) => r.containerId))!;
+const flying = () => doc.parcels.find((p) => p.rides.some((r) => serviceOf(r.departureId).mode === 'air'))!;
+const withService = (
+  id: string,
+  change: (s: Network['services'][number]) => Network['services'][number],
+) => ({
+  ...network,
+  services: network.services.map((s) => (s.id === id ? change(s) : s)),
+});
+
+describe('plan verify: every rule it enforces, broken once', () => {
+  beforeAll(async () => {
+    const ctx = preparePlanContext(network, FROM, 7, fx);
+    const parcels = planParcels(network, list, list.length);
+    const outcome = planConsolidation(ctx, parcels, await createHighsSolver());
+    doc = planDocument(ctx, parcels, outcome);
+  });
+
+  it('accepts the plan as made, with each parcel’s cost recomputed', () => {
+    const check = verifyPlan(network, inputs, doc, fx);
+    expect(check.violations).toEqual([]);
+    expect(doc.parcels.some((p) => p.rides.some((r) => r.containerId))).toBe(true);
+    expect(flying()).toBeDefined();
+  });
+
+  it('coverage: fails a plan from which one parcel was deleted', () => {
+    const gone = doc.parcels[17]!.id;
+    const check = verifyPlan(
+      network,
+      inputs,
+      { ...doc, parcels: doc.parcels.filter((p) => p.id !== gone) },
+      fx,
+    );
+    expect(check.ok).toBe(false);
+    expect(check.violations).toContainEqual(expect.objectContaining({ rule: 'coverage', parcelId: gone }));
+  });
+
+  it('parcel-cost: fails a parcel whose claimed cost is off by 927 minor units', () => {
+    const p = doc.parcels[5]!;
+    const check = verifyPlan(
+      network,
+      inputs,
+      withParcel(doc, p.id, (x) => ({ ...x, costMinor: x.costMinor + 927 })),
+      fx,
+    );
+    expect(check.violations).toContainEqual(expect.objectContaining({ rule: 'parcel-cost', parcelId: p.id }));
+  });
+
+  it('unknown-parcel, listed-twice, hold-reason', () => {
+    expect(rules({ ...doc, held: [...doc.held, { id: 'ghost', reason: 'no-capacity' }] })).toContain(
+      'unknown-parcel',
+    );
+    const p = doc.parcels[0]!;
+    expect(rules({ ...doc, held: [...doc.held, { id: p.id, reason: 'no-capacity' }] })).toContain(
+      'listed-twice',
+    );
+    const moved = { ...doc, parcels: doc.parcels.filter((x) => x.id !== p.id) };
+    expect(rules({ ...moved, held: [...doc.held, { id: p.id, reason: '' }] })).toContain('hold-reason');
+    expect(rules({ ...moved, held: [...doc.held, { id: p.id, reason: 'no-zone' }] })).toContain(
+      'hold-reason',
+    );
+    expect(rules({ ...moved, held: [...doc.held, { id: p.id, reason: 'ready-after-horizon' }] })).toContain(
+      'hold-reason',
+    );
+    expect(rules({ ...moved, held: [...doc.held, { id: p.id, reason: 'refused-by-last-mile' }] })).toContain(
+      'hold-reason',
+    );
+  });
+
+  it('departure-runs, calls-at, cutoff, road-link', () => {
+    const p = doc.parcels[3]!;
+    const ride0 = p.rides[0]!;
+    expect(
+      rules(
+        withParcel(doc, p.id, (x) => ({ ...x, rides: [{ ...ride0, departureId: 'nope@2026-12-03T10:00' }] })),
+      ),
+    ).toContain('departure-runs');
+    expect(
+      rules(
+        withParcel(doc, p.id, (x) => ({
+          ...x,
+          rides: x.rides.map((r, i) => (i === 0 ? { ...r, to: 'nowhere' } : r)),
+        })),
+      ),
+    ).toContain('calls-at');
+    // An earlier run of the same service within the horizon: its cut-off is before the parcel is ready.
+    const runs = expandDepartures(network, FROM, FROM + 30 * 86_400_000);
+    const ready = inputs.get(p.id)!.readyAtMs;
+    const late = doc.parcels
+      .map((x) => ({
+        x,
+        early: runs.find(
+          (d) =>
+            d.serviceId === serviceOf(x.rides[0]!.departureId).id &&
+            d.cutoffAtMs < inputs.get(x.id)!.readyAtMs - 3_600_000,
+        ),
+      }))
+      .find((y) => y.early)!;
+    expect(
+      rules(
+        withParcel(doc, late.x.id, (x) => ({
+          ...x,
+          rides: x.rides.map((r, i) => (i === 0 ? { ...r, departureId: late.early!.id } : r)),
+        })),
+      ),
+    ).toContain('cutoff');
+    // A first ride from a node the hub has no road to.
+    const roads = new Set(network.transfers.filter((t) => t.from === network.hub).map((t) => t.to));
+    const far = runs.find((d) => d.origin !== network.hub && !roads.has(d.origin) && d.cutoffAtMs > ready)!;
+    expect(
+      rules(withParcel(doc, p.id, (x) => ({ ...x, rides: [{ departureId: far.id, to: far.legs[0]!.to }] }))),
+    ).toContain('road-link');
+  });
+
+  it('dangerous-goods, hs-code, piece-limits', () => {
+    const p = doc.parcels[2]!;
+    const sid = serviceOf(p.rides[0]!.departureId).id;
+    const restrict = (r: Partial<Network['services'][number]['restrictions']>) =>
+      withService(sid, (s) => ({ ...s, restrictions: { ...s.restrictions, ...r } }));
+    const dg = new Map(inputs).set(p.id, { ...inputs.get(p.id)!, dangerousGoods: ['UN3481'] });
+    expect(rules(doc, restrict({ forbiddenUnNumbers: ['UN3481'] }), dg)).toContain('dangerous-goods');
+    const hs = inputs.get(p.id)!.items[0]!.hsCode.slice(0, 4);
+    expect(rules(doc, restrict({ forbiddenHsPrefixes: [hs] }))).toContain('hs-code');
+    expect(rules(doc, restrict({ maxPieceWeightG: 1 }))).toContain('piece-limits');
+  });
+
+  it('container-missing, gateway, last-mile, delivery-date, late-days', () => {
+    const c = inContainer();
+    expect(
+      rules(withParcel(doc, c.id, (x) => ({ ...x, rides: x.rides.map(({ containerId: _, ...r }) => r) }))),
+    ).toContain('container-missing');
+    const f = flying();
+    expect(
+      rules(
+        withParcel(doc, f.id, (x) => ({ ...x, rides: x.rides.map((r) => ({ ...r, containerId: 'x#1' })) })),
+      ),
+    ).toContain('container-missing');
+    const p = doc.parcels[4]!;
+    expect(rules(withParcel(doc, p.id, (x) => ({ ...x, gateway: 'xiyong-hub' })))).toContain('gateway');
+    const heavy = new Map(inputs).set(p.id, { ...inputs.get(p.id)!, grossWeightG: 900_000 });
+    expect(rules(doc, network, heavy)).toContain('last-mile');
+    expect(rules(withParcel(doc, p.id, (x) => ({ ...x, deliveryDate: '2027-06-01' })))).toContain(
+      'delivery-date',
+    );
+    expect(rules(withParcel(doc, p.id, (x) => ({ ...x, lateDays: x.lateDays + 3 })))).toContain('late-days');
+  });
+
+  it('container-departure, container-unlisted, container-count, container-type', () => {
+    const c = inContainer();
+    const ride = c.rides.find((r) => r.containerId)!;
+    const other = doc.departures.find((d) => d.id !== ride.departureId && d.containers.length > 0)!;
+    expect(
+      rules(
+        withParcel(doc, c.id, (x) => ({
+          ...x,
+          rides: x.rides.map((r) => (r === ride ? { ...r, containerId: other.containers[0]!.id } : r)),
+        })),
+      ),
+    ).toContain('container-departure');
+    expect(
+      rules(
+        withParcel(doc, c.id, (x) => ({
+          ...x,
+          rides: x.rides.map((r) => (r === ride ? { ...r, containerId: 'ghost#9' } : r)),
+        })),
+      ),
+    ).toContain('container-unlisted');
+    const withContainer = (
+      change: (c: PlanDocument['departures'][number]['containers'][number]) => object,
+    ) => ({
+      ...doc,
+      departures: doc.departures.map((d) =>
+        d.id === ride.departureId
+          ? {
+              ...d,
+              containers: d.containers.map((k) => (k.id === ride.containerId ? { ...k, ...change(k) } : k)),
+            }
+          : d,
+      ),
+    });
+    expect(rules(withContainer((k) => ({ parcels: k.parcels + 1 })))).toContain('container-count');
+    const service = serviceOf(ride.departureId);
+    const absent = network.equipment.find((e) => !service.capacity.containers.some((x) => x.type === e.type));
+    if (absent) expect(rules(withContainer(() => ({ type: absent.type })))).toContain('container-type');
+    expect(rules(withContainer(() => ({ type: 'ZZZZ' })))).toContain('container-type');
+  });
+
+  it('payload, volume, slots', () => {
+    const light = { ...network, equipment: network.equipment.map((e) => ({ ...e, payloadG: 1_000 })) };
+    expect(rules(doc, light)).toContain('payload');
+    expect(rules({ ...doc, settings: { ...doc.settings, containerFill: 0.000_01 } })).toContain('volume');
+    const c = inContainer();
+    const ride = c.rides.find((r) => r.containerId)!;
+    const service = serviceOf(ride.departureId);
+    const dep = doc.departures.find((d) => d.id === ride.departureId)!;
+    const type = dep.containers[0]!.type;
+    const slots = service.capacity.containers.find((x) => x.type === type)!.count;
+    const extra = Array.from({ length: slots + 1 }, (_, i) => ({
+      ...dep.containers[0]!,
+      id: `${dep.id}#x${i}`,
+      parcels: 0,
+    }));
+    const over = rules({
+      ...doc,
+      departures: doc.departures.map((d) =>
+        d.id === dep.id ? { ...d, containers: [...d.containers, ...extra] } : d,
+      ),
+    });
+    expect(over).toContain('slots');
+  });
+
+  it('loose-weight, loose-volume: air capacity', () => {
+    const f = flying();
+    const sid = serviceOf(f.rides.find((r) => serviceOf(r.departureId).mode === 'air')!.departureId).id;
+    expect(
+      rules(
+        doc,
+        withService(sid, (s) => ({ ...s, capacity: { ...s.capacity, weightKg: 0.001 } })),
+      ),
+    ).toContain('loose-weight');
+    expect(
+      rules(
+        doc,
+        withService(sid, (s) => ({ ...s, capacity: { ...s.capacity, volumeL: 0.001 } })),
+      ),
+    ).toContain('loose-volume');
+  });
+
+  it('import-charges: on a DAP parcel, missing, or not the rules’ figure', () => {
+    const dap = doc.parcels.find((p) => inputs.get(p.id)!.incoterm === 'DAP')!;
+    expect(
+      rules(
+        withParcel(doc, dap.id, (x) => ({ ...x, costMinor: x.costMinor + 500, importChargesMinor: 500 })),
+      ),
+    ).toContain('import-charges');
+    // A plan whose total includes import charges, each recomputed by the rules given.
+    const ddp = doc.parcels.find((p) => inputs.get(p.id)!.incoterm === 'DDP')!;
+    const charged: PlanDocument = {
+      ...withParcel(doc, ddp.id, (x) => ({ ...x, costMinor: x.costMinor + 700, importChargesMinor: 700 })),
+      summary: {
+        ...doc.summary,
+        costMinor: doc.summary.costMinor + 700,
+        costBasis: 'freight+ddp-import-charges',
+        components: {
+          ...doc.summary.components,
+          landedCostMinor: 700,
+          totalMinor: doc.summary.costMinor + 700,
+        },
+      },
+    };
+    const sevenHundred: VerifyOptions = {
+      importCharges: (id) => ({ ok: true, minor: id === ddp.id ? 700 : 0 }),
+    };
+    expect(rules(charged, network, inputs, sevenHundred)).toEqual(new Set());
+    expect(rules(charged, network, inputs, { importCharges: () => ({ ok: true, minor: 650 }) })).toContain(
+      'import-charges',
+    );
+  });
+
+  it('total-cost, summary', () => {
+    const s = doc.summary;
+    expect(rules({ ...doc, summary: { ...s, costMinor: s.costMinor + 5_000 } })).toContain('total-cost');
+    const bothOff = {
+      ...s,
+      costMinor: s.costMinor - 50_000,
+      components: {
+        ...s.components,
+        containersMinor: s.components.containersMinor - 50_000,
+        totalMinor: s.costMinor - 50_000,
+      },
+    };
+    expect(rules({ ...doc, summary: bothOff })).toContain('total-cost');
+    expect(rules({ ...doc, summary: { ...s, planned: s.planned - 1 } })).toContain('summary');
+    expect(rules({ ...doc, summary: { ...s, lowerBoundMinor: s.costMinor + 1 } })).toContain('summary');
+    expect(rules({ ...doc, summary: { ...s, containers: s.containers + 1 } })).toContain('summary');
+  });
+});
