@@ -7,7 +7,7 @@
  * 14 days) and a load plan of B boxes (`timeLimitMs` 10 s), and drives with autocannon at once:
  * single quotes, landed cost, small parcel imports (10 parcels, unique orders), parcel reads, parcel
  * journeys and parcel lists, each route its own autocannon instance (its req/s, p50, p99, errors),
- * while a prober reads `/health` every 20 ms. Prints the routes, `/health` p50/p99/max, the load plan's
+ * while a prober in a thread of its own reads `/health` every 20 ms. Prints the routes, `/health` p50/p99/max, the load plan's
  * time and the plan job's time from `POST` to the stored document. `BENCH_SERVER_NODE_ARGS` passes Node
  * flags to the server alone (`--cpu-prof --cpu-prof-dir=DIR`); `LANDBRIDGE_LOOP_LOG_MS=20` makes the
  * server log its long event-loop callbacks.
@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { parcelsFromJson } from '../src/domain/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
@@ -143,24 +144,34 @@ try {
   });
   await fetch(`${base}/v1/quotes`, { method: 'POST', headers: auth(seller), body: quote });
 
-  // /health every 20 ms until the plan job is done
-  const health: number[] = [];
-  let healthErrors = 0;
-  let probing = true;
-  const prober = (async () => {
-    while (probing) {
-      const t = performance.now();
-      try {
-        const res = await fetch(`${base}/health`);
-        await res.arrayBuffer();
-        if (res.status !== 200) healthErrors++;
-      } catch {
-        healthErrors++;
-      }
-      health.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  // /health every 20 ms until the plan job is done, from a thread of its own: autocannon's callbacks
+  // fill this thread's loop, and a probe timed here would count their delay as the server's
+  const prober = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const times = [];
+     let errors = 0;
+     let probing = true;
+     parentPort.once('message', () => { probing = false; });
+     (async () => {
+       while (probing) {
+         const t = performance.now();
+         try {
+           const res = await fetch(workerData + '/health');
+           await res.arrayBuffer();
+           if (res.status !== 200) errors++;
+         } catch {
+           errors++;
+         }
+         times.push(performance.now() - t);
+         await new Promise((r) => setTimeout(r, 20));
+       }
+       parentPort.postMessage({ times, errors });
+     })();`,
+    { eval: true, workerData: base },
+  );
+  const probed = new Promise<{ times: number[]; errors: number }>((resolve) =>
+    prober.once('message', resolve),
+  );
 
   // the bench's own loop: a probe's time includes this process's delays as well as the server's
   const benchLoop = monitorEventLoopDelay({ resolution: 10 });
@@ -271,8 +282,9 @@ try {
   const loadAfterTraffic = load();
   const loadPlan = await loadDone;
   const plan = await planDone;
-  probing = false;
-  await prober;
+  prober.postMessage('stop');
+  const { times: health, errors: healthErrors } = await probed;
+  await prober.terminate();
 
   console.log(`\nmixed traffic for ${SECONDS} s (load average after: ${loadAfterTraffic})`);
   console.log(

@@ -16,7 +16,7 @@ import { readTrackingData, type TrackingData } from '../files/index.ts';
 import type { HsIndex } from '../hs/index.ts';
 import type { CustomsExchangeJob, JobQueue } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
-import { TaskPool } from '../workers/index.ts';
+import { longTaskNice, TaskPool } from '../workers/index.ts';
 import { enforceAccess } from './access.ts';
 import { authenticate, hasValidKey } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
@@ -94,6 +94,12 @@ export interface ServerOptions {
    * makes its own (started on first use, closed with the server).
    */
   readonly pool?: TaskPool;
+  /**
+   * Worker threads for long requests (3D load plans), below the API's thread in priority, so that a
+   * 10-second load plan neither holds a thread quotes need nor takes the CPU the API's thread needs.
+   * Default: a pool of its own at `longTaskNice()`.
+   */
+  readonly longPool?: TaskPool;
   /** Rate limits per API key and per client address; by default from the environment (see rate-limit.ts). */
   readonly rateLimits?: RateLimits;
   /** A diagnostic of the event loop (see `startLoopMonitor`): each request is named to it by its route. */
@@ -110,6 +116,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const hub = new Hub(options.network, options.fx, nowMs, options.landed);
   for (const [hubId, network] of options.hubNetworks ?? []) hub.setNetwork(network, hubId);
   const pool = options.pool ?? new TaskPool();
+  const longPool = options.longPool ?? new TaskPool({ nice: longTaskNice(), maxQueued: 32 });
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,
@@ -121,6 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler(handleError);
   jsonBodies(app);
   if (!options.pool) app.addHook('onClose', () => pool.close());
+  if (!options.longPool) app.addHook('onClose', () => longPool.close());
   const monitor = options.loopMonitor;
   if (monitor)
     app.addHook('onRequest', (request, _reply, done) => {
@@ -178,7 +186,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await v1.register(plansRoutes(store, pool, options.jobs, hub));
     await v1.register(landedCostRoutes(hub));
     await v1.register(statsRoutes(store, hub, nowMs, pool));
-    await v1.register(loadPlansRoutes(hub, pool));
+    await v1.register(loadPlansRoutes(hub, longPool));
     await v1.register(customsRoutes(options.customs, options.customsJob, options.customsOf));
     await v1.register(eventsRoutes(store, hub, nowMs, tracking));
     await v1.register(journeyRoutes(store, hub, nowMs));

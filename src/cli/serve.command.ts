@@ -7,7 +7,7 @@ import { LiveFx, readDutyRules, readNetworkFile, readTrackingData } from '../fil
 import { definePeriodicJobs, InProcessQueue, type JobQueue, PlanRunner, sendPlanJob } from '../jobs/index.ts';
 import { fileSamplePlan, prepareSampleHub, prepareSampleMonth } from '../sample/index.ts';
 import { DEFAULT_HUB_ID } from '../store/index.ts';
-import { TaskPool } from '../workers/index.ts';
+import { longTaskNice, TaskPool } from '../workers/index.ts';
 import { commandDescription } from './commands.ts';
 import { activeNetwork, DUTIES_DIR, fxFromStore, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
 import { customsServiceFor } from './customs.command.ts';
@@ -126,6 +126,9 @@ export function serveCommand(program: Command): void {
         // worker threads for heavy requests, loaded now so that the first load plan does not wait for them
         const pool = new TaskPool();
         pool.warm();
+        // long requests (3D load plans) on threads of their own, below the API's; one loaded now
+        const longPool = new TaskPool({ nice: longTaskNice(), maxQueued: 32 });
+        longPool.warm(1);
         const app = await buildServer({
           store,
           network,
@@ -142,6 +145,7 @@ export function serveCommand(program: Command): void {
           webhooksAllowPrivate,
           ...(jobs ? { jobs } : {}),
           pool,
+          longPool,
           ...(loopMonitor ? { loopMonitor } : {}),
         });
         const runner = jobs
@@ -192,6 +196,7 @@ export function serveCommand(program: Command): void {
           await jobs?.stop();
           await app.close();
           await pool.close();
+          await longPool.close();
           await store.close();
           if (loopMonitor) console.error(loopMonitor.stop());
           process.exit(0);

@@ -53,6 +53,11 @@ export interface TaskPoolOptions {
   readonly size?: number;
   /** Tasks waiting beyond these are refused at once with 503 (default 256). */
   readonly maxQueued?: number;
+  /**
+   * The workers' nice value (0–19, default 0): a pool for long background tasks runs below the API's
+   * thread, so that they take the CPU it leaves (see `thread-priority.ts`; Linux only).
+   */
+  readonly nice?: number;
 }
 
 interface Pending {
@@ -101,6 +106,7 @@ export function defaultPoolSize(): number {
  */
 export class TaskPool {
   readonly size: number;
+  readonly nice: number;
   readonly #maxQueued: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
@@ -111,6 +117,7 @@ export class TaskPool {
   constructor(options: TaskPoolOptions = {}) {
     this.size = options.size ?? defaultPoolSize();
     this.#maxQueued = options.maxQueued ?? 256;
+    this.nice = options.nice ?? 0;
   }
 
   /** Runs task `name` on `input` in a worker; resolves with its output, rejects with its error. */
@@ -135,9 +142,9 @@ export class TaskPool {
     });
   }
 
-  /** Starts every worker now, so that the first tasks do not wait for a thread to load. */
-  warm(): void {
-    while (!this.#closed && this.#slots.length < this.size) this.#spawn();
+  /** Starts `count` workers (default: every one) now, so that the first tasks do not wait for a thread to load. */
+  warm(count = this.size): void {
+    while (!this.#closed && this.#slots.length < Math.min(count, this.size)) this.#spawn();
   }
 
   get stats(): TaskPoolStats {
@@ -167,7 +174,7 @@ export class TaskPool {
 
   #spawn(): Slot {
     // The entry registers tsx, then loads the TypeScript of the tasks.
-    const worker = new Worker(new URL('./worker.mjs', import.meta.url));
+    const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { nice: this.nice } });
     worker.unref();
     const slot: Slot = { worker, ready: false, contexts: new Set(), job: undefined, timer: undefined };
     worker.on('message', (m: TaskReply | { readonly ready: true }) => {
