@@ -11,6 +11,18 @@ export interface ImportFlag {
   readonly suggestions: readonly string[];
 }
 
+/** (description, code) verdicts kept per HS index, the oldest dropped past this many. */
+export const FITS_KEPT = 20_000;
+const fits = new WeakMap<HsIndex, Map<string, ReturnType<typeof checkHsFit>>>();
+function fitsOf(index: HsIndex): Map<string, ReturnType<typeof checkHsFit>> {
+  let m = fits.get(index);
+  if (!m) {
+    m = new Map();
+    fits.set(index, m);
+  }
+  return m;
+}
+
 /**
  * Checks every item line of a batch against the HS 2022 nomenclature: a code that does not exist is a
  * problem naming its row and field (`items.0.hsCode: 999999 is not an HS 2022 code`); a description that
@@ -25,9 +37,10 @@ export async function checkBatchHsCodes(
   const problems: Problem[] = [];
   const flags: ImportFlag[] = [];
   const base: Where = options.file ? { file: options.file } : {};
-  // Batches repeat the same goods: check each (code) and (description, code) once.
+  // Batches repeat the same goods: check each code once per batch, and each (description, code) once
+  // per process while it is among the most recent (sellers send the same products batch after batch).
   const codeMemo = new Map<string, string | undefined>();
-  const fitMemo = new Map<string, ReturnType<typeof checkHsFit>>();
+  const fitMemo = fitsOf(index);
   // classifying thousands of distinct descriptions is seconds: the event loop gets its turns
   const turns = new Turns();
   for (const record of records) {
@@ -49,6 +62,7 @@ export async function checkBatchHsCodes(
       if (!fit) {
         fit = checkHsFit(index, item.description, item.hsCode);
         fitMemo.set(key, fit);
+        if (fitMemo.size > FITS_KEPT) fitMemo.delete(fitMemo.keys().next().value!);
       }
       if (fit.verdict === 'fits') return;
       flags.push({

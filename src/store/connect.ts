@@ -13,6 +13,7 @@ import pg from 'pg';
 import { LandbridgeError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
 import { storeTypes } from './pg-types.ts';
+import { keepingStatements } from './statement-cache.ts';
 
 /** The SQL engines the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -134,7 +135,9 @@ function connectSqlite(path: string): Connection {
       error,
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteKeepingCause({ database: sqlite }, sqlite) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteKeepingCause({ database: keepingStatements(sqlite) }, sqlite),
+  });
   return { db, dialect: 'sqlite', sqlite };
 }
 
