@@ -2,7 +2,7 @@
  * `npx tsx bench/import-api.ts [--parcels N] [--items K]`: one large import through the HTTP API
  * (`POST /v1/parcels`, N parcels of K goods lines each; default 10,000 × 20, about 48 MB) into a fresh
  * SQLite store, the way an integrator sends its biggest batch. Prints the request's stages (body
- * received and parsed, validated, imported) and how long the server's event loop was held meanwhile
+ * received and parsed, envelope validated, parcels validated and imported) and how long the server's event loop was held meanwhile
  * (max and p99 of its delay, sampled every 10 ms): what every other request waits for.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,8 +42,8 @@ try {
   let t0 = 0;
   const stages = [
     ['preValidation', 'body received and parsed'],
-    ['preHandler', 'validated (schema)'],
-    ['onSend', 'imported (checks, one transaction)'],
+    ['preHandler', 'envelope validated (schema)'],
+    ['onSend', 'parcels validated in slices, checked, imported (one transaction)'],
   ] as const;
   for (const [hook, what] of stages)
     app.addHook(hook, async () => {

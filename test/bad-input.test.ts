@@ -903,7 +903,7 @@ describe.each(await dialects())('bad input on $name', (dialect) => {
         ].filter(Boolean);
         if (why.length > 0) failures.push(`${c.name}: ${why.join('; ')} — ${res.body.slice(0, 200)}`);
       }
-      expect(failures).toEqual([]);
+      expect(failures.join('\n')).toBe('');
       expect(await rowCounts(hub)).toEqual(before);
       const health = await hub.app.inject({ method: 'GET', url: '/health' });
       expect(health.statusCode).toBe(200);
@@ -924,7 +924,7 @@ describe.each(await dialects())('bad input on $name', (dialect) => {
         ].filter(Boolean);
         if (why.length > 0) failures.push(`${c.name}: ${why.join('; ')} — ${run.err.slice(0, 300)}`);
       }
-      expect(failures).toEqual([]);
+      expect(failures.join('\n')).toBe('');
       expect(await rowCounts(hub)).toEqual(before);
       expect((await hub.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     },

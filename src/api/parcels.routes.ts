@@ -14,6 +14,7 @@ import { type ImportResult, importParcels } from '../intake/index.ts';
 import type { Store } from '../store/index.ts';
 import { principalOf } from './auth.ts';
 import { keptAnswer } from './idempotency.ts';
+import { batchValidator, checkSliced } from './sliced-validation.ts';
 
 /** The largest batch `POST /v1/parcels` takes. */
 export const MAX_PARCEL_BATCH = 10_000;
@@ -52,6 +53,9 @@ function importAnswer(result: ImportResult, parcels: readonly { readonly externa
   };
 }
 
+/** A parcel of an import batch: the operator names its seller. */
+const BatchParcel = ParcelInputSchema.extend({ sellerId: IdSchema.optional() });
+
 /** Parcel routes: import a batch, list with filters and a cursor, read one. */
 export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginAsyncZod {
   return async (app) => {
@@ -64,6 +68,8 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
     app.post(
       '/v1/parcels',
       {
+        // the batch's parcels are checked in the handler a slice at a time (see sliced-validation.ts)
+        validatorCompiler: batchValidator('parcels', 1, MAX_PARCEL_BATCH),
         schema: {
           tags: ['parcels'],
           summary: `Import a batch of up to ${MAX_PARCEL_BATCH} parcels, all or nothing`,
@@ -73,12 +79,7 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
             'A seller key imports its own parcels; the operator key names sellerId on each parcel.',
           security: [{ apiKey: [] }],
           headers: z.object({ 'idempotency-key': z.string().optional() }),
-          body: z.object({
-            parcels: z
-              .array(ParcelInputSchema.extend({ sellerId: IdSchema.optional() }))
-              .min(1)
-              .max(MAX_PARCEL_BATCH),
-          }),
+          body: z.object({ parcels: z.array(BatchParcel).min(1).max(MAX_PARCEL_BATCH) }),
           response: {
             201: z.object({
               imported: z.number().int(),
@@ -95,7 +96,7 @@ export function parcelsRoutes(store: Store, nowMs: () => number): FastifyPluginA
       },
       async (request, reply) => {
         const principal = principalOf(request);
-        const parcels = request.body.parcels;
+        const parcels = await checkSliced(request.body.parcels, BatchParcel, 'parcels');
         const idem = request.idempotency;
         const result = await importParcels(
           store,
