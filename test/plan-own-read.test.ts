@@ -8,13 +8,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type Parcel, parcelsFromJson } from '../src/domain/index.ts';
 import { fxConverter, readDutyRules, readFxFile, readNetworkFile } from '../src/files/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
 import { importParcels } from '../src/intake/index.ts';
 import { computePlanJobJson } from '../src/jobs/plan-execute.ts';
 import { computePlan, PlanParamsSchema } from '../src/jobs/plan-job.ts';
+import {
+  closeSparePlanWorker,
+  hasSparePlanWorker,
+  keepSparePlanWorker,
+} from '../src/jobs/plan-worker-spare.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { type PlanningParcel, readPlanningSource } from '../src/store/planning-read.ts';
 import { freshDatabase, postgresSkipReason } from './scale/pg-database.ts';
@@ -103,6 +108,44 @@ describe('a plan job’s worker reads its parcels itself', () => {
         expect(tx.parcels.planningSource(window)).toBeUndefined();
       });
     } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('in a spare worker loaded ahead of the job, told where to read: the same document, and a new spare after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-own-read-'));
+    const store = await filled(await openStore(`sqlite:${join(dir, 'spare.db')}`));
+    try {
+      const params = PlanParamsSchema.parse({ from: '2026-12-01', days: 3, proveMsPerContainer: 2_000 });
+      const listed = await store.parcels.listForPlanning(window);
+      const here = JSON.stringify(
+        await computePlan({ network, fromMs, stored: listed }, fx, params, { landed, helpers: 0 }),
+      );
+      const deps = { store, network: () => network, fx, nowMs: () => NOW, landed, worker: { fxTables } };
+      keepSparePlanWorker({});
+      for (let run = 0; run < 2; run++) {
+        expect(hasSparePlanWorker()).toBe(true);
+        const phases: string[] = [];
+        const job = (await store.plans.create(params))!;
+        const computing = computePlanJobJson(
+          deps,
+          job,
+          () => {},
+          undefined,
+          (phase) => phases.push(phase),
+        );
+        // the job took the spare
+        await vi.waitFor(() => expect(hasSparePlanWorker()).toBe(false), { timeout: 5_000 });
+        const { json } = await computing;
+        expect(phases).toContain('read');
+        expect(json).toBe(here);
+        // and the next one is loading
+        await vi.waitFor(() => expect(hasSparePlanWorker()).toBe(true), { timeout: 5_000 });
+      }
+    } finally {
+      await closeSparePlanWorker();
+      expect(hasSparePlanWorker()).toBe(false);
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }

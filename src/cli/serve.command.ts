@@ -4,7 +4,15 @@ import { startLoopMonitor } from '../api/loop-monitor.ts';
 import { LandbridgeError } from '../domain/index.ts';
 import { TestCustomsResponder } from '../eport/test-responder.ts';
 import { LiveFx, readDutyRules, readNetworkFile, readTrackingData } from '../files/index.ts';
-import { definePeriodicJobs, InProcessQueue, type JobQueue, PlanRunner, sendPlanJob } from '../jobs/index.ts';
+import {
+  closeSparePlanWorker,
+  definePeriodicJobs,
+  InProcessQueue,
+  type JobQueue,
+  keepSparePlanWorker,
+  PlanRunner,
+  sendPlanJob,
+} from '../jobs/index.ts';
 import { fileSamplePlan, prepareSampleHub, prepareSampleMonth } from '../sample/index.ts';
 import { DEFAULT_HUB_ID } from '../store/index.ts';
 import { longTaskNice, TaskPool } from '../workers/index.ts';
@@ -162,6 +170,8 @@ export function serveCommand(program: Command): void {
         }, FX_RELOAD_MS);
         fxRefresh.unref();
         await as('plan runner', () => runner?.start());
+        // a plan worker loaded ahead of the next plan job, where this process computes plans
+        if (runner || opts.worker === true || opts.sample === true) keepSparePlanWorker();
         // On PostgreSQL the customs exchange and the journey's pass are pg-boss jobs (one at a time per
         // hub over every worker); with SQLite the same periodic jobs run on the in-process queue.
         const local = jobs ? undefined : new InProcessQueue();
@@ -193,6 +203,7 @@ export function serveCommand(program: Command): void {
           await customsJob.stop();
           clearInterval(fxRefresh);
           await runner?.stop();
+          await closeSparePlanWorker();
           await jobs?.stop();
           await app.close();
           await pool.close();

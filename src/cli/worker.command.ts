@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Network } from '../domain/index.ts';
 import { LiveFx, readDutyRules } from '../files/index.ts';
-import type { JobsDeps } from '../jobs/index.ts';
+import { closeSparePlanWorker, type JobsDeps, keepSparePlanWorker } from '../jobs/index.ts';
 import { commandDescription } from './commands.ts';
 import { activeNetwork, DUTIES_DIR, fxFromStore, storeFromEnv } from './context.ts';
 import { customsServiceFor } from './customs.command.ts';
@@ -80,6 +80,8 @@ export function workerCommand(program: Command): void {
           },
         };
         const queue = await startPgBossJobs(store, deps, true);
+        // a plan worker loaded ahead of the next plan job
+        keepSparePlanWorker();
         const reload = setInterval(() => {
           void (async () => {
             const active = await store.networkVersions.getActive(network.id);
@@ -95,6 +97,7 @@ export function workerCommand(program: Command): void {
         const close = async () => {
           clearInterval(reload);
           await queue.stop();
+          await closeSparePlanWorker();
           await store.close();
           process.exit(0);
         };

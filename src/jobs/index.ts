@@ -38,6 +38,7 @@ export {
   runReplan,
 } from './plan-job.ts';
 export { defaultPlanSlots, fairClaim, PlanRunner, type PlanRunnerOptions } from './plan-runner.ts';
+export { closeSparePlanWorker, hasSparePlanWorker, keepSparePlanWorker } from './plan-worker-spare.ts';
 export {
   defaultLeaseSeconds,
   type JobContext,

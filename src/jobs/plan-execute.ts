@@ -1,9 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { CurrencyConverter, Network } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
 import type { PlanDocument } from '../plan/index.ts';
 import { type PlanJob, type Store, withHub } from '../store/index.ts';
-import { PLAN_YOUNG_GENERATION_MB } from './plan-helper-threads.ts';
 import {
   loadPlanInputs,
   loadReplanInputs,
@@ -17,6 +16,7 @@ import {
 } from './plan-job.ts';
 import type { EndOfParcels, ParcelBatch, PlanTask, PlanTaskMessage } from './plan-worker.ts';
 import type { PlanWorkerData } from './plan-worker-read.ts';
+import { planWorkerEnded, takePlanWorker } from './plan-worker-spare.ts';
 
 /** What computing a plan job needs besides the job. */
 export interface PlanJobDeps {
@@ -152,12 +152,12 @@ async function computeInHub(
       onProgress,
       signal,
       onPhase,
-      startPlanWorker(data),
+      takePlanWorker(data),
     );
   }
   // Else the worker thread starts (its helpers, the planner's context) while this one reads the
   // parcels, which go to it batch by batch as they are read: no copy of them all at once here.
-  const worker = startPlanWorker();
+  const worker = takePlanWorker();
   const t = performance.now();
   let done: Promise<string> | undefined;
   try {
@@ -203,18 +203,6 @@ export function progressWriter(store: Store, planId: string): (fraction: number)
 }
 
 /**
- * A fresh plan worker thread: its entry registers tsx, then loads the TypeScript that plans; with
- * `data.read`, it reads its parcels itself meanwhile. Its young generation is the helpers' (see
- * {@link PLAN_YOUNG_GENERATION_MB}).
- */
-function startPlanWorker(data?: PlanWorkerData): Worker {
-  return new Worker(new URL('./plan-worker.mjs', import.meta.url), {
-    ...(data ? { workerData: data } : {}),
-    resourceLimits: { maxYoungGenerationSizeMb: PLAN_YOUNG_GENERATION_MB },
-  });
-}
-
-/**
  * Runs a task in a fresh worker thread (or `worker`, started already); resolves with its document as
  * JSON text, stops it when `signal` aborts.
  */
@@ -229,7 +217,7 @@ function inWorker(
     void started?.terminate();
     return Promise.reject(signal.reason);
   }
-  const worker = started ?? startPlanWorker();
+  const worker = started ?? takePlanWorker();
   const sent = performance.now();
   return new Promise<string>((resolve, reject) => {
     let settled = false;
@@ -238,7 +226,7 @@ function inWorker(
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       fn();
-      void worker.terminate();
+      void worker.terminate().then(planWorkerEnded);
     };
     const onAbort = () => settle(() => reject(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -4,7 +4,7 @@
  * job's computation takes the batches read so far when its task comes, and the rest as they are read.
  * Only the reader's small module is loaded here, so that the read starts at once.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { type PlanningParcel, type PlanningSource, readPlanningSource } from '../store/planning-read.ts';
 
 /** What the plan worker is started with when it reads its parcels itself. */
@@ -47,10 +47,28 @@ export class OwnRead {
 
 let started: OwnRead | undefined;
 
-/** Starts the read this thread's `workerData` asks for, if any. */
+/** What a spare plan worker is sent before its task: where to read the job's parcels. */
+export interface StartRead {
+  readonly startRead: NonNullable<PlanWorkerData['read']>;
+}
+
+/**
+ * Starts the read this thread's `workerData` asks for; a thread started without one (a spare, see
+ * plan-worker-spare.ts) starts it when it is sent a {@link StartRead}, just before its task.
+ */
 export function startOwnRead(): void {
   const read = (workerData as PlanWorkerData | undefined)?.read;
-  if (read) started = new OwnRead(read.source, read.batchSize);
+  if (read) {
+    started = new OwnRead(read.source, read.batchSize);
+    return;
+  }
+  const onMessage = (m: unknown) => {
+    if (typeof m !== 'object' || m === null || !('startRead' in m)) return;
+    parentPort?.off('message', onMessage);
+    const { source, batchSize } = (m as StartRead).startRead;
+    started = new OwnRead(source, batchSize);
+  };
+  parentPort?.on('message', onMessage);
 }
 
 /** The read this thread started (once: it is the caller's then). */
