@@ -4,7 +4,7 @@
  * job's computation takes the batches read so far when its task comes, and the rest as they are read.
  * Only the reader's small module is loaded here, so that the read starts at once.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { type PlanningParcel, type PlanningSource, readPlanningSource } from '../store/planning-read.ts';
 
 /** What the plan worker is started with when it reads its parcels itself. */
@@ -52,23 +52,19 @@ export interface StartRead {
   readonly startRead: NonNullable<PlanWorkerData['read']>;
 }
 
-/**
- * Starts the read this thread's `workerData` asks for; a thread started without one (a spare, see
- * plan-worker-spare.ts) starts it when it is sent a {@link StartRead}, just before its task.
- */
+/** Starts the read this thread's `workerData` asks for, if any. */
 export function startOwnRead(): void {
   const read = (workerData as PlanWorkerData | undefined)?.read;
-  if (read) {
-    started = new OwnRead(read.source, read.batchSize);
-    return;
-  }
-  const onMessage = (m: unknown) => {
-    if (typeof m !== 'object' || m === null || !('startRead' in m)) return;
-    parentPort?.off('message', onMessage);
-    const { source, batchSize } = (m as StartRead).startRead;
-    started = new OwnRead(source, batchSize);
-  };
-  parentPort?.on('message', onMessage);
+  if (read) startRead(read);
+}
+
+/**
+ * Starts a read: a spare worker's (see plan-worker-spare.ts) when it is sent a {@link StartRead} just
+ * before its task. The plan worker's one message listener passes it on: a listener here, attached
+ * while the worker loads, would take the messages sent before the worker's own is attached.
+ */
+export function startRead(read: NonNullable<PlanWorkerData['read']>): void {
+  started = new OwnRead(read.source, read.batchSize);
 }
 
 /** The read this thread started (once: it is the caller's then). */

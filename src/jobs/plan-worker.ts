@@ -16,7 +16,7 @@ import {
   type PlanParams,
   type ReplanInputs,
 } from './plan-job.ts';
-import { type StartRead, takeOwnRead } from './plan-worker-read.ts';
+import { type StartRead, startRead, takeOwnRead } from './plan-worker-read.ts';
 
 /** What the main thread sends: everything the computation needs, as plain data. */
 export type PlanTask =
@@ -93,8 +93,8 @@ if (port) {
     post({ json });
   };
   const onMessage = (m: PlanTask | ParcelBatch | EndOfParcels | StartRead) => {
-    // where to read the parcels, sent to a spare worker ahead of its task (plan-worker-read.ts takes it)
-    if ('startRead' in m) return;
+    // where to read the parcels, sent to a spare worker ahead of its task
+    if ('startRead' in m) return startRead(m.startRead);
     if ('parcels' in m) {
       if (streamed) streamed.add(m.parcels);
       else for (const p of m.parcels) received.push(p);
