@@ -16,7 +16,7 @@ import { readTrackingData, type TrackingData } from '../files/index.ts';
 import type { HsIndex } from '../hs/index.ts';
 import type { CustomsExchangeJob, JobQueue } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
-import { longTaskNice, TaskPool } from '../workers/index.ts';
+import { TaskPool } from '../workers/index.ts';
 import { enforceAccess } from './access.ts';
 import { authenticate, hasValidKey } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
@@ -95,9 +95,9 @@ export interface ServerOptions {
    */
   readonly pool?: TaskPool;
   /**
-   * Worker threads for long requests (3D load plans), below the API's thread in priority, so that a
-   * 10-second load plan neither holds a thread quotes need nor takes the CPU the API's thread needs.
-   * Default: a pool of its own at `longTaskNice()`.
+   * Worker threads for long requests (3D load plans), so that a 10-second load plan never holds a thread
+   * quotes need. At the API's priority: a person waits for the answer, and its time limit includes
+   * the check and the answer's JSON after the search (a lower priority starved those on a busy machine).
    */
   readonly longPool?: TaskPool;
   /** Rate limits per API key and per client address; by default from the environment (see rate-limit.ts). */
@@ -116,7 +116,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const hub = new Hub(options.network, options.fx, nowMs, options.landed);
   for (const [hubId, network] of options.hubNetworks ?? []) hub.setNetwork(network, hubId);
   const pool = options.pool ?? new TaskPool();
-  const longPool = options.longPool ?? new TaskPool({ nice: longTaskNice(), maxQueued: 32 });
+  const longPool = options.longPool ?? new TaskPool({ maxQueued: 32 });
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,

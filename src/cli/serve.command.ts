@@ -15,7 +15,7 @@ import {
 } from '../jobs/index.ts';
 import { fileSamplePlan, prepareSampleHub, prepareSampleMonth } from '../sample/index.ts';
 import { DEFAULT_HUB_ID } from '../store/index.ts';
-import { longTaskNice, TaskPool } from '../workers/index.ts';
+import { TaskPool } from '../workers/index.ts';
 import { commandDescription } from './commands.ts';
 import { activeNetwork, DUTIES_DIR, fxFromStore, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
 import { customsServiceFor } from './customs.command.ts';
@@ -134,8 +134,8 @@ export function serveCommand(program: Command): void {
         // worker threads for heavy requests, loaded now so that the first load plan does not wait for them
         const pool = new TaskPool();
         pool.warm();
-        // long requests (3D load plans) on threads of their own, below the API's; one loaded now
-        const longPool = new TaskPool({ nice: longTaskNice(), maxQueued: 32 });
+        // long requests (3D load plans) on threads of their own, so they never hold the quotes' threads
+        const longPool = new TaskPool({ maxQueued: 32 });
         longPool.warm(1);
         const app = await buildServer({
           store,

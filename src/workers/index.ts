@@ -7,4 +7,4 @@ export {
   TaskTimeoutError,
 } from './task-pool.ts';
 export type { TaskInput, TaskName, TaskOutput } from './tasks.ts';
-export { BACKGROUND_NICE, backgroundNice, longTaskNice, lowerThreadPriority } from './thread-priority.ts';
+export { BACKGROUND_NICE, backgroundNice, lowerThreadPriority } from './thread-priority.ts';

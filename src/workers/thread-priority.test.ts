@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TaskPool } from './index.ts';
-import { backgroundNice, longTaskNice, lowerThreadPriority, threadId } from './thread-priority.ts';
+import { backgroundNice, lowerThreadPriority, threadId } from './thread-priority.ts';
 
 /** Nice value of each thread of this process, by thread id (Linux: field 19 of /proc/self/task/N/stat). */
 function threadNices(): Map<number, number> {
@@ -21,15 +21,12 @@ function threadNices(): Map<number, number> {
 const linux = process.platform === 'linux';
 
 describe('thread priority', () => {
-  it('reads the nice value from the environment, 0–19, else 10; long requests at most 5', () => {
+  it('reads the nice value from the environment, 0–19, else 10', () => {
     expect(backgroundNice({})).toBe(10);
     expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '0' })).toBe(0);
     expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '19' })).toBe(19);
     expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '20' })).toBe(10);
     expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '-5' })).toBe(10);
-    expect(longTaskNice({})).toBe(5);
-    expect(longTaskNice({ LANDBRIDGE_BACKGROUND_NICE: '3' })).toBe(3);
-    expect(longTaskNice({ LANDBRIDGE_BACKGROUND_NICE: '0' })).toBe(0);
     expect(lowerThreadPriority(0)).toBe(false);
   });
 

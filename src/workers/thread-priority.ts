@@ -1,6 +1,6 @@
 /**
  * Scheduling priority of the calling thread, so that background computation (plan jobs and their
- * helpers, long load plans) yields the CPU to the thread that answers requests. On a machine with as
+ * helpers) yields the CPU to the thread that answers requests. On a machine with as
  * many busy threads as cores, the API's thread otherwise waits its turn behind them: a 1 ms handler
  * then takes tens of ms of wall time, and `/health` answers late while nothing blocks its loop.
  *
@@ -19,14 +19,6 @@ export const BACKGROUND_NICE = 10;
 export function backgroundNice(env: NodeJS.ProcessEnv = process.env): number {
   const v = env.LANDBRIDGE_BACKGROUND_NICE;
   return v !== undefined && /^\d{1,2}$/.test(v) && Number(v) <= 19 ? Number(v) : BACKGROUND_NICE;
-}
-
-/**
- * The nice value of threads that run long requests a person waits for (3D load plans, up to 10 s):
- * below the API's thread, above plan jobs; 0 when background priorities are off.
- */
-export function longTaskNice(env: NodeJS.ProcessEnv = process.env): number {
-  return Math.min(5, backgroundNice(env));
 }
 
 /** This thread's id on Linux, else undefined. */
