@@ -49,6 +49,8 @@ describe('an API that never stalls', () => {
   let base: string;
   let key: string;
   const pool = new TaskPool({ size: 2 });
+  // load plans' own pool (see ServerOptions.longPool), warmed like the other
+  const longPool = new TaskPool({ size: 1 });
   beforeAll(async () => {
     store = await openStore('sqlite::memory:');
     key = (await store.apiKeys.create({ role: 'operator', label: 't' })).key;
@@ -62,6 +64,7 @@ describe('an API that never stalls', () => {
         fx: fxTables,
       },
       pool,
+      longPool,
       nowMs: () => Date.parse('2026-12-01T02:00:00Z'),
       rateLimits: { perKey: null, perAddress: null },
     });
@@ -69,11 +72,14 @@ describe('an API that never stalls', () => {
     const address = app.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     pool.warm();
-    while (pool.stats.ready < pool.size) await new Promise((r) => setTimeout(r, 50));
+    longPool.warm();
+    while (pool.stats.ready < pool.size || longPool.stats.ready < longPool.size)
+      await new Promise((r) => setTimeout(r, 50));
   });
   afterAll(async () => {
     await app.close();
     await pool.close();
+    await longPool.close();
     await store.close();
   });
 
