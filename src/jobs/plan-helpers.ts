@@ -156,21 +156,22 @@ export async function proofsShared(
   equipment: readonly Equipment[],
   timeLimitMs: number,
 ): Promise<PlanContainerProof> {
-  return startProofs(helpers, containers, equipment, timeLimitMs).finish();
+  const proofs = await startProofs(helpers, containers, equipment, timeLimitMs).finish();
+  return summariseProofs(proofs, timeLimitMs);
 }
 
 /**
  * Starts {@link proofsShared} on the helpers now (they take containers as soon as they are free);
- * `finish()` takes the containers left in this thread and answers the proofs.
+ * `finish()` takes the containers left in this thread and answers the proofs, in the containers' order.
  */
 export function startProofs(
   helpers: PlanHelpers,
   containers: readonly ContainerToProve[],
   equipment: readonly Equipment[],
   timeLimitMs: number,
-): { finish(): Promise<PlanContainerProof> } {
+): { finish(): Promise<ContainerProof[]> } {
   if (helpers.size === 0 || containers.length < 4)
-    return { finish: async () => summariseProofs(proveAll(containers, equipment, timeLimitMs), timeLimitMs) };
+    return { finish: async () => proveAll(containers, equipment, timeLimitMs) };
   const next = new SharedArrayBuffer(4);
   const pending = Array.from({ length: helpers.size }, (_, i) =>
     helpers.ask(i, { kind: 'prove-shared', containers, equipment, timeLimitMs, next }),
@@ -189,8 +190,7 @@ export function startProofs(
       for (const a of await Promise.all(pending))
         if (a?.kind === 'prove-shared') for (const { at, proof } of a.proofs) proofs[at] = proof;
       // Containers a failed helper took are proven here.
-      const all = proofs.map((p, i) => p ?? proveAll([containers[i]!], equipment, timeLimitMs)[0]!);
-      return summariseProofs(all, timeLimitMs);
+      return proofs.map((p, i) => p ?? proveAll([containers[i]!], equipment, timeLimitMs)[0]!);
     },
   };
 }
