@@ -9,18 +9,22 @@ import type { ContainerProof, ContainerToProve } from './prove.ts';
 /** How parcels the loader left out of a container were moved. */
 export type LoadMoveHow = 'sibling' | 'new-container' | 'itinerary';
 
+/** Parcels moved the same way onto the same departures (keys) and containers (ids; none when loose). */
+export interface MoveGroup {
+  readonly how: LoadMoveHow;
+  readonly departures: readonly number[];
+  readonly containers: readonly number[];
+  readonly parcels: number;
+}
+
 /** Where the parcels the loader could not place in one container went. */
 export interface LoadMove {
   /** The container the loader could not load whole (the assignment's container id). */
   readonly from: number;
   readonly unplaced: number;
   readonly why: string;
-  /** Groups of parcels moved: how, into which containers (ids; all the rides of a new itinerary). */
-  readonly to: readonly {
-    readonly how: LoadMoveHow;
-    readonly containers: readonly number[];
-    readonly parcels: number;
-  }[];
+  /** Groups of parcels moved: how, onto which departures (keys) and into which containers (ids). */
+  readonly to: readonly MoveGroup[];
   /** Parcels held for the container's load (`container-load`). */
   readonly held: number;
 }
@@ -61,14 +65,16 @@ export interface LoadMoveOptions {
  * 1. into another container of the same departure with room by the planner's measure (payload and
  *    filled volume), fullest room first; that container is loaded again with them, and keeps those the
  *    loader placed only when it left none of its own parcels out (a proven container stays proven);
- * 2. into a container opened on the same departure, when a slot is free and its rate is below the
+ * 2. each onto the cheapest other itinerary of its route class (the planner's candidates: the same
+ *    route pattern's later departures and the other patterns) that delivers no later than the later
+ *    of its promised date and the date the plan gave it, costs less than holding it and adds less to
+ *    its own charges than its share of a container opened on its departure for all the parcels left
+ *    (step 3), and has room by the planner's measure in containers the plan already opens (none is
+ *    opened for it) and in loose capacity; the containers it joins are loaded again with the
+ *    newcomers (kept as in step 1: a parcel sent back returns to its itinerary and goes on to step 3);
+ * 3. into a container opened on the same departure, when a slot is free and its rate is below the
  *    hold penalty of the parcels left; kept with the parcels the loader placed in it when their hold
  *    penalties exceed its rate;
- * 3. each on the cheapest other itinerary of its route class (the planner's candidates: the same route
- *    pattern's later departures and the other patterns) that delivers no later than the later of its
- *    promised date and the date the plan gave it, costs less than holding it, and has room by the
- *    planner's measure in containers the plan already opens (no container is opened for it) and in
- *    loose capacity; the containers it joins are loaded again in the next round;
  * 4. held (`container-load`), at the hold penalty, like a parcel held for capacity.
  *
  * A container whose parcels changed is loaded again, except one that only lost parcels its load plan
@@ -223,15 +229,12 @@ class Mover {
     const from = this.a.loading.all[id]!;
     const lp = this.proofs.get(id)!;
     const left = this.unplacedOf(lp).filter((p) => this.rideIn(p, id) >= 0);
-    const move: {
-      to: { how: LoadMoveHow; containers: number[]; parcels: number }[];
-      held: number;
-    } = { to: [], held: 0 };
+    const move: { to: MoveGroup[]; held: number } = { to: [], held: 0 };
     const why = `${left.length} parcels could not be placed`;
     let rest = left;
     rest = this.intoSiblings(from, rest, move);
-    rest = this.intoNewContainer(from, rest, move);
     rest = this.ontoOtherItineraries(from, rest, move);
+    rest = this.intoNewContainer(from, rest, move);
     for (const p of rest) this.hold(p);
     move.held = rest.length;
     // The parcels left out are gone: the rest is what its load plan holds.
@@ -239,11 +242,7 @@ class Mover {
   }
 
   /** Step 1: other containers of the departure with room, loaded again with the newcomers. */
-  intoSiblings(
-    from: OpenContainer,
-    left: number[],
-    move: { to: { how: LoadMoveHow; containers: number[]; parcels: number }[] },
-  ): number[] {
+  intoSiblings(from: OpenContainer, left: number[], move: { to: MoveGroup[] }): number[] {
     const d = this.ctx.departures.get(from.departure)!;
     const room = (c: OpenContainer) => d.containers[c.type]!.volumeMm3 - c.volumeMm3;
     const siblings = (this.a.loading.containers.get(from.departure) ?? [])
@@ -255,7 +254,13 @@ class Mover {
       const came = this.shift(from, to, rest);
       if (came.length === 0) continue;
       const placed = this.settle(from, to, came);
-      if (placed.length > 0) move.to.push({ how: 'sibling', containers: [to.id], parcels: placed.length });
+      if (placed.length > 0)
+        move.to.push({
+          how: 'sibling',
+          departures: [to.departure],
+          containers: [to.id],
+          parcels: placed.length,
+        });
       const gone = new Set(placed);
       rest = rest.filter((p) => !gone.has(p));
     }
@@ -263,11 +268,7 @@ class Mover {
   }
 
   /** Step 2: a container opened on the departure for the parcels left, when it costs less than holding them. */
-  intoNewContainer(
-    from: OpenContainer,
-    left: number[],
-    move: { to: { how: LoadMoveHow; containers: number[]; parcels: number }[] },
-  ): number[] {
+  intoNewContainer(from: OpenContainer, left: number[], move: { to: MoveGroup[] }): number[] {
     if (left.length === 0) return left;
     const d = this.ctx.departures.get(from.departure)!;
     const hold = this.ctx.settings.holdPenaltyMinor;
@@ -289,7 +290,12 @@ class Mover {
       parcels: sorted(to.parcels),
       proof: { ...lp.proof, proven: true, unplaced: [] },
     });
-    move.to.push({ how: 'new-container', containers: [to.id], parcels: placed.length });
+    move.to.push({
+      how: 'new-container',
+      departures: [to.departure],
+      containers: [to.id],
+      parcels: placed.length,
+    });
     const gone = new Set(placed);
     return left.filter((p) => !gone.has(p));
   }
@@ -339,26 +345,28 @@ class Mover {
   }
 
   /** Step 3: each parcel onto its cheapest other itinerary with room in containers already open. */
-  ontoOtherItineraries(
-    from: OpenContainer,
-    left: number[],
-    move: { to: { how: LoadMoveHow; containers: number[]; parcels: number }[] },
-  ): number[] {
+  ontoOtherItineraries(from: OpenContainer, left: number[], move: { to: MoveGroup[] }): number[] {
     const ps = this.parcels;
     const hold = this.ctx.settings.holdPenaltyMinor;
     const penalty = this.ctx.settings.latePenaltyMinorPerDay;
+    // A parcel moves only where that costs it less than its share of a container opened for them all.
+    const type = this.a.loading.bestType(from.departure);
+    const opening =
+      type < 0 ? hold : this.ctx.departures.get(from.departure)!.containers[type]!.costMinor / left.length;
     const rest: number[] = [];
-    const groups = new Map<string, { containers: number[]; parcels: number }>();
+    const came = new Map<number, { j0: number; was: number[]; into: number[] }>();
+    const list0 = (p: number) => this.a.candidates[this.a.commodity[p]!]![this.a.candidate[p]!]!;
     for (const p of left) {
       const list = this.a.candidates[this.a.commodity[p]!]!;
       const j0 = this.a.candidate[p]!;
       const k0 = list[j0]!;
       const latest = Math.max(ps.promiseDay[p]!, k0.deliveryDay);
       const options: { j: number; cost: number }[] = [];
+      const now = parcelCost(k0, ps.weightG[p]!, ps.volumeMm3[p]!, penalty, ps.promiseDay[p]!);
       list.forEach((k, j) => {
         if (j === j0 || k.deliveryDay > latest) return;
         const cost = parcelCost(k, ps.weightG[p]!, ps.volumeMm3[p]!, penalty, ps.promiseDay[p]!);
-        if (cost < hold) options.push({ j, cost });
+        if (cost < hold && cost - now < opening) options.push({ j, cost });
       });
       options.sort((x, y) => x.cost - y.cost || x.j - y.j);
       const was = this.ridesOf(p);
@@ -374,12 +382,54 @@ class Mover {
         continue;
       }
       this.moved.add(p);
-      const key = to.join(' ');
-      const g = groups.get(key) ?? { containers: to, parcels: 0 };
-      g.parcels++;
-      groups.set(key, g);
+      came.set(p, { j0, was, into: to });
     }
-    for (const g of groups.values()) move.to.push({ how: 'itinerary', ...g });
+    // The containers that took parcels are loaded again; those that would leave a parcel of their own
+    // out send every newcomer back, those that leave only newcomers out send those back. A parcel sent
+    // back returns to its itinerary (and is moved on or held after).
+    const receiving = new Map<number, number[]>();
+    for (const [p, { into }] of came)
+      for (const c of into) receiving.set(c, [...(receiving.get(c) ?? []), p]);
+    const before = new Map([...receiving.keys()].map((c) => [c, this.proofs.get(c)]));
+    const pending = [...receiving.keys()].sort((x, y) => x - y);
+    const back = (p: number) => {
+      const m = came.get(p)!;
+      came.delete(p);
+      this.unride(p);
+      this.reride(p, m.j0, m.was);
+      this.moved.delete(p);
+      rest.push(p);
+      for (const c of m.into) if (!pending.includes(c)) pending.push(c);
+    };
+    for (let guard = 0; pending.length > 0 && guard < 4 * receiving.size + 4; guard++) {
+      const c = pending.shift()!;
+      const container = this.a.loading.all[c]!;
+      const fresh = new Set(receiving.get(c)!.filter((p) => came.has(p)));
+      if (fresh.size === 0) {
+        const lp = before.get(c);
+        if (lp) this.proofs.set(c, lp);
+        continue;
+      }
+      const lp = this.prove(c);
+      const out = this.unplacedOf(lp);
+      if (lp.proof.problems.length > 0 || out.some((p) => !fresh.has(p))) {
+        for (const p of fresh) back(p);
+        continue;
+      }
+      for (const p of out) back(p);
+      this.proofs.set(c, {
+        parcels: sorted(container.parcels),
+        proof: { ...lp.proof, proven: true, unplaced: [] },
+      });
+    }
+    const groups = new Map<string, MoveGroup>();
+    for (const [p, { into }] of came) {
+      const departures = list0(p).rides.map((r) => r.departure);
+      const key = `${departures.join(' ')}|${into.join(' ')}`;
+      const g = groups.get(key) ?? { how: 'itinerary' as const, departures, containers: into, parcels: 0 };
+      groups.set(key, { ...g, parcels: g.parcels + 1 });
+    }
+    for (const g of groups.values()) move.to.push(g);
     return rest;
   }
 

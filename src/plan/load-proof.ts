@@ -75,12 +75,13 @@ export function proveAndMove(
     assignment,
     stats,
     changed,
-    proof: statedProof(parcels, moved, before, after, timeLimitMs, provenFirst),
+    proof: statedProof(ctx, parcels, moved, before, after, timeLimitMs, provenFirst),
   };
 }
 
 /** The proof section of the plan document after the moves. */
 function statedProof(
+  ctx: PlanContext,
   parcels: PlanParcels,
   moved: LoadMoves,
   before: ReadonlyMap<number, string>,
@@ -95,7 +96,8 @@ function statedProof(
     const lp = moved.proofs.get(id);
     if (!lp) continue;
     const ids = lp.parcels.map((p) => parcels.ids[p]!);
-    const loaded = lp.proof.proven ? ids : ids.filter((x) => !lp.proof.unplaced.includes(x));
+    const out = new Set(lp.proof.unplaced);
+    const loaded = ids.filter((x) => !out.has(x));
     byContainer.push({
       id: docName,
       proven: lp.proof.proven,
@@ -115,7 +117,12 @@ function statedProof(
       from: before.get(m.from) ?? name(m.from),
       unplaced: m.unplaced,
       why: m.why,
-      to: m.to.map((t) => ({ how: t.how, containers: t.containers.map(name), parcels: t.parcels })),
+      to: m.to.map((t) => ({
+        how: t.how,
+        departures: t.departures.map((d) => ctx.departures.get(d)!.id),
+        containers: t.containers.map(name),
+        parcels: t.parcels,
+      })),
       held: m.held,
     })),
     parcelsMoved: moved.parcelsMoved,

@@ -44,10 +44,11 @@ export interface ContainerMoves {
   /**
    * Groups of those parcels moved: `sibling` into another container of the same departure (loaded
    * again with them), `new-container` into one opened on it, `itinerary` onto another itinerary
-   * (`containers` it rides now).
+   * (the `departures` it rides now, in the `containers` named; none on loose rides).
    */
   readonly to: readonly {
     readonly how: 'sibling' | 'new-container' | 'itinerary';
+    readonly departures: readonly string[];
     readonly containers: readonly string[];
     readonly parcels: number;
   }[];
