@@ -148,7 +148,7 @@ describe('parcels the 3D loader cannot place move', () => {
       {
         from: 0,
         unplaced: 1,
-        why: '1 parcels could not be placed',
+        why: '1 parcel could not be placed',
         to: [{ how: 'sibling', departures: [1], containers: [1], parcels: 1 }],
         held: 0,
       },

@@ -230,7 +230,8 @@ class Mover {
     const lp = this.proofs.get(id)!;
     const left = this.unplacedOf(lp).filter((p) => this.rideIn(p, id) >= 0);
     const move: { to: MoveGroup[]; held: number } = { to: [], held: 0 };
-    const why = `${left.length} parcels could not be placed`;
+    if (left.length === 0) return;
+    const why = `${left.length} ${left.length === 1 ? 'parcel' : 'parcels'} could not be placed`;
     let rest = left;
     rest = this.intoSiblings(from, rest, move);
     rest = this.ontoOtherItineraries(from, rest, move);

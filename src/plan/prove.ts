@@ -163,7 +163,7 @@ export function summariseProofs(proofs: readonly ContainerProof[], timeLimitMs: 
       why:
         p.problems.length > 0
           ? `the checker refuses the load plan (${p.problems[0]})`
-          : `${p.unplaced.length} parcels could not be placed`,
+          : `${p.unplaced.length} ${p.unplaced.length === 1 ? 'parcel' : 'parcels'} could not be placed`,
     }));
   return { containers: proofs.length, proven: proofs.length - notProven.length, notProven, timeLimitMs };
 }
