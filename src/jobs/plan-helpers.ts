@@ -9,10 +9,8 @@ import {
   type ContainerProof,
   type ContainerToProve,
   type LandedRules,
-  type PlanContainerProof,
   proveAll,
   proveContainer,
-  summariseProofs,
 } from '../plan/index.ts';
 import { startHelperThread, takeHelpersAhead } from './plan-helper-threads.ts';
 import {
@@ -148,21 +146,9 @@ export class SharedFigures<T> {
 /**
  * 3D proofs of a plan's containers, on the helpers and this thread, in the containers' order: each
  * thread proves the next container none has taken (a counter in shared memory), so that none waits
- * while containers are left. A helper that fails leaves the containers it took to this thread.
- */
-export async function proofsShared(
-  helpers: PlanHelpers,
-  containers: readonly ContainerToProve[],
-  equipment: readonly Equipment[],
-  timeLimitMs: number,
-): Promise<PlanContainerProof> {
-  const proofs = await startProofs(helpers, containers, equipment, timeLimitMs).finish();
-  return summariseProofs(proofs, timeLimitMs);
-}
-
-/**
- * Starts {@link proofsShared} on the helpers now (they take containers as soon as they are free);
- * `finish()` takes the containers left in this thread and answers the proofs, in the containers' order.
+ * while containers are left. A helper that fails leaves the containers it took to this thread. The
+ * helpers start now (they take containers as soon as they are free); `finish()` takes the containers
+ * left in this thread and answers the proofs.
  */
 export function startProofs(
   helpers: PlanHelpers,
