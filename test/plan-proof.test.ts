@@ -22,11 +22,11 @@ const fx = fxConverter(fxTables);
 const landed = { rules: readDutyRules(url('../data/duties')), fx: fxTables };
 
 /**
- * The sample network with containers 250 mm high inside (as long as needed to keep their volume):
+ * The sample network with containers 300 mm high inside (as long as needed to keep their volume):
  * the planner, which weighs volume and weight, fills them as before; the loader cannot place a parcel
- * whose shortest side is over 250 mm (about 3 % of generated parcels).
+ * whose shortest side is over 300 mm (about 1 % of generated parcels).
  */
-const LOW_MM = 250;
+const LOW_MM = 300;
 const network: Network = {
   ...sample,
   equipment: sample.equipment.map((e) => ({
@@ -52,7 +52,7 @@ async function storedParcels(count: number, seed: number): Promise<{ fromMs: num
 
 describe('a plan job’s containers, proven by the 3D loader, with the parcels it cannot place moved', () => {
   it('moves or holds every parcel the loader leaves out; every container left is proven; verify passes', async () => {
-    const { fromMs, stored } = await storedParcels(900, 5);
+    const { fromMs, stored } = await storedParcels(3000, 5);
     const params = PlanParamsSchema.parse({ from: '2026-12-01', days: 3, proveMsPerContainer: 200 });
     const doc = await computePlan({ network, fromMs, stored }, fx, params, { landed, helpers: 1 });
     const proof = doc.containerProof!;
@@ -67,7 +67,10 @@ describe('a plan job’s containers, proven by the 3D loader, with the parcels i
     // The first loads left parcels out; they moved or were held, and what is left is proven.
     expect(proof.provenFirst!).toBeLessThan(s.containers);
     expect(proof.moves!.length).toBeGreaterThan(0);
-    expect(proof.parcelsMoved! + proof.parcelsHeld!).toBeGreaterThan(0);
+    // Some onto another itinerary (by air: no container takes them), the others held.
+    expect(proof.parcelsMoved!).toBeGreaterThan(0);
+    expect(proof.parcelsHeld!).toBeGreaterThan(0);
+    expect(proof.moves!.flatMap((m) => m.to.map((t) => t.how))).toContain('itinerary');
     expect(proof.notProven).toEqual([]);
     expect(proof.proven).toBe(s.containers);
     expect(s.containersProven).toBe(s.containers);

@@ -229,4 +229,21 @@ describe('parcels the 3D loader cannot place move', () => {
     expect(held.parcelsHeld).toBe(1);
     expect(held.moves[0]!.to).toEqual([]);
   });
+
+  it('comes back from a later departure whose container would leave one of its own parcels out', () => {
+    // The later container holds 16 cubes: room for one more by the planner's measure, none in 3D.
+    const x = plan(33, 17, { slots: 1, secondOn: 2, later: candidate(2, 19_995, 2_000) });
+    const first = firstProofs(x);
+    expect(first.get(1)!.proven).toBe(true);
+    const moved = moveUnloadedParcels(x.ctx, x.parcels, x.assignment, first, {
+      prove,
+      boxOf: boxOf(x.parcels.ids),
+    });
+    expect(moved.reproofs).toBeGreaterThan(0);
+    expect(moved.parcelsMoved).toBe(0);
+    expect(moved.parcelsHeld).toBe(1);
+    expect(moved.proofs.get(1)!.proof.proven).toBe(true);
+    expect(moved.proofs.get(1)!.parcels).toEqual(Array.from({ length: 16 }, (_, i) => 17 + i));
+    expect(moved.assignment.loading.all[1]!.parcels).toHaveLength(16);
+  });
 });
