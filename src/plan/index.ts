@@ -66,7 +66,7 @@ export {
   type LoadMoves,
   moveUnloadedParcels,
 } from './load-moves.ts';
-export { boxOfParcel, type ProvenPlan, proveAndMove } from './load-proof.ts';
+export { boxOfParcel, moveBudgetMs, type ProvenPlan, proveAndMove } from './load-proof.ts';
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export {
   type PlanOutcome,

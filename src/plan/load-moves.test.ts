@@ -246,4 +246,29 @@ describe('parcels the 3D loader cannot place move', () => {
     expect(moved.proofs.get(1)!.parcels).toEqual(Array.from({ length: 16 }, (_, i) => 17 + i));
     expect(moved.assignment.loading.all[1]!.parcels).toHaveLength(16);
   });
+
+  it('moves nothing once the loader time for moves is spent: the container stays not proven', () => {
+    const x = plan(21, 17);
+    const moved = moveUnloadedParcels(x.ctx, x.parcels, x.assignment, firstProofs(x), {
+      prove,
+      boxOf: boxOf(x.parcels.ids),
+      budgetMs: 0,
+    });
+    expect(moved.parcelsMoved + moved.parcelsHeld).toBe(0);
+    expect(moved.moves).toEqual([]);
+    expect(moved.proofs.get(0)!.proof.proven).toBe(false);
+    expect(moved.assignment.loading.all[0]!.parcels).toHaveLength(17);
+  });
+
+  it('moves nothing out of a container the loader ran out of time on', () => {
+    const x = plan(21, 17);
+    const first = firstProofs(x);
+    first.set(0, { ...first.get(0)!, ranOutOfTime: true });
+    const moved = moveUnloadedParcels(x.ctx, x.parcels, x.assignment, first, {
+      prove,
+      boxOf: boxOf(x.parcels.ids),
+    });
+    expect(moved.parcelsMoved + moved.parcelsHeld).toBe(0);
+    expect(moved.proofs.get(0)!.proof.proven).toBe(false);
+  });
 });

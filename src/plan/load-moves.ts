@@ -54,6 +54,12 @@ export interface LoadMoveOptions {
   readonly boxOf: (parcel: number) => LoadBox;
   /** Rounds of (bring changed containers' proofs up to date, move what the loader left out). Default 3. */
   readonly rounds?: number;
+  /**
+   * Loader time (ms, as the proofs report it) for trying moves: once spent, the parcels left out are
+   * held without trying (containers that lost parcels their load plan placed are still loaded again).
+   * Default: no limit.
+   */
+  readonly budgetMs?: number;
 }
 
 /**
@@ -79,7 +85,10 @@ export interface LoadMoveOptions {
  *
  * A container whose parcels changed is loaded again, except one that only lost parcels its load plan
  * left out (that plan holds the rest). Rounds repeat while a container has parcels left out, at most
- * `rounds` times. `proofs` are the first proofs, by the assignment's container id.
+ * `rounds` times, and while the loader time `budgetMs` lasts: once it is spent, the containers not
+ * yet handled keep their parcels and stay not proven. A container the loader ran out of time on (its
+ * first load unfinished) or whose load plan the checker refused is left as it is, not proven.
+ * `proofs` are the first proofs, by the assignment's container id.
  */
 export function moveUnloadedParcels(
   ctx: PlanContext,
@@ -97,11 +106,11 @@ export function moveUnloadedParcels(
   for (let round = 0; round < rounds; round++) {
     m.refresh();
     const failing = [...m.proofs.entries()]
-      .filter(([id, lp]) => lp.proof.unplaced.length > 0 && lp.proof.problems.length === 0 && m.size(id) > 0)
+      .filter(([id, lp]) => m.hasRoomLeftOut(lp) && m.size(id) > 0)
       .map(([id]) => id)
       .sort((x, y) => x - y);
-    if (failing.length === 0) break;
-    for (const id of failing) m.relocate(id);
+    if (failing.length === 0 || m.isOverBudget) break;
+    for (const id of failing) if (!m.isOverBudget) m.relocate(id);
   }
   m.refresh();
   const heldForLoad = [...m.held].sort((x, y) => x - y);
@@ -146,6 +155,7 @@ class Mover {
   readonly moved = new Set<number>();
   readonly held = new Set<number>();
   reproofs = 0;
+  spentMs = 0;
   readonly #indexOf = new Map<string, number>();
 
   constructor(
@@ -172,7 +182,21 @@ class Mover {
       type: this.ctx.departures.get(c.departure)!.containers[c.type]!.type,
       boxes: list.map((p) => this.options.boxOf(p)),
     });
+    this.spentMs += proof.elapsedMs;
     return { parcels: list, proof };
+  }
+
+  /**
+   * Whether the loader left parcels out of a container for want of room: it finished its load, and
+   * the checker accepts the plan.
+   */
+  hasRoomLeftOut(lp: LoadedProof): boolean {
+    return lp.proof.unplaced.length > 0 && lp.proof.problems.length === 0 && !lp.proof.ranOutOfTime;
+  }
+
+  /** Whether the loader time for trying moves is spent. */
+  get isOverBudget(): boolean {
+    return this.spentMs >= (this.options.budgetMs ?? Number.POSITIVE_INFINITY);
   }
 
   unplacedOf(lp: LoadedProof): number[] {
@@ -234,8 +258,8 @@ class Mover {
     const why = `${left.length} ${left.length === 1 ? 'parcel' : 'parcels'} could not be placed`;
     let rest = left;
     rest = this.intoSiblings(from, rest, move);
-    rest = this.ontoOtherItineraries(from, rest, move);
-    rest = this.intoNewContainer(from, rest, move);
+    if (!this.isOverBudget) rest = this.ontoOtherItineraries(from, rest, move);
+    if (!this.isOverBudget) rest = this.intoNewContainer(from, rest, move);
     for (const p of rest) this.hold(p);
     move.held = rest.length;
     // The parcels left out are gone: the rest is what its load plan holds.
@@ -251,7 +275,7 @@ class Mover {
       .sort((x, y) => room(y) - room(x) || x.id - y.id);
     let rest = left;
     for (const to of siblings) {
-      if (rest.length === 0) break;
+      if (rest.length === 0 || this.isOverBudget) break;
       const came = this.shift(from, to, rest);
       if (came.length === 0) continue;
       const placed = this.settle(from, to, came);
