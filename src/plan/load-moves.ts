@@ -207,7 +207,7 @@ class Mover {
 
   /** Brings every container's proof up to date with the parcels it carries now. */
   refresh(): void {
-    for (const [id, lp] of this.proofs) if (this.size(id) === 0) this.proofs.delete(id);
+    for (const id of this.proofs.keys()) if (this.size(id) === 0) this.proofs.delete(id);
     for (const list of this.a.loading.containers.values())
       for (const c of list) {
         if (c.parcels.length === 0) continue;
@@ -245,7 +245,7 @@ class Mover {
   /** Whether container c is proven now (no parcel left out, the plan accepted). */
   isProven(c: OpenContainer): boolean {
     const lp = this.proofs.get(c.id);
-    return lp !== undefined && lp.proof.proven && same(lp.parcels, sorted(c.parcels));
+    return lp?.proof.proven === true && same(lp.parcels, sorted(c.parcels));
   }
 
   /** Moves the parcels the loader left out of container `id`. */
