@@ -23,8 +23,29 @@ const PlanSummaryView = z.looseObject({
   lateDays: z.number(),
   co2eKg: z.number(),
   containers: z.number().int(),
+  containersProven: z.number().int().optional().describe('Containers the 3D loader proved'),
   departuresUsed: z.number().int(),
 });
+
+const ContainerProofView = z
+  .looseObject({
+    containers: z.number().int(),
+    proven: z.number().int(),
+    notProven: z.array(z.object({ id: z.string(), unplaced: z.number().int(), why: z.string() })),
+    timeLimitMs: z.number(),
+    provenFirst: z.number().int().optional().describe('Proven by the first loads, before parcels moved'),
+    parcelsMoved: z
+      .number()
+      .int()
+      .optional()
+      .describe('Parcels the loader could not place that moved to another container or itinerary'),
+    parcelsHeld: z
+      .number()
+      .int()
+      .optional()
+      .describe('Parcels the loader could not place, held (`container-load`)'),
+  })
+  .describe('The 3D loader’s proof of the planned containers, and where the parcels it could not place went');
 
 const PlanContainerView = z.looseObject({
   id: z.string().describe('`<departure id>#<n>`'),
@@ -89,6 +110,7 @@ export const PlanView = z.object({
       heldByReason: z
         .array(z.object({ reason: z.string(), parcels: z.number().int() }))
         .describe('Held parcels counted by reason, most first'),
+      containerProof: ContainerProofView.optional(),
       replan: ReplanView.optional(),
       moved: ReplanView.shape.moved.optional(),
       disruption: z.string().optional(),

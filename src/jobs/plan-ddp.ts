@@ -220,8 +220,7 @@ export class DdpCharges {
    * trips), then the helpers take the trips, ahead of the containers' proofs sent after.
    */
   startTrips(bare: PlanDocument, network: Network, parcels: PlanParcels): void {
-    const air = airServicesOf(network);
-    const penalty = bare.settings.latePenaltyMinorPerDay;
+    const trip = tripOfPlanned(network, bare);
     const index: number[] = [];
     const freight: number[] = [];
     const express: number[] = [];
@@ -233,14 +232,11 @@ export class DdpCharges {
       while (p < parcels.count && parcels.ids[p] !== planned.id) p++;
       const g = this.#ddpOf[p] ?? -1;
       if (g < 0) continue;
-      const isExpress = planned.rides.some((r) =>
-        air.has(r.departureId.slice(0, r.departureId.indexOf('@'))),
-      );
-      const f = planned.costMinor - (planned.importChargesMinor ?? 0) - planned.lateDays * penalty;
+      const t = trip(planned);
       index.push(g);
-      freight.push(Math.max(0, f));
-      express.push(isExpress ? 1 : 0);
-      day.push(Math.round(Date.parse(`${planned.deliveryDate}T00:00:00Z`) / DAY_MS));
+      freight.push(t.freightMinor);
+      express.push(t.express);
+      day.push(t.day);
       ids.push(planned.id);
     }
     const m = {
@@ -281,7 +277,9 @@ export class DdpCharges {
    * The plan with its DDP parcels' import charges (see `withLandedCost`): the charges on the planned
    * trips (started by {@link startTrips}, this thread takes those left), and the floors; the greedy
    * baseline carries the same parcels' charges so that the two totals compare. `doc` is the document
-   * `startTrips` was given, with its baseline and scope.
+   * `startTrips` was given, with its baseline and scope, or that document after parcels moved (their
+   * 3D proofs): a parcel whose trip changed (freight, channel or date) is charged here on its new
+   * trip, a parcel no longer planned is not charged.
    */
   async apply(doc: PlanDocument, network: Network, parcels: PlanParcels): Promise<PlanDocument> {
     if (!this.#trips) this.startTrips(doc, network, parcels);
@@ -293,9 +291,22 @@ export class DdpCharges {
     const index = m.index;
     const byParcel = new Map<string, number>();
     const failures: { id: string; why: string }[] = [];
+    const planned = new Map(doc.parcels.map((p) => [p.id, p]));
+    const trip = tripOfPlanned(network, doc);
     let floorMinor = 0;
     for (let i = 0; i < index.length; i++) {
       const g = m.index[i]!;
+      const now = planned.get(ids[i]!);
+      if (!now) continue;
+      const t = trip(now);
+      const same = t.freightMinor === m.freightMinor[i] && t.express === m.express[i] && t.day === m.day[i];
+      if (!same) {
+        m.freightMinor[i] = t.freightMinor;
+        m.express[i] = t.express;
+        m.day[i] = t.day;
+        const r = chargeFor(this.#kept.at(g), tripAt(m, i), this.currency, this.landed);
+        onTrip[i] = r.ok ? r.minor : Number.NaN;
+      }
       const withFreight = onTrip[i]!;
       if (Number.isNaN(withFreight)) {
         const r = chargeFor(this.#kept.at(g), tripAt(m, i), this.currency, this.landed);
@@ -321,4 +332,21 @@ export class DdpCharges {
     }
     return applyDdpCharges(doc, { byParcel, floorMinor, failures });
   }
+}
+
+/**
+ * A planned parcel's trip as its import charges see it: its freight (its cost less lateness and import
+ * charges), whether it flies (express) and its delivery day.
+ */
+function tripOfPlanned(
+  network: Network,
+  doc: PlanDocument,
+): (p: PlanDocument['parcels'][number]) => { freightMinor: number; express: number; day: number } {
+  const air = airServicesOf(network);
+  const penalty = doc.settings.latePenaltyMinorPerDay;
+  return (p) => ({
+    freightMinor: Math.max(0, p.costMinor - (p.importChargesMinor ?? 0) - p.lateDays * penalty),
+    express: p.rides.some((r) => air.has(r.departureId.slice(0, r.departureId.indexOf('@')))) ? 1 : 0,
+    day: Math.round(Date.parse(`${p.deliveryDate}T00:00:00Z`) / DAY_MS),
+  });
 }

@@ -9,10 +9,8 @@ import {
   type ContainerProof,
   type ContainerToProve,
   type LandedRules,
-  type PlanContainerProof,
   proveAll,
   proveContainer,
-  summariseProofs,
 } from '../plan/index.ts';
 import { startHelperThread, takeHelpersAhead } from './plan-helper-threads.ts';
 import {
@@ -148,29 +146,18 @@ export class SharedFigures<T> {
 /**
  * 3D proofs of a plan's containers, on the helpers and this thread, in the containers' order: each
  * thread proves the next container none has taken (a counter in shared memory), so that none waits
- * while containers are left. A helper that fails leaves the containers it took to this thread.
- */
-export async function proofsShared(
-  helpers: PlanHelpers,
-  containers: readonly ContainerToProve[],
-  equipment: readonly Equipment[],
-  timeLimitMs: number,
-): Promise<PlanContainerProof> {
-  return startProofs(helpers, containers, equipment, timeLimitMs).finish();
-}
-
-/**
- * Starts {@link proofsShared} on the helpers now (they take containers as soon as they are free);
- * `finish()` takes the containers left in this thread and answers the proofs.
+ * while containers are left. A helper that fails leaves the containers it took to this thread. The
+ * helpers start now (they take containers as soon as they are free); `finish()` takes the containers
+ * left in this thread and answers the proofs.
  */
 export function startProofs(
   helpers: PlanHelpers,
   containers: readonly ContainerToProve[],
   equipment: readonly Equipment[],
   timeLimitMs: number,
-): { finish(): Promise<PlanContainerProof> } {
+): { finish(): Promise<ContainerProof[]> } {
   if (helpers.size === 0 || containers.length < 4)
-    return { finish: async () => summariseProofs(proveAll(containers, equipment, timeLimitMs), timeLimitMs) };
+    return { finish: async () => proveAll(containers, equipment, timeLimitMs) };
   const next = new SharedArrayBuffer(4);
   const pending = Array.from({ length: helpers.size }, (_, i) =>
     helpers.ask(i, { kind: 'prove-shared', containers, equipment, timeLimitMs, next }),
@@ -189,8 +176,7 @@ export function startProofs(
       for (const a of await Promise.all(pending))
         if (a?.kind === 'prove-shared') for (const { at, proof } of a.proofs) proofs[at] = proof;
       // Containers a failed helper took are proven here.
-      const all = proofs.map((p, i) => p ?? proveAll([containers[i]!], equipment, timeLimitMs)[0]!);
-      return summariseProofs(all, timeLimitMs);
+      return proofs.map((p, i) => p ?? proveAll([containers[i]!], equipment, timeLimitMs)[0]!);
     },
   };
 }

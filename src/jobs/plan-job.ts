@@ -22,11 +22,13 @@ import {
   type LandedRules,
   type PlanCostBasis,
   type PlanDocument,
+  type ProvenPlan,
   planConsolidation,
   planDocument,
   planGreedy,
   planParcels,
   preparePlanContext,
+  proveAndMove,
   replanConsolidation,
   withBaseline,
 } from '../plan/index.ts';
@@ -482,20 +484,39 @@ export class PlanComputation {
       // prove the containers, while this thread makes the baseline; it joins both after.
       const bare = planDocument(ctx, parcels, outcome);
       this.#ddp?.startTrips(bare, network, parcels);
-      const proofs = params.proveContainers
-        ? startProofs(
-            helpers,
-            containersToProve(bare, new Map(stored.map((p) => [p.id, p]))),
-            network.equipment,
-            params.proveMsPerContainer,
-          )
+      const inputs = params.proveContainers ? new Map(stored.map((p) => [p.id, p])) : undefined;
+      const proofs = inputs
+        ? startProofs(helpers, containersToProve(bare, inputs), network.equipment, params.proveMsPerContainer)
         : undefined;
       lap('document');
       const greedy = planGreedy(ctx, parcels, outcome.aggregation);
       const g = evaluatePlan(ctx, parcels, outcome.aggregation, greedy.assignment);
       lap('baseline');
       options.onProgress?.(0.95);
-      const doc = withBaseline(bare, {
+      // The containers' proofs: the parcels the loader could not place move (or are held), and the
+      // document follows them (costs, claims, totals; the DDP charges of the trips that changed).
+      let proven: ProvenPlan | undefined;
+      let planned = bare;
+      if (proofs && inputs) {
+        proven = proveAndMove(
+          ctx,
+          parcels,
+          outcome.aggregation,
+          outcome,
+          await proofs.finish(),
+          inputs,
+          network.equipment,
+          params.proveMsPerContainer,
+        );
+        if (proven.changed)
+          planned = planDocument(ctx, parcels, {
+            ...outcome,
+            assignment: proven.assignment,
+            stats: proven.stats,
+          });
+        lap('container-proofs');
+      }
+      const doc = withBaseline(planned, {
         method: 'greedy: each parcel its cheapest on-time itinerary, containers first fit',
         costMinor: g.costs.totalMinor,
         onTimeRate: g.planned > 0 ? Math.round((g.onTime / g.planned) * 1e4) / 1e4 : 0,
@@ -504,13 +525,11 @@ export class PlanComputation {
       const scoped = this.inputs.sellerId ? { ...doc, scope: { sellerId: this.inputs.sellerId } } : doc;
       const charged = this.#ddp ? await this.#ddp.apply(scoped, network, parcels) : scoped;
       lap('ddp-charges');
-      if (!proofs) return charged;
-      const proof = await proofs.finish();
-      lap('container-proofs');
+      if (!proven) return charged;
       return {
         ...charged,
-        summary: { ...charged.summary, containersProven: proof.proven },
-        containerProof: proof,
+        summary: { ...charged.summary, containersProven: proven.proof.proven },
+        containerProof: proven.proof,
       };
     } finally {
       void helpers.close();

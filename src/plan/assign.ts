@@ -24,6 +24,8 @@ export interface Assignment {
   readonly loading: Loading;
   /** Parcels held for want of capacity (none of their candidates had room). */
   readonly heldForCapacity: readonly number[];
+  /** Parcels held because the 3D loader could not place them and no room was found elsewhere. */
+  readonly heldForLoad?: readonly number[];
   /** The candidates `candidate` indexes, per commodity: its route class's. */
   readonly candidates: readonly (readonly PlanCandidate[])[];
 }

@@ -163,6 +163,26 @@ export interface PlanRelaxationSummary {
   readonly boundAllMinor?: number;
 }
 
+/** A planned container's name: its departure's id and its number in the departure's order. */
+const containerName = (departureId: string, i: number) => `${departureId}#${i + 1}`;
+
+/**
+ * The document's name of each container of an assignment that carries parcels (by the assignment's
+ * container id): the names {@link planDocument} gives them.
+ */
+export function containerNames(
+  ctx: PlanContext,
+  a: Pick<PlanOutcome['assignment'], 'loading'>,
+): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const [key, list] of a.loading.containers) {
+    const d = ctx.departures.get(key)!;
+    let i = 0;
+    for (const c of list) if (c.parcels.length > 0) names.set(c.id, containerName(d.id, i++));
+  }
+  return names;
+}
+
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** Summary figures of a plan. */
@@ -241,7 +261,7 @@ export function planDocument(
     const run = ctx.index.timetables[d.service]!.departures[d.run]!;
     const list = (a.loading.containers.get(key) ?? []).filter((c) => c.parcels.length > 0);
     const containers = list.map((c, i) => {
-      const id = `${d.id}#${i + 1}`;
+      const id = containerName(d.id, i);
       containerId.set(c.id, id);
       const t = d.containers[c.type]!;
       const innerVolume = t.volumeMm3 / ctx.settings.containerFill;
@@ -296,6 +316,8 @@ export function planDocument(
     // no room on its itineraries for less than the hold penalty: full, or room only in a container
     // whose rate (with the feeder legs it needs) costs more than holding the parcel for the next plan
     ...a.heldForCapacity.map((p) => ({ id: parcels.ids[p]!, reason: 'no-capacity' })),
+    // the 3D loader could not place it in its container, and no room was found elsewhere
+    ...(a.heldForLoad ?? []).map((p) => ({ id: parcels.ids[p]!, reason: 'container-load' })),
   ].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   const heldByReason: Record<string, number> = {};
   for (const h of held) heldByReason[h.reason] = (heldByReason[h.reason] ?? 0) + 1;

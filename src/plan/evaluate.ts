@@ -11,7 +11,7 @@ export interface PlanCosts {
   readonly perParcelMinor: number;
   readonly latenessMinor: number;
   readonly carbonMinor: number;
-  /** Parcels held for want of capacity, at the hold penalty. */
+  /** Parcels held for want of capacity (or of room the 3D loader can reach), at the hold penalty. */
   readonly heldMinor: number;
   readonly totalMinor: number;
 }
@@ -82,7 +82,7 @@ export function evaluatePlan(
         parcelCostMinor[p] = parcelCostMinor[p]! + (cost * parcels.volumeMm3[p]!) / Math.max(1, c.volumeMm3);
     }
   }
-  const heldMinor = a.heldForCapacity.length * ctx.settings.holdPenaltyMinor;
+  const heldMinor = (a.heldForCapacity.length + (a.heldForLoad?.length ?? 0)) * ctx.settings.holdPenaltyMinor;
   const totalMinor = containersMinor + perParcel + lateness + carbon + heldMinor;
   void agg;
   void MAX_RIDES;

@@ -30,6 +30,7 @@ export {
   readyBucket,
 } from './context.ts';
 export {
+  containerNames,
   type PlanCostBasis,
   type PlanDocument,
   type PlanLandedCost,
@@ -57,6 +58,15 @@ export {
   type PlanImportCharges,
   planImportCharges,
 } from './import-charges.ts';
+export {
+  type LoadedProof,
+  type LoadMove,
+  type LoadMoveHow,
+  type LoadMoveOptions,
+  type LoadMoves,
+  moveUnloadedParcels,
+} from './load-moves.ts';
+export { boxOfParcel, moveBudgetMs, type ProvenPlan, proveAndMove } from './load-proof.ts';
 export { epochDay, type PlanParcelInput, type PlanParcels, planParcels } from './parcels.ts';
 export {
   type PlanOutcome,
@@ -78,10 +88,13 @@ export {
   zeroPrices,
 } from './pricing.ts';
 export {
+  type ContainerMoves,
   type ContainerProof,
+  type ContainerProofEntry,
   type ContainerToProve,
   containersToProve,
   type PlanContainerProof,
+  parcelsDigest,
   proveAll,
   proveContainer,
   summariseProofs,

@@ -5,12 +5,16 @@ import { generateParcels } from '../generate/index.ts';
 import { expandDepartures } from '../network/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import {
+  containersToProve,
   type PlanDocument,
   type PlannedParcel,
+  parcelsDigest,
   planConsolidation,
   planDocument,
   planParcels,
   preparePlanContext,
+  proveAll,
+  proveAndMove,
   verifyPlan,
 } from './index.ts';
 import type { PlanParcelInput } from './parcels.ts';
@@ -30,6 +34,11 @@ const services = new Map(network.services.map((s) => [s.id, s]));
 const serviceOf = (departureId: string) => services.get(departureId.slice(0, departureId.indexOf('@')))!;
 
 let doc: PlanDocument;
+let made: {
+  ctx: ReturnType<typeof preparePlanContext>;
+  parcels: ReturnType<typeof planParcels>;
+  outcome: ReturnType<typeof planConsolidation>;
+};
 
 /** The rules a check of `d` (on `net`, with `parcels`) reports. */
 function rules(
@@ -60,6 +69,7 @@ describe('plan verify: every rule it enforces, broken once', () => {
     const parcels = planParcels(network, list, list.length);
     const outcome = planConsolidation(ctx, parcels, await createHighsSolver());
     doc = planDocument(ctx, parcels, outcome);
+    made = { ctx, parcels, outcome };
   });
 
   it('accepts the plan as made, with each parcel’s cost recomputed', () => {
@@ -319,5 +329,81 @@ describe('plan verify: every rule it enforces, broken once', () => {
     expect(rules({ ...doc, summary: { ...s, planned: s.planned - 1 } })).toContain('summary');
     expect(rules({ ...doc, summary: { ...s, lowerBoundMinor: s.costMinor + 1 } })).toContain('summary');
     expect(rules({ ...doc, summary: { ...s, containers: s.containers + 1 } })).toContain('summary');
+  });
+
+  it('container-proof: a container the proof calls proven carries exactly the parcels it loaded', () => {
+    const { ctx, parcels, outcome } = made;
+    const first = proveAll(containersToProve(doc, inputs), network.equipment, 200);
+    const proven = proveAndMove(
+      ctx,
+      parcels,
+      outcome.aggregation,
+      outcome,
+      first,
+      inputs,
+      network.equipment,
+      200,
+    );
+    const planned = proven.changed
+      ? planDocument(ctx, parcels, { ...outcome, assignment: proven.assignment, stats: proven.stats })
+      : doc;
+    const withProof: PlanDocument = {
+      ...planned,
+      summary: { ...planned.summary, containersProven: proven.proof.proven },
+      containerProof: proven.proof,
+    };
+    expect(verifyPlan(network, inputs, withProof, fx).violations).toEqual([]);
+    const entries = proven.proof.byContainer!;
+    const entry = entries.find((e) => e.proven && e.parcels > 1)!;
+    expect(entry).toBeDefined();
+    // The proof loaded one parcel fewer than ride the container.
+    const riding = withProof.parcels
+      .filter((p) => p.rides.some((r) => r.containerId === entry.id))
+      .map((p) => p.id);
+    expect(riding).toHaveLength(entry.parcels);
+    const fewer = riding.slice(1);
+    const tampered = {
+      ...withProof,
+      containerProof: {
+        ...proven.proof,
+        byContainer: entries.map((e) =>
+          e === entry ? { ...e, parcels: fewer.length, parcelsDigest: parcelsDigest(fewer) } : e,
+        ),
+      },
+    };
+    const check = verifyPlan(network, inputs, tampered, fx);
+    expect(check.violations).toContainEqual(
+      expect.objectContaining({ rule: 'container-proof', containerId: entry.id }),
+    );
+    // The same count but another parcel: the digest tells.
+    const other = [...fewer, withProof.parcels.find((p) => !riding.includes(p.id))!.id];
+    const swapped = {
+      ...withProof,
+      containerProof: {
+        ...proven.proof,
+        byContainer: entries.map((e) => (e === entry ? { ...e, parcelsDigest: parcelsDigest(other) } : e)),
+      },
+    };
+    expect(rules(swapped)).toContain('container-proof');
+    // A container without an entry; counts that disagree; a container-load hold without a proof.
+    expect(
+      rules({
+        ...withProof,
+        containerProof: { ...proven.proof, byContainer: entries.filter((e) => e !== entry) },
+      }),
+    ).toContain('container-proof');
+    expect(
+      rules({ ...withProof, summary: { ...withProof.summary, containersProven: proven.proof.proven + 1 } }),
+    ).toContain('container-proof');
+    const p = doc.parcels[0]!;
+    const { containerProof: _none, ...bare } = withProof;
+    expect(
+      rules({
+        ...bare,
+        summary: { ...doc.summary, containersProven: undefined },
+        parcels: doc.parcels.filter((x) => x.id !== p.id),
+        held: [...doc.held, { id: p.id, reason: 'container-load' }],
+      } as PlanDocument),
+    ).toContain('container-proof');
   });
 });

@@ -3,6 +3,7 @@ import { type Departure, expandDepartures } from '../network/index.ts';
 import { lastMileRefusal } from '../quote/index.ts';
 import type { PlanDocument } from './document.ts';
 import type { PlanParcelInput } from './parcels.ts';
+import { checkContainerProof } from './verify-proof.ts';
 import {
   loadOfParcel,
   type RecomputedParcel,
@@ -35,7 +36,10 @@ const DAY_MS = 86_400_000;
  * - `import-charges`: DDP parcels carry import charges exactly when the plan says its total includes
  *   them, and (with `importCharges`) the charges are the landed-cost rules' for the parcel's trip;
  * - `total-cost`: the plan's total is the tariffs' total, and the sum of its components;
- * - `summary`: planned / held / parcel counts and the bound agree with the lists.
+ * - `summary`: planned / held / parcel counts and the bound agree with the lists;
+ * - `container-proof`: a container the 3D proof calls proven carries exactly the parcels its proof
+ *   loaded (their number and digest), every container has a proof entry when the plan lists them,
+ *   the proven counts agree, and parcels held for a container's load come with the proof.
  */
 export type PlanRule =
   | 'coverage'
@@ -66,7 +70,8 @@ export type PlanRule =
   | 'parcel-cost'
   | 'import-charges'
   | 'total-cost'
-  | 'summary';
+  | 'summary'
+  | 'container-proof';
 
 export interface PlanViolation {
   readonly rule: PlanRule;
@@ -104,6 +109,7 @@ export const HOLD_REASONS: ReadonlySet<string> = new Set([
   'ready-after-horizon',
   'no-itinerary',
   'no-capacity',
+  'container-load',
 ]);
 
 /** Per-parcel tolerance, minor units: the planner converts rates once and rounds each parcel's total. */
@@ -412,7 +418,9 @@ export function verifyPlan(
   }
   if (!includesImport && importTotal !== 0)
     v.push({ rule: 'import-charges', why: 'parcels carry import charges the plan’s total does not include' });
-  cost += doc.held.filter((h) => h.reason === 'no-capacity').length * doc.settings.holdPenaltyMinor;
+  cost +=
+    doc.held.filter((h) => h.reason === 'no-capacity' || h.reason === 'container-load').length *
+    doc.settings.holdPenaltyMinor;
   cost += importTotal;
 
   // The total: the tariffs' total, and the sum of its components.
@@ -457,6 +465,7 @@ export function verifyPlan(
       rule: 'summary',
       why: `the summary says ${s.containers} containers; the departures list ${listed.size}`,
     });
+  checkContainerProof(doc, walked, listed, v);
   return {
     ok: v.length === 0,
     violations: v,

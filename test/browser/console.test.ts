@@ -28,6 +28,7 @@ interface PlanAnswer {
     horizon: { from: string; days: number };
     summary: { parcels: number; planned: number; held: number; containers: number };
     heldByReason: { reason: string; parcels: number }[];
+    containerProof?: { containers: number; proven: number; parcelsMoved?: number; parcelsHeld?: number };
     departures: { id: string; containers: { id: string; parcels: number }[] }[];
   };
 }
@@ -116,6 +117,15 @@ describe.skipIf(missingBrowser !== undefined)('web console in Chromium', () => {
       await expect(page.getByTestId('containers').textContent()).resolves.toBe(fmt(s.containers));
       for (const h of plan.result.heldByReason)
         expect(await page.getByTestId('held-reasons').textContent()).toContain(fmt(h.parcels));
+      // The containers the 3D loader proved, and what it could not load moved or held.
+      const proof = plan.result.containerProof!;
+      expect(proof).toBeDefined();
+      const proven = (await page.getByTestId('containers-proven').textContent()) ?? '';
+      expect(proven).toContain(`${fmt(proof.proven)} of ${fmt(proof.containers)} proven by the 3D loader`);
+      if ((proof.parcelsMoved ?? 0) + (proof.parcelsHeld ?? 0) > 0)
+        expect(proven).toContain(
+          `${fmt(proof.parcelsMoved ?? 0)} moved, ${fmt(proof.parcelsHeld ?? 0)} held`,
+        );
       await expect(page.getByTestId('horizon').inputValue()).resolves.toBe(String(plan.result.horizon.days));
       await expect(page.getByTestId('plan-caption').textContent()).resolves.toContain(
         plan.id.replace(/^plan-/, '').slice(0, 8),

@@ -5875,6 +5875,25 @@ export interface paths {
                                     } & {
                                         [key: string]: unknown;
                                     };
+                                    /** @description The 3D loader’s proof of the planned containers, and where the parcels it could not place went */
+                                    containerProof?: {
+                                        containers: number;
+                                        notProven: {
+                                            id: string;
+                                            unplaced: number;
+                                            why: string;
+                                        }[];
+                                        /** @description Parcels the loader could not place, held (`container-load`) */
+                                        parcelsHeld?: number;
+                                        /** @description Parcels the loader could not place that moved to another container or itinerary */
+                                        parcelsMoved?: number;
+                                        proven: number;
+                                        /** @description Proven by the first loads, before parcels moved */
+                                        provenFirst?: number;
+                                        timeLimitMs: number;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
                                     departures: ({
                                         containers: ({
                                             /** @description `<departure id>#<n>` */
@@ -5948,6 +5967,8 @@ export interface paths {
                                             [key: string]: number;
                                         };
                                         containers: number;
+                                        /** @description Containers the 3D loader proved */
+                                        containersProven?: number;
                                         /** @description Minor units of the plan currency */
                                         costMinor: number;
                                         currency: string;
@@ -6115,6 +6136,25 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The 3D loader’s proof of the planned containers, and where the parcels it could not place went */
+                                containerProof?: {
+                                    containers: number;
+                                    notProven: {
+                                        id: string;
+                                        unplaced: number;
+                                        why: string;
+                                    }[];
+                                    /** @description Parcels the loader could not place, held (`container-load`) */
+                                    parcelsHeld?: number;
+                                    /** @description Parcels the loader could not place that moved to another container or itinerary */
+                                    parcelsMoved?: number;
+                                    proven: number;
+                                    /** @description Proven by the first loads, before parcels moved */
+                                    provenFirst?: number;
+                                    timeLimitMs: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 departures: ({
                                     containers: ({
                                         /** @description `<departure id>#<n>` */
@@ -6188,6 +6228,8 @@ export interface paths {
                                         [key: string]: number;
                                     };
                                     containers: number;
+                                    /** @description Containers the 3D loader proved */
+                                    containersProven?: number;
                                     /** @description Minor units of the plan currency */
                                     costMinor: number;
                                     currency: string;
@@ -6345,6 +6387,25 @@ export interface paths {
                                 } & {
                                     [key: string]: unknown;
                                 };
+                                /** @description The 3D loader’s proof of the planned containers, and where the parcels it could not place went */
+                                containerProof?: {
+                                    containers: number;
+                                    notProven: {
+                                        id: string;
+                                        unplaced: number;
+                                        why: string;
+                                    }[];
+                                    /** @description Parcels the loader could not place, held (`container-load`) */
+                                    parcelsHeld?: number;
+                                    /** @description Parcels the loader could not place that moved to another container or itinerary */
+                                    parcelsMoved?: number;
+                                    proven: number;
+                                    /** @description Proven by the first loads, before parcels moved */
+                                    provenFirst?: number;
+                                    timeLimitMs: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
                                 departures: ({
                                     containers: ({
                                         /** @description `<departure id>#<n>` */
@@ -6418,6 +6479,8 @@ export interface paths {
                                         [key: string]: number;
                                     };
                                     containers: number;
+                                    /** @description Containers the 3D loader proved */
+                                    containersProven?: number;
                                     /** @description Minor units of the plan currency */
                                     costMinor: number;
                                     currency: string;

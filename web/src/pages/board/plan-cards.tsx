@@ -101,6 +101,23 @@ export function PlanResult({ plan, locale }: { plan: api.Plan; locale: string })
         <Stat
           label={t('board.containersUsed')}
           value={<span data-testid="containers">{formatNumber(s.containers, locale)}</span>}
+          hint={
+            r.containerProof ? (
+              <span data-testid="containers-proven">
+                {t('board.containersProven', {
+                  proven: formatNumber(r.containerProof.proven, locale),
+                  count: r.containerProof.containers,
+                  total: formatNumber(r.containerProof.containers, locale),
+                })}
+                {(r.containerProof.parcelsMoved ?? 0) + (r.containerProof.parcelsHeld ?? 0) > 0
+                  ? ` · ${t('board.loadMoves', {
+                      moved: formatNumber(r.containerProof.parcelsMoved ?? 0, locale),
+                      held: formatNumber(r.containerProof.parcelsHeld ?? 0, locale),
+                    })}`
+                  : ''}
+              </span>
+            ) : undefined
+          }
         />
         <Stat label="CO₂e" value={`${formatNumber(s.co2eKg, locale, 0)} kg`} />
       </div>
