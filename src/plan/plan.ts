@@ -18,10 +18,22 @@ export interface PlanRunOptions {
    */
   readonly linking?: boolean;
   /**
-   * Price itineraries over the whole timetable; false keeps to the first candidates. Default: on below
-   * 250,000 parcels; off above until its cost at 1M is measured and tamed (a 1M run took over 10 min).
+   * Price itineraries over the whole timetable, so that the bound holds over every dated itinerary;
+   * false keeps to the first candidates. Default on.
    */
   readonly timetable?: boolean;
+  /**
+   * When the timetable is searched (see `RelaxationOptions.timetableSearch`): each round, or once the
+   * rounds over the candidates are done, at their best prices. Default: each round below 250,000
+   * parcels; after the rounds from there (searching each round, a 1M run took over 10 min: every
+   * round's search found more runs at the master's swinging prices, and its LP grew with them).
+   */
+  readonly timetableSearch?: 'each-round' | 'after-rounds';
+  /**
+   * Plans of this many parcels or more start from samples' relaxations and search the timetable after
+   * the rounds (default 250,000); a test sets it low to take that path on a small plan.
+   */
+  readonly sampleFrom?: number;
   /**
    * Linking prices by dual ascent after the relaxation (see `RelaxationOptions.linkAscent`), where the
    * master has no linking rows. Default: on below 250,000 parcels (where the timetable is searched);
@@ -67,6 +79,10 @@ const LINKING_UP_TO = 25_000;
 const SAMPLE_FROM = 250_000;
 /** About how many parcels that sample holds. */
 const SAMPLE_SIZE = 25_000;
+/** About how many parcels the sample over the timetable holds, its most rounds and its tolerance. */
+const TIMETABLE_SAMPLE_SIZE = 5_000;
+const TIMETABLE_SAMPLE_ROUNDS = 40;
+const TIMETABLE_SAMPLE_TOLERANCE = 1e-3;
 
 /** What a parcel saves by keeping its previous itinerary in a re-plan: one minor unit. */
 export const STAY_BONUS_MINOR = 1;
@@ -121,26 +137,53 @@ export function planConsolidation(
   const maxRounds = options.maxRounds ?? 60;
   // Many parcels: a sample's relaxation (every k-th parcel, capacities scaled alike) prices capacity
   // first, so that the whole one starts near its answer and takes fewer of its dearer rounds.
+  const sampleFrom = options.sampleFrom ?? SAMPLE_FROM;
+  const large = parcels.count >= sampleFrom;
+  const timetable = options.timetable ?? true;
+  const timetableSearch = options.timetableSearch ?? (large ? 'after-rounds' : 'each-round');
   let startPrices: DeparturePrices | undefined;
-  if (parcels.count >= SAMPLE_FROM) {
-    const every = Math.round(parcels.count / SAMPLE_SIZE);
+  let searchFrom: RelaxationOptions['searchFrom'];
+  if (large) {
+    const every = Math.max(1, Math.round(parcels.count / SAMPLE_SIZE));
     const sample = sampleAggregation(aggregation, parcels, every);
+    // Over the candidates: its prices warm-start the whole relaxation's rounds, which are over them too.
     const r = solveRelaxation(ctx, parcels, sample.aggregation, solver, settings, {
       maxRounds,
-      timetable: options.timetable ?? false,
+      timetable: false,
       capacityScale: sample.share,
       ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
     });
     startPrices = departurePrices(r.table, r.masterPrices);
-    stage('sample', 0.15);
+    stage('sample', 0.1);
+    if (timetable && timetableSearch === 'after-rounds') {
+      // A smaller sample over the whole timetable, searched each round: its prices and itineraries are
+      // where the whole relaxation's bound is searched after its rounds (see `searchFrom`).
+      const few = sampleAggregation(
+        aggregation,
+        parcels,
+        Math.max(1, Math.round(parcels.count / TIMETABLE_SAMPLE_SIZE)),
+      );
+      const s = solveRelaxation(ctx, parcels, few.aggregation, solver, settings, {
+        maxRounds: TIMETABLE_SAMPLE_ROUNDS,
+        tolerance: TIMETABLE_SAMPLE_TOLERANCE,
+        timetable: true,
+        capacityScale: few.share,
+      });
+      searchFrom = { prices: departurePrices(s.table, s.masterPrices), candidates: s.aggregation.candidates };
+      stage('timetable sample', 0.15);
+    }
   }
   const relaxation = solveRelaxation(ctx, parcels, aggregation, solver, settings, {
     ...(startPrices ? { startPrices } : {}),
     maxRounds,
     ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
     linking: options.linking ?? parcels.count <= LINKING_UP_TO,
-    timetable: options.timetable ?? parcels.count < SAMPLE_FROM,
-    linkAscent: options.linkAscent ?? parcels.count < SAMPLE_FROM,
+    timetable,
+    timetableSearch,
+    ...(searchFrom ? { searchFrom } : {}),
+    // At scale each round over the grown table costs many seconds: one search, no rounds after it.
+    ...(large ? { finalSearches: 1 } : {}),
+    linkAscent: options.linkAscent ?? !large,
     nowMs: now,
     onRound: (round) =>
       options.onProgress?.('relaxation', 0.05 + (0.75 * Math.min(round, maxRounds)) / maxRounds),
