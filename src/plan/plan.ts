@@ -121,9 +121,9 @@ export const STAY_BONUS_MINOR = 1;
  * Lagrangian bound over every dated itinerary, valid at any prices; the best is the plan's bound.
  * The rounds' own prices are no use for it there: they price the congested candidates' runs high and
  * every run outside them as free of congestion, and at 1M the search at them gave a negative bound.
- * Measured 2026-12-07 at 1,000,000 parcels (load 3): 58 s, bound USD 22.66 M over every itinerary,
- * where the candidates' bound had been USD 45.55 M: the plan over the candidates (USD 45.6 M) cost
- * twice what the timetable allows, most of it parcels held for want of room on the first runs. With
+ * Measured 2026-12-07 at 1,000,000 parcels: 58 s (load 3; 66.6 s in `bench:plan` at load 6), bound
+ * USD 22.66 M over every itinerary, where the candidates' bound had been USD 45.55 M: the plan over
+ * the candidates (USD 45.6 M) cost twice the bound over what the timetable allows. With
  * the sample's itineraries the plan is USD 33.1 M; the gap, 31.6 %, is the plan's (it routes over the
  * rounds' candidates and places the rest on the sample's itineraries), not yet the bound's.
  */
