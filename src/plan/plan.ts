@@ -18,10 +18,22 @@ export interface PlanRunOptions {
    */
   readonly linking?: boolean;
   /**
-   * Price itineraries over the whole timetable; false keeps to the first candidates. Default: on below
-   * 250,000 parcels; off above until its cost at 1M is measured and tamed (a 1M run took over 10 min).
+   * Price itineraries over the whole timetable, so that the bound holds over every dated itinerary;
+   * false keeps to the first candidates. Default on.
    */
   readonly timetable?: boolean;
+  /**
+   * When the timetable is searched (see `RelaxationOptions.timetableSearch`): each round, or once the
+   * rounds over the candidates are done, at their best prices. Default: each round below 250,000
+   * parcels; after the rounds from there (searching each round, a 1M run took over 10 min: every
+   * round's search found more runs at the master's swinging prices, and its LP grew with them).
+   */
+  readonly timetableSearch?: 'each-round' | 'after-rounds';
+  /**
+   * Plans of this many parcels or more start from samples' relaxations and search the timetable after
+   * the rounds (default 250,000); a test sets it low to take that path on a small plan.
+   */
+  readonly sampleFrom?: number;
   /**
    * Linking prices by dual ascent after the relaxation (see `RelaxationOptions.linkAscent`), where the
    * master has no linking rows. Default: on below 250,000 parcels (where the timetable is searched);
@@ -67,6 +79,10 @@ const LINKING_UP_TO = 25_000;
 const SAMPLE_FROM = 250_000;
 /** About how many parcels that sample holds. */
 const SAMPLE_SIZE = 25_000;
+/** About how many parcels the sample over the timetable holds, its most rounds and its tolerance. */
+const TIMETABLE_SAMPLE_SIZE = 5_000;
+const TIMETABLE_SAMPLE_ROUNDS = 40;
+const TIMETABLE_SAMPLE_TOLERANCE = 1e-3;
 
 /** What a parcel saves by keeping its previous itinerary in a re-plan: one minor unit. */
 export const STAY_BONUS_MINOR = 1;
@@ -95,6 +111,21 @@ export const STAY_BONUS_MINOR = 1;
  * 8 s more CPU): the gap sat in departures with one part-filled container (the plan pays the
  * container, the LP its share), not in the plan's routing (its parcels' own charges and lateness are
  * within 0.1 % of the bound's). `bench/plan-gap.ts` prints the breakdown by departure and corridor.
+ *
+ * From 250,000 parcels (`sampleFrom`) the timetable is searched after the rounds, not in them: a 1M
+ * run searching every round took over 10 min (each search found more runs at the master's swinging
+ * prices, and the master LP, 15–30 s a round, grew with them). Instead: the rounds run over the
+ * candidates from a 25,000-parcel sample's prices; a 5,000-parcel sample is solved over the whole
+ * timetable (searched each round, to 0.1 %); after the rounds its itineraries join the candidates and
+ * the timetable is searched once at its prices, and at the master's and the best ones — each a
+ * Lagrangian bound over every dated itinerary, valid at any prices; the best is the plan's bound.
+ * The rounds' own prices are no use for it there: they price the congested candidates' runs high and
+ * every run outside them as free of congestion, and at 1M the search at them gave a negative bound.
+ * Measured 2026-12-07 at 1,000,000 parcels: 58 s (load 3; 66.6 s in `bench:plan` at load 6), bound
+ * USD 22.66 M over every itinerary, where the candidates' bound had been USD 45.55 M: the plan over
+ * the candidates (USD 45.6 M) cost twice the bound over what the timetable allows. With
+ * the sample's itineraries the plan is USD 33.1 M; the gap, 31.6 %, is the plan's (it routes over the
+ * rounds' candidates and places the rest on the sample's itineraries), not yet the bound's.
  */
 export function planConsolidation(
   ctx: PlanContext,
@@ -121,26 +152,53 @@ export function planConsolidation(
   const maxRounds = options.maxRounds ?? 60;
   // Many parcels: a sample's relaxation (every k-th parcel, capacities scaled alike) prices capacity
   // first, so that the whole one starts near its answer and takes fewer of its dearer rounds.
+  const sampleFrom = options.sampleFrom ?? SAMPLE_FROM;
+  const large = parcels.count >= sampleFrom;
+  const timetable = options.timetable ?? true;
+  const timetableSearch = options.timetableSearch ?? (large ? 'after-rounds' : 'each-round');
   let startPrices: DeparturePrices | undefined;
-  if (parcels.count >= SAMPLE_FROM) {
-    const every = Math.round(parcels.count / SAMPLE_SIZE);
+  let searchFrom: RelaxationOptions['searchFrom'];
+  if (large) {
+    const every = Math.max(1, Math.round(parcels.count / SAMPLE_SIZE));
     const sample = sampleAggregation(aggregation, parcels, every);
+    // Over the candidates: its prices warm-start the whole relaxation's rounds, which are over them too.
     const r = solveRelaxation(ctx, parcels, sample.aggregation, solver, settings, {
       maxRounds,
-      timetable: options.timetable ?? false,
+      timetable: false,
       capacityScale: sample.share,
       ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
     });
     startPrices = departurePrices(r.table, r.masterPrices);
-    stage('sample', 0.15);
+    stage('sample', 0.1);
+    if (timetable && timetableSearch === 'after-rounds') {
+      // A smaller sample over the whole timetable, searched each round: its prices and itineraries are
+      // where the whole relaxation's bound is searched after its rounds (see `searchFrom`).
+      const few = sampleAggregation(
+        aggregation,
+        parcels,
+        Math.max(1, Math.round(parcels.count / TIMETABLE_SAMPLE_SIZE)),
+      );
+      const s = solveRelaxation(ctx, parcels, few.aggregation, solver, settings, {
+        maxRounds: TIMETABLE_SAMPLE_ROUNDS,
+        tolerance: TIMETABLE_SAMPLE_TOLERANCE,
+        timetable: true,
+        capacityScale: few.share,
+      });
+      searchFrom = { prices: departurePrices(s.table, s.masterPrices), candidates: s.aggregation.candidates };
+      stage('timetable sample', 0.15);
+    }
   }
   const relaxation = solveRelaxation(ctx, parcels, aggregation, solver, settings, {
     ...(startPrices ? { startPrices } : {}),
     maxRounds,
     ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
     linking: options.linking ?? parcels.count <= LINKING_UP_TO,
-    timetable: options.timetable ?? parcels.count < SAMPLE_FROM,
-    linkAscent: options.linkAscent ?? parcels.count < SAMPLE_FROM,
+    timetable,
+    timetableSearch,
+    ...(searchFrom ? { searchFrom } : {}),
+    // At scale each round over the grown table costs many seconds: one search, no rounds after it.
+    ...(large ? { finalSearches: 1 } : {}),
+    linkAscent: options.linkAscent ?? !large,
     nowMs: now,
     onRound: (round) =>
       options.onProgress?.('relaxation', 0.05 + (0.75 * Math.min(round, maxRounds)) / maxRounds),

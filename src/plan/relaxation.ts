@@ -50,6 +50,25 @@ export interface RelaxationOptions {
    */
   readonly timetable?: boolean;
   /**
+   * When the timetable is searched: 'each-round' prices every round's parcels over it (the rounds find
+   * their itineraries as they go); 'after-rounds' keeps the rounds to the candidates and, once they
+   * stop, searches it at `searchPrices` (if given) and at the master's and the best prices (a
+   * Lagrangian bound is valid at any prices ≥ 0); where that lowered the bound, the runs found join
+   * as columns and the rounds go on, up to `finalSearches` times. The bound is then the best one found
+   * with the search. Default 'each-round'.
+   */
+  readonly timetableSearch?: 'each-round' | 'after-rounds';
+  /**
+   * Prices to search the timetable at after the rounds (`timetableSearch: 'after-rounds'`), with the
+   * itineraries they were found over: a sample's relaxation over the timetable (its route classes'
+   * candidates, the first ones the same). At scale these bound all plans far better than the rounds'
+   * own prices, which price runs outside the candidates as if nobody rode them. The itineraries join
+   * the candidates (so that the runs they price are in the bound's capacity terms) before the search.
+   */
+  readonly searchFrom?: { readonly prices: DeparturePrices; readonly candidates: Aggregation['candidates'] };
+  /** Most searches after the rounds, each followed by more rounds where it lowered the bound. Default 3. */
+  readonly finalSearches?: number;
+  /**
    * Count containers whole in the bound against what can reach each departure (see
    * `cappedContainerTerm`), and raise the prices after the loop to use it. Default true; false leaves
    * the bound the LP's own Lagrangian (strong duality: it meets the master at convergence).
@@ -222,9 +241,16 @@ export function solveRelaxation(
   master.commit();
 
   let bound = Number.NEGATIVE_INFINITY;
-  /** The best bound from prices at which every itinerary of the timetable was searched. */
+  /** The best bound from prices at which every itinerary of the timetable was searched, and its prices. */
   let boundAll = Number.NEGATIVE_INFINITY;
-  const searching = timetable;
+  let boundAllPrices = zero;
+  const afterRounds = timetable && options.timetableSearch === 'after-rounds';
+  /** Whether `price` searches the timetable now: each round, or only after the rounds. */
+  let searching = timetable && !afterRounds;
+  let finalSearches = 0;
+  const mostFinalSearches = options.finalSearches ?? 3;
+  /** Per commodity, its candidates when columns last joined the master (the mixes use no others). */
+  let inMaster = table.commodities.map((t) => t.candidates.length);
   let boundPrices = zero;
   let masterPrices = zero;
   let rounds = 0;
@@ -259,6 +285,12 @@ export function solveRelaxation(
         return v;
       }
     : undefined;
+  /** Prices by departure key over the table as it is now (nil where they have none). */
+  const onTable = (p: DeparturePrices): CapacityPrices => ({
+    perKg: Float64Array.from(table.departures, (d) => p.perKg.get(d.key) ?? 0),
+    perM3: Float64Array.from(table.departures, (d) => p.perM3.get(d.key) ?? 0),
+    perParcel: table.commodities.map(() => undefined),
+  });
   /** Prices over the table as it is now: lifted prices (see `TimetablePrices`) on departures it gained. */
   const extend = (prices: CapacityPrices) => new TimetablePrices(ctx, table, prices).extended();
   /**
@@ -318,7 +350,10 @@ export function solveRelaxation(
       if (reduced < sigma - 1e-9 * Math.abs(sigma) - 1e-6)
         entering.push({ ci, choice: keepChoice(table, agg, ci, scratch, sums) });
     }
-    if (searching && lagrangian > boundAll) boundAll = lagrangian;
+    if (searching && lagrangian > boundAll) {
+      boundAll = lagrangian;
+      boundAllPrices = prices;
+    }
     if (lagrangian > bound) {
       bound = lagrangian;
       boundPrices = prices;
@@ -351,20 +386,64 @@ export function solveRelaxation(
       pricingMs += now() - t;
       options.onRound?.(rounds, lp.objective, bound);
       const closeEnough = lp.objective - bound <= tolerance * Math.abs(lp.objective);
-      if (cuts.length === 0 && (closeEnough || entering.length === 0)) {
-        // Over the timetable, linking rows join once the master has every itinerary it wants:
-        // before, each round's new itineraries would escape the rows the last one added.
-        break;
+      // Over the timetable, linking rows join once the master has every itinerary it wants:
+      // before, each round's new itineraries would escape the rows the last one added.
+      let stop = (cuts.length === 0 && (closeEnough || entering.length === 0)) || rounds >= maxRounds;
+      if (stop && afterRounds && finalSearches < mostFinalSearches) {
+        // The rounds are done over the candidates: search the timetable at the given prices (the first
+        // time), the master's and the best ones; where that lowered the bound, go on with the rounds,
+        // the runs found among the columns.
+        t = now();
+        const found = itinerariesPriced;
+        const best = boundPrices;
+        searching = true;
+        entering.length = 0;
+        if (finalSearches === 0 && options.searchFrom) {
+          const from = options.searchFrom;
+          agg.commodities.forEach((c, ci) => {
+            const more = from.candidates[c.routeClass]!.slice(agg.candidates[c.routeClass]!.length);
+            itinerariesPriced += more.length;
+            addCandidates(ctx, table, ci, more);
+          });
+          scratch = pricingScratch(table, agg);
+          price(onTable(from.prices), undefined, []);
+        }
+        price(raw, lp.rowDual, entering, true);
+        const over = price(extend(best), lp.rowDual, entering);
+        searching = false;
+        finalSearches++;
+        pricingMs += now() - t;
+        const lowered = bound - Math.max(over, boundAll) > tolerance * Math.abs(lp.objective);
+        if (
+          lowered &&
+          itinerariesPriced > found &&
+          entering.length > 0 &&
+          finalSearches < mostFinalSearches
+        ) {
+          // The candidates' bound held over them only: over the grown table it starts again from the
+          // searched one.
+          bound = boundAll;
+          boundPrices = boundAllPrices;
+          stop = rounds >= maxRounds;
+        }
       }
-      if (rounds >= maxRounds) break;
+      if (stop) break;
       master.syncDepartures();
       for (const cut of cuts) links.push(master.addLink(cut.ci, cut.local));
       for (const { ci, choice } of entering) master.addColumn(ci, choice);
       session.add(master.change());
       master.commit();
+      inMaster = table.commodities.map((t) => t.candidates.length);
     }
   } finally {
     session.dispose();
+  }
+  if (afterRounds) {
+    // The bound to claim is the best found with the search (the rounds' own held over the candidates
+    // only); every price from here on is searched too.
+    searching = true;
+    bound = boundAll;
+    boundPrices = boundAllPrices;
   }
   if (demand) {
     // Whole containers where the demand is short of one: on each departure, the best prices raised
@@ -412,7 +491,12 @@ export function solveRelaxation(
   });
   const grown: Aggregation = { ...agg, candidates: lists };
   const t0 = now();
-  const settled = settleParcels(ctx, parcels, grown, table, mixes, solver, settings);
+  // Settled over the candidates the master's columns had (the search may have added more since).
+  const had = [...agg.candidates];
+  agg.commodities.forEach((c, ci) => {
+    had[c.routeClass] = table.commodities[ci]!.candidates.slice(0, inMaster[ci]);
+  });
+  const settled = settleParcels(ctx, parcels, { ...agg, candidates: had }, table, mixes, solver, settings);
   const settleMs = now() - t0;
   return {
     table,

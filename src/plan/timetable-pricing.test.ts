@@ -90,6 +90,73 @@ describe('pricing itineraries over the whole timetable', () => {
     expect(verifyPlan(tight, byId, over.doc, fx).violations).toEqual([]);
   });
 
+  it('at scale (samples, the search after the rounds), bounds plans over itineraries outside the candidates', () => {
+    // The path plans of 250,000 parcels or more take, forced on 3,000 (`sampleFrom: 0`): rounds over
+    // the candidates from a sample's prices, a sample searched over the timetable, one search after.
+    const list = inputs(3000);
+    const byId = new Map(list.map((p) => [p.id, p]));
+    const plan = (options: Parameters<typeof planConsolidation>[3]) => {
+      const ctx = preparePlanContext(tight, FROM, 2, fx);
+      const parcels = planParcels(tight, list, list.length);
+      const first = aggregate(ctx, parcels);
+      const outcome = planConsolidation(ctx, parcels, solver, { linking: false, ...options });
+      return { first, outcome, doc: planDocument(ctx, parcels, outcome) };
+    };
+    const steps: string[] = [];
+    const scale = plan({ sampleFrom: 0, onProgress: (stage) => steps.push(stage) });
+    expect(steps).toContain('sample');
+    expect(steps).toContain('timetable sample');
+    const r = scale.outcome.relaxation;
+    expect(r.covers).toBe('all-timetable-itineraries');
+    expect(scale.doc.summary.boundCovers.itineraries).toBe('all-timetable-itineraries');
+    expect(r.itinerariesPriced).toBeGreaterThan(0);
+    // Plans over itineraries outside the first candidates: this path's own, and the one searched each
+    // round (below 250,000 parcels). Both ride runs no candidate takes; both cost at least the bound.
+    const each = plan({});
+    for (const { first, outcome } of [scale, each]) {
+      let beyond = 0;
+      first.commodities.forEach((c) => {
+        const firstCount = first.candidates[c.routeClass]!.length;
+        for (const p of c.parcels) if (outcome.assignment.candidate[p]! >= firstCount) beyond++;
+      });
+      expect(beyond).toBeGreaterThan(0);
+      expect(scale.outcome.lowerBoundMinor).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
+      expect(r.boundMinor).toBeLessThanOrEqual(outcome.stats.costs.totalMinor);
+    }
+    // A bound over the candidates alone is none over those plans: the timetable's plan costs less.
+    const only = plan({ sampleFrom: 0, timetable: false });
+    expect(only.outcome.relaxation.covers).toBe('candidate-itineraries');
+    expect(each.outcome.stats.costs.totalMinor).toBeLessThan(only.outcome.relaxation.boundMinor);
+    expect(verifyPlan(tight, byId, scale.doc, fx).violations).toEqual([]);
+  });
+
+  it('after the rounds, searches again and goes on until the search finds nothing cheaper', () => {
+    const list = inputs(1500);
+    const ctx = preparePlanContext(tight, FROM, 2, fx);
+    const parcels = planParcels(tight, list, list.length);
+    const agg = aggregate(ctx, parcels);
+    const options = { tolerance: 1e-4, maxRounds: 100, wholeContainers: false };
+    const after = solveRelaxation(ctx, parcels, agg, solver, SETTINGS, {
+      ...options,
+      timetableSearch: 'after-rounds',
+      finalSearches: 10,
+    });
+    const each = solveRelaxation(ctx, parcels, aggregate(ctx, parcels), solver, SETTINGS, options);
+    const candidates = solveRelaxation(ctx, parcels, aggregate(ctx, parcels), solver, SETTINGS, {
+      ...options,
+      timetable: false,
+    });
+    expect(after.covers).toBe('all-timetable-itineraries');
+    expect(after.itinerariesPriced).toBeGreaterThan(0);
+    // The candidates' LP is well above the timetable's: their bound is none over all plans. Searched
+    // after the rounds, the bound comes down below the timetable's LP (any master over some of its
+    // itineraries is above it), and the rounds after the searches bring it to within the tolerance.
+    expect(candidates.masterMinor).toBeGreaterThan(each.masterMinor * 1.1);
+    expect(after.boundMinor).toBeLessThanOrEqual(each.masterMinor);
+    expect(after.boundMinor).toBeLessThanOrEqual(after.masterMinor);
+    expect(each.masterMinor - after.boundMinor).toBeLessThan(1e-4 * each.masterMinor);
+  });
+
   it('finds nothing that would lower the master once column generation has converged', () => {
     const list = inputs(1500);
     const ctx = preparePlanContext(tight, FROM, 2, fx);
