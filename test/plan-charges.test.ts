@@ -5,12 +5,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Currency, Parcel } from '../src/domain/index.ts';
-import { parcelsFromJson } from '../src/domain/index.ts';
+import type { Currency } from '../src/domain/index.ts';
 import { landedCost, sellerLandedCharges } from '../src/duties/index.ts';
 import { fxConverter, readDutyRules, readFxFile, readNetworkFile } from '../src/files/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
-import { importParcels } from '../src/intake/index.ts';
 import { computePlan, PlanComputation, PlanParamsSchema } from '../src/jobs/plan-job.ts';
 import {
   aggregate,
@@ -19,28 +17,13 @@ import {
   planParcels,
   preparePlanContext,
 } from '../src/plan/index.ts';
-import { openStore } from '../src/store/index.ts';
+import { storedParcels } from './fixtures/stored-parcels.ts';
 
 const url = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 const network = readNetworkFile(url('../data/network/chongqing.yaml'));
 const fxTables = readFxFile(url('../data/fx/rates.yaml'));
 const fx = fxConverter(fxTables);
 const landed = { rules: readDutyRules(url('../data/duties')), fx: fxTables };
-
-/** Generated parcels over 3 days from 2026-12-01, imported into a fresh store and read back as a plan job reads them. */
-async function storedParcels(count: number, seed: number): Promise<{ fromMs: number; stored: Parcel[] }> {
-  const { sellers, parcels: generated } = generateParcels({ count, seed, from: '2026-12-01', days: 3 });
-  const store = await openStore('sqlite::memory:');
-  for (const s of sellers) await store.sellers.upsert(s);
-  await importParcels(store, parcelsFromJson(generated, 'generated'), {
-    actor: { role: 'operator' },
-    receivedAtMs: Date.parse('2026-12-01T02:00:00Z'),
-  });
-  const fromMs = Date.parse('2026-12-01T00:00:00+08:00');
-  const stored = await store.parcels.listForPlanning({ fromMs, toMs: fromMs + 3 * 86_400_000 });
-  await store.close();
-  return { fromMs, stored };
-}
 
 describe('DDP import charges of a plan job, shared between threads', () => {
   it('takes the seller’s share as the full landed cost states it, failures alike', () => {

@@ -6,14 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Currency, Network, Parcel } from '../src/domain/index.ts';
-import { parcelsFromJson } from '../src/domain/index.ts';
+import type { Currency, Network } from '../src/domain/index.ts';
 import { fxConverter, readDutyRules, readFxFile, readNetworkFile } from '../src/files/index.ts';
-import { generateParcels } from '../src/generate/index.ts';
-import { importParcels } from '../src/intake/index.ts';
 import { computePlan, PlanParamsSchema } from '../src/jobs/plan-job.ts';
 import { importChargeFor, verifyPlan } from '../src/plan/index.ts';
-import { openStore } from '../src/store/index.ts';
+import { storedParcels } from './fixtures/stored-parcels.ts';
 
 const url = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 const sample = readNetworkFile(url('../data/network/chongqing.yaml'));
@@ -35,20 +32,6 @@ const network: Network = {
     innerLengthMm: Math.ceil((e.innerLengthMm * e.innerHeightMm) / LOW_MM),
   })),
 };
-
-async function storedParcels(count: number, seed: number): Promise<{ fromMs: number; stored: Parcel[] }> {
-  const { sellers, parcels: generated } = generateParcels({ count, seed, from: '2026-12-01', days: 3 });
-  const store = await openStore('sqlite::memory:');
-  for (const s of sellers) await store.sellers.upsert(s);
-  await importParcels(store, parcelsFromJson(generated, 'generated'), {
-    actor: { role: 'operator' },
-    receivedAtMs: Date.parse('2026-12-01T02:00:00Z'),
-  });
-  const fromMs = Date.parse('2026-12-01T00:00:00+08:00');
-  const stored = await store.parcels.listForPlanning({ fromMs, toMs: fromMs + 3 * 86_400_000 });
-  await store.close();
-  return { fromMs, stored };
-}
 
 describe('a plan job’s containers, proven by the 3D loader, with the parcels it cannot place moved', () => {
   it('moves or holds every parcel the loader leaves out; every container left is proven; verify passes', async () => {
