@@ -53,11 +53,6 @@ export interface TaskPoolOptions {
   readonly size?: number;
   /** Tasks waiting beyond these are refused at once with 503 (default 256). */
   readonly maxQueued?: number;
-  /**
-   * The workers' nice value (0–19, default 0): a pool for long background tasks runs below the API's
-   * thread, so that they take the CPU it leaves (see `thread-priority.ts`; Linux only).
-   */
-  readonly nice?: number;
 }
 
 interface Pending {
@@ -106,7 +101,6 @@ export function defaultPoolSize(): number {
  */
 export class TaskPool {
   readonly size: number;
-  readonly nice: number;
   readonly #maxQueued: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
@@ -117,7 +111,6 @@ export class TaskPool {
   constructor(options: TaskPoolOptions = {}) {
     this.size = options.size ?? defaultPoolSize();
     this.#maxQueued = options.maxQueued ?? 256;
-    this.nice = options.nice ?? 0;
   }
 
   /** Runs task `name` on `input` in a worker; resolves with its output, rejects with its error. */
@@ -174,7 +167,7 @@ export class TaskPool {
 
   #spawn(): Slot {
     // The entry registers tsx, then loads the TypeScript of the tasks.
-    const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { nice: this.nice } });
+    const worker = new Worker(new URL('./worker.mjs', import.meta.url));
     worker.unref();
     const slot: Slot = { worker, ready: false, contexts: new Set(), job: undefined, timer: undefined };
     worker.on('message', (m: TaskReply | { readonly ready: true }) => {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { TaskPool } from './index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { closeSparePlanWorker, keepSparePlanWorker } from '../jobs/plan-worker-spare.ts';
 import { backgroundNice, lowerThreadPriority, threadId } from './thread-priority.ts';
 
 /** Nice value of each thread of this process, by thread id (Linux: field 19 of /proc/self/task/N/stat). */
@@ -30,20 +30,27 @@ describe('thread priority', () => {
     expect(lowerThreadPriority(0)).toBe(false);
   });
 
-  describe.skipIf(!linux)('a task pool with a nice value', () => {
-    const pool = new TaskPool({ size: 1, nice: 6 });
-    afterAll(() => pool.close());
-
-    it('runs its worker threads at that value while this thread keeps its own', async () => {
+  it.skipIf(!linux)(
+    'runs a plan worker and its helpers at that value while this thread keeps its own',
+    async () => {
       expect(threadId()).toBe(process.pid);
       const before = new Set(threadNices().keys());
       const mainNice = threadNices().get(process.pid);
-      pool.warm();
-      expect(await pool.run('spin', { ms: 5 })).toBeGreaterThan(0);
-      const fresh = [...threadNices()].filter(([tid]) => !before.has(tid));
-      // the pool's worker (and the threads it started: Node's and V8's own) run at 6
-      expect(fresh.some(([, nice]) => nice === 6)).toBe(true);
-      expect(threadNices().get(process.pid)).toBe(mainNice);
-    });
-  });
+      keepSparePlanWorker({});
+      try {
+        // the spare plan worker lowers itself as it starts; the helper threads it starts inherit it
+        await vi.waitFor(
+          () => {
+            const fresh = [...threadNices()].filter(([tid]) => !before.has(tid));
+            expect(fresh.filter(([, nice]) => nice === backgroundNice()).length).toBeGreaterThanOrEqual(2);
+          },
+          { timeout: 20_000, interval: 100 },
+        );
+        expect(threadNices().get(process.pid)).toBe(mainNice);
+      } finally {
+        await closeSparePlanWorker();
+      }
+    },
+    30_000,
+  );
 });

@@ -133,3 +133,45 @@ export function TableScroll({ label, children }: { label: string; children: Reac
     </section>
   );
 }
+
+/**
+ * A queue's filter: "All" and one button per value, each with its count once the queue has loaded
+ * (the pressed one is the filter in force). The customs and exceptions queues share it.
+ */
+export function CountFilter<V extends string>({
+  testId,
+  legend,
+  values,
+  value,
+  onChange,
+  label,
+  count,
+}: {
+  testId: string;
+  legend: string;
+  values: readonly V[];
+  value: V | '';
+  onChange: (value: V | '') => void;
+  label: (value: V) => string;
+  /** The value's count as shown, undefined before the queue has loaded. */
+  count: (value: V) => string | undefined;
+}) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="segmented" data-testid={testId}>
+      <legend className="sr-only">{legend}</legend>
+      <button type="button" aria-pressed={value === ''} onClick={() => onChange('')}>
+        {t('common.all')}
+      </button>
+      {values.map((v) => {
+        const n = count(v);
+        return (
+          <button key={v} type="button" aria-pressed={value === v} onClick={() => onChange(v)}>
+            {label(v)}
+            {n === undefined ? '' : ` (${n})`}
+          </button>
+        );
+      })}
+    </fieldset>
+  );
+}

@@ -1,7 +1,15 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/index.ts';
-import { Card, Empty, ErrorBox, Loading, PageTitle, TableScroll } from '../components/common.tsx';
+import {
+  Card,
+  CountFilter,
+  Empty,
+  ErrorBox,
+  Loading,
+  PageTitle,
+  TableScroll,
+} from '../components/common.tsx';
 import { countryName, formatMoney, formatNumber } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { Link } from '../router.tsx';
@@ -41,18 +49,15 @@ export function CustomsPage() {
     <div>
       <PageTitle title={t('customs.title')} />
       <ErrorBox error={queue.error} />
-      <fieldset className="segmented" data-testid="declaration-statuses">
-        <legend className="sr-only">{t('customs.status')}</legend>
-        <button type="button" aria-pressed={status === ''} onClick={() => setStatus('')}>
-          {t('common.all')}
-        </button>
-        {STATUSES.filter((s) => !q || (q.counts[s] ?? 0) > 0 || s === status).map((s) => (
-          <button key={s} type="button" aria-pressed={status === s} onClick={() => setStatus(s)}>
-            {t(`customs.statuses.${s}`)}
-            {q ? ` (${formatNumber(q.counts[s] ?? 0, locale)})` : ''}
-          </button>
-        ))}
-      </fieldset>
+      <CountFilter
+        testId="declaration-statuses"
+        legend={t('customs.status')}
+        values={STATUSES.filter((s) => !q || (q.counts[s] ?? 0) > 0 || s === status)}
+        value={status}
+        onChange={setStatus}
+        label={(s) => t(`customs.statuses.${s}`)}
+        count={(s) => (q ? formatNumber(q.counts[s] ?? 0, locale) : undefined)}
+      />
       {queue.loading && !q ? <Loading /> : null}
       {q ? (
         <Card title={t('customs.queue')} wide id="declarations">

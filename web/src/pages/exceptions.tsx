@@ -1,7 +1,15 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/index.ts';
-import { Card, Empty, ErrorBox, Loading, PageTitle, TableScroll } from '../components/common.tsx';
+import {
+  Card,
+  CountFilter,
+  Empty,
+  ErrorBox,
+  Loading,
+  PageTitle,
+  TableScroll,
+} from '../components/common.tsx';
 import { formatInstant, formatNumber } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { Link } from '../router.tsx';
@@ -26,18 +34,15 @@ export function ExceptionsPage() {
     <div>
       <PageTitle title={t('exceptions.title')} />
       <ErrorBox error={queue.error} />
-      <fieldset className="segmented" data-testid="exception-kinds">
-        <legend className="sr-only">{t('exceptions.kind')}</legend>
-        <button type="button" aria-pressed={kind === ''} onClick={() => setKind('')}>
-          {t('common.all')}
-        </button>
-        {KINDS.map((k) => (
-          <button key={k} type="button" aria-pressed={kind === k} onClick={() => setKind(k)}>
-            {t(`exceptions.kinds.${k}`)}
-            {q ? ` (${formatNumber(q.counts[k], locale)})` : ''}
-          </button>
-        ))}
-      </fieldset>
+      <CountFilter
+        testId="exception-kinds"
+        legend={t('exceptions.kind')}
+        values={KINDS}
+        value={kind}
+        onChange={setKind}
+        label={(k) => t(`exceptions.kinds.${k}`)}
+        count={(k) => (q ? formatNumber(q.counts[k], locale) : undefined)}
+      />
       {queue.loading && !q ? <Loading /> : null}
       {q ? (
         <Card title={t('exceptions.queue', { count: q.items.length })} wide id="exceptions">
