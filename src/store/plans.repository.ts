@@ -179,18 +179,7 @@ export function plansRepository(ctx: StoreContext): PlansRepository {
       const rows = await db
         .selectFrom('plans')
         .select([
-          'id',
-          'status',
-          'params',
-          'progress',
-          'error',
-          'created_at_ms',
-          'updated_at_ms',
-          'seller_id',
-          'hub_id',
-          'attempts',
-          'run_token',
-          'worker_id',
+          ...SUMMARY_COLUMNS,
           sql<number>`case when result is null then 0 else 1 end`.as('has_result'),
         ])
         .where('hub_id', '=', hubOf(ctx))

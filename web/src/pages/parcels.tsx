@@ -19,7 +19,7 @@ import { JourneyCard } from './journey.tsx';
 
 type Status = NonNullable<api.ParcelQuery['status']>;
 type Level = NonNullable<api.ParcelQuery['serviceLevel']>;
-const STATUSES: readonly Status[] = [
+const STATUSES = [
   'announced',
   'received',
   'held',
@@ -33,7 +33,10 @@ const STATUSES: readonly Status[] = [
   'delivered',
   'returned',
   'cancelled',
-];
+] as const satisfies readonly Status[];
+// Every status the API knows is listed (a status added to the API fails the type check here).
+const EVERY_STATUS: Exclude<Status, (typeof STATUSES)[number]> extends never ? true : never = true;
+void EVERY_STATUS;
 const LEVELS: readonly Level[] = ['economy', 'standard', 'express'];
 const PAGE_SIZE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
