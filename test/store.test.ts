@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -576,6 +577,35 @@ for (const dialect of DIALECTS) {
       expect((await store.plans.get(a.id))?.status).toBe('done');
       expect((await store.plans.list({ sellerId: 's-plans' })).map((j) => j.id)).toEqual([a.id]);
       expect((await store.plans.list()).map((j) => j.id)).toEqual([c.id, b.id, a.id]);
+    });
+
+    it('stores a big plan compressed and reads it back whole, as a value, as text and in summaries', async () => {
+      const big = {
+        parcels: Array.from({ length: 6_000 }, (_, i) => ({
+          id: `p-${i}`,
+          costMinor: i * 7,
+          note: '運輸 ✓',
+        })),
+      };
+      const json = JSON.stringify(big);
+      expect(json.length).toBeGreaterThan(256 * 1024);
+      const job = await store.plans.create({ horizonDays: 1 });
+      // As the plan worker hands it over: JSON text already serialised.
+      await store.plans.update(job.id, { status: 'done', progress: 1, resultJson: json });
+      expect((await store.plans.get(job.id))?.result).toEqual(big);
+      const text = await store.plans.getText(job.id);
+      expect(text?.resultJson).toBeUndefined();
+      expect(text?.resultGzip?.byteLength).toBeLessThan(json.length / 4);
+      expect(gunzipSync(text!.resultGzip!).toString('utf8')).toBe(json);
+      expect((await store.plans.listSummaries()).find((j) => j.id === job.id)?.hasResult).toBe(true);
+      // A small plan stays plain text; clearing the result clears the compressed copy too.
+      await store.plans.update(job.id, { result: { costMinor: 1 } });
+      expect(await store.plans.getText(job.id)).toMatchObject({ resultJson: '{"costMinor":1}' });
+      expect((await store.plans.getText(job.id))?.resultGzip).toBeUndefined();
+      await store.plans.update(job.id, { resultJson: json });
+      await store.plans.update(job.id, { result: null });
+      expect(await store.plans.getText(job.id)).not.toHaveProperty('resultGzip');
+      expect((await store.plans.listSummaries()).find((j) => j.id === job.id)?.hasResult).toBe(false);
     });
 
     it('keeps the first response of an idempotency key', async () => {

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -72,6 +73,8 @@ const PLAN_INLINE_CHARS = 256 * 1024;
 export type PlanRead = {
   readonly job: Omit<PlanJob, 'result'>;
   readonly resultJson?: string;
+  /** A big plan as stored, gzip-compressed: gunzipped where it is read (a worker thread). */
+  readonly resultGzip?: Uint8Array;
 } & (
   | { readonly kind: 'view' }
   | { readonly kind: 'parcel'; readonly parcelId: string }
@@ -86,7 +89,10 @@ const encoder = new TextEncoder();
  * as they are; one parcel's place as a small object.
  */
 export function readPlan(input: PlanRead): unknown {
-  const result = input.resultJson === undefined ? undefined : (JSON.parse(input.resultJson) as unknown);
+  const json =
+    input.resultJson ??
+    (input.resultGzip === undefined ? undefined : gunzipSync(input.resultGzip).toString('utf8'));
+  const result = json === undefined ? undefined : (JSON.parse(json) as unknown);
   const job: PlanJob = { ...input.job, ...(result === undefined ? {} : { result }) };
   if (input.kind === 'view') return encoder.encode(JSON.stringify(view(job)));
   let doc = result as PlanDocument;
@@ -158,16 +164,24 @@ export function plansRoutes(
     /** Reads a stored plan: a big one in a worker thread (parsing 30 MB holds a loop 0.3 s), a small one here. */
     const read = async <K extends PlanRead['kind']>(
       job: Awaited<ReturnType<typeof own>>,
-      ask: Omit<Extract<PlanRead, { kind: K }>, 'job' | 'resultJson'> & { kind: K },
+      ask: Omit<Extract<PlanRead, { kind: K }>, 'job' | 'resultJson' | 'resultGzip'> & { kind: K },
     ) => {
-      const { resultJson, ...meta } = job;
-      const input = { ...ask, job: meta, ...(resultJson !== undefined ? { resultJson } : {}) } as PlanRead;
-      if (pool && resultJson !== undefined && resultJson.length > PLAN_INLINE_CHARS)
+      const { resultJson, resultGzip, ...meta } = job;
+      const input = {
+        ...ask,
+        job: meta,
+        ...(resultJson !== undefined ? { resultJson } : {}),
+        ...(resultGzip !== undefined ? { resultGzip } : {}),
+      } as PlanRead;
+      if (
+        pool &&
+        (resultGzip !== undefined || (resultJson !== undefined && resultJson.length > PLAN_INLINE_CHARS))
+      )
         return pool.run('plan-read', input, { timeoutMs: 60_000 });
       return readPlan(input);
     };
     const done = (job: Awaited<ReturnType<typeof own>>) => {
-      if (job.status !== 'done' || job.resultJson === undefined)
+      if (job.status !== 'done' || (job.resultJson === undefined && job.resultGzip === undefined))
         throw new LandbridgeError('conflict', `plan ${job.id} is ${job.status}`);
     };
     const send = (reply: FastifyReply, out: unknown, type: string) => {

@@ -144,6 +144,11 @@ export interface PlansTable {
   worker_id: string | null;
   /** The hub the plan is of (migration 2026-12-07-hubs). */
   hub_id: Generated<string>;
+  /**
+   * A big plan's JSON, gzip-compressed and base64-encoded (migration 2026-12-07-runtime-plan-gz); then
+   * `result` is null. See `plans.repository.ts`.
+   */
+  result_gz: string | null;
 }
 
 /** A stored response to a request carrying an `Idempotency-Key`. */

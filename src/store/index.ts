@@ -65,7 +65,13 @@ export {
   MAX_PAGE_SIZE,
   orderKey,
 } from './parcels.repository.ts';
-export type { ClaimFilter, PlanJob, PlanJobPatch, PlansRepository } from './plans.repository.ts';
+export type {
+  ClaimFilter,
+  PlanJob,
+  PlanJobPatch,
+  PlansRepository,
+  StoredPlanText,
+} from './plans.repository.ts';
 export type { SellerRecord, SellersRepository } from './sellers.repository.ts';
 export type { OpenStoreOptions, Repositories, Store } from './store.ts';
 export { openStore } from './store.ts';

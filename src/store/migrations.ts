@@ -7,7 +7,7 @@ import {
   journeyMigration,
   journeyWritesMigration,
 } from './journey.migration.ts';
-import { runtimeMigration } from './runtime.migration.ts';
+import { planGzipMigration, runtimeMigration } from './runtime.migration.ts';
 import { hubsMigration, jobsMigration } from './scale.migration.ts';
 
 /**
@@ -176,6 +176,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07-jobs': jobsMigration,
   '2026-12-07-hubs': hubsMigration,
   '2026-12-07-runtime': runtimeMigration,
+  '2026-12-07-runtime-plan-gz': planGzipMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
