@@ -1,6 +1,11 @@
 /**
- * `npm run bench:api -- [--parcels 100000] [--seconds 30] [--boxes 5000]`: the API under mixed traffic
- * on loopback while a plan job of the hub's parcels and a big load plan run.
+ * `npm run bench:api -- [--parcels 100000] [--seconds 30] [--boxes 5000] [--rate R]`: the API under mixed
+ * traffic on loopback while a plan job of the hub's parcels and a big load plan run.
+ *
+ * Without `--rate`, each route's connections send their next request as soon as the last is answered:
+ * the API at saturation, its most req/s (and `/health` waits behind every request in flight). With
+ * `--rate R`, the routes together send R requests a second (shared in proportion to their
+ * connections): latency at a stated load, below saturation, as a service level is stated.
  *
  * Prepares a fresh SQLite store with N generated parcels ready over the next 14 days, starts
  * `landbridge serve` as its own process (rate limits off), queues the plan job (`POST /v1/plans`,
@@ -33,6 +38,7 @@ const arg = (name: string, fallback: number) => {
 const PARCELS = arg('parcels', 100_000);
 const SECONDS = arg('seconds', 30);
 const BOXES = arg('boxes', 5_000);
+const RATE = arg('rate', 0);
 const BIN = new URL('../bin/landbridge.js', import.meta.url).pathname;
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10); // the hub's day (UTC+8)
 
@@ -274,9 +280,18 @@ try {
       request: { method: 'GET', path: '/v1/parcels?limit=50', headers: auth(seller) },
     },
   ];
+  const allConnections = routes.reduce((a, r) => a + r.connections, 0);
   const results = await Promise.all(
     routes.map((r) =>
-      autocannon({ url: base, connections: r.connections, duration: SECONDS, requests: [r.request] }),
+      autocannon({
+        url: base,
+        connections: r.connections,
+        duration: SECONDS,
+        requests: [r.request],
+        ...(RATE > 0
+          ? { overallRate: Math.max(1, Math.round((RATE * r.connections) / allConnections)) }
+          : {}),
+      }),
     ),
   );
   const loadAfterTraffic = load();
@@ -286,7 +301,9 @@ try {
   const { times: health, errors: healthErrors } = await probed;
   await prober.terminate();
 
-  console.log(`\nmixed traffic for ${SECONDS} s (load average after: ${loadAfterTraffic})`);
+  console.log(
+    `\nmixed traffic for ${SECONDS} s, ${RATE > 0 ? `${RATE} requests/s asked` : 'at saturation (each connection sends again once answered)'} (load average after: ${loadAfterTraffic})`,
+  );
   console.log(
     `${'route'.padEnd(32)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)} ${'errors'.padStart(7)}`,
   );

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
@@ -118,7 +119,15 @@ export function statsRoutes(
           valueByDay(store, filter, offsetMs),
           plan ? parcelRows(store, filter, offsetMs) : Promise.resolve([]),
         ]);
-        const input: ParcelStatsInput = { currency: q.currency, byStatus, byLevel, byDay, plan, parcels };
+        const input: ParcelStatsInput = {
+          currency: q.currency,
+          byStatus,
+          byLevel,
+          byDay,
+          plan: plan?.json !== undefined ? { id: plan.id, json: plan.json } : null,
+          parcels,
+        };
+        const planGzip = plan?.gzip !== undefined ? { id: plan.id, gzip: plan.gzip } : undefined;
         const landed = hub.landed;
         // the aggregation (and the plan's JSON, tens of MB) in a worker thread when the server can send
         // it the rates; else here
@@ -128,10 +137,10 @@ export function statsRoutes(
           const hubKey = hubContextKey(context);
           figures = await pool.run(
             'parcel-stats',
-            { hubKey, nowMs: nowMs(), input },
+            { hubKey, nowMs: nowMs(), input, ...(planGzip ? { planGzip } : {}) },
             { context: { key: hubKey, value: () => context }, timeoutMs: 60_000 },
           );
-        } else figures = parcelStats(input, network, hub.fx);
+        } else figures = parcelStats(withPlanJson(input, planGzip), network, hub.fx);
         return {
           scope: { role: principal.role, sellerId: sellerId ?? null },
           currency: q.currency,
@@ -217,11 +226,33 @@ async function valueByDay(store: Store, filter: StatsFilter, offsetMs: number) {
   }));
 }
 
-/** The newest finished plan in scope (the operator's, or the seller's own), as stored JSON. */
-async function newestPlan(store: Store, sellerId: string | undefined) {
+/** A big plan as stored: gzip of its JSON (see `plans.repository.ts`). */
+export interface CompressedPlan {
+  readonly id: string;
+  readonly gzip: Uint8Array;
+}
+
+/** A plan as stored: its JSON, or a big one's gzip. */
+interface StoredPlan {
+  readonly id: string;
+  readonly json?: string;
+  readonly gzip?: Uint8Array;
+}
+
+/** The figures' input with the plan's JSON, gunzipped when it came compressed. */
+export function withPlanJson(input: ParcelStatsInput, plan: CompressedPlan | undefined): ParcelStatsInput {
+  if (!plan) return input;
+  return { ...input, plan: { id: plan.id, json: gunzipSync(plan.gzip).toString('utf8') } };
+}
+
+/**
+ * The newest finished plan in scope (the operator's, or the seller's own), as stored: its JSON, or a big
+ * plan's gzip (gunzipped where the figures are computed).
+ */
+async function newestPlan(store: Store, sellerId: string | undefined): Promise<StoredPlan | null> {
   const row = await store.db
     .selectFrom('plans')
-    .select(['id', 'result'])
+    .select(['id', 'result', 'result_gz'])
     .where('status', '=', 'done')
     .where('hub_id', '=', currentHubId())
     .where((eb) => (sellerId === undefined ? eb('seller_id', 'is', null) : eb('seller_id', '=', sellerId)))
@@ -229,7 +260,9 @@ async function newestPlan(store: Store, sellerId: string | undefined) {
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row?.result == null ? null : { id: row.id, json: row.result };
+  if (row?.result != null) return { id: row.id, json: row.result };
+  if (row?.result_gz != null) return { id: row.id, gzip: Buffer.from(row.result_gz, 'base64') };
+  return null;
 }
 
 /** Every parcel in scope with its hub-local ready day, weight and declared value, for the planned flows. */

@@ -11,9 +11,12 @@ import type { Load } from './request.ts';
 /**
  * How the hub prices a parcel's ride in a container it consolidates: the container's rate times the
  * parcel's share of it (the larger of its weight and volume fractions), divided by the fill the hub
- * expects to reach. 0.85 is a planning assumption for mixed e-commerce cartons, not a measured figure.
+ * expects to reach. 0.65: the share of a container's inside the planner fills (`containerFill` of
+ * `src/plan/context.ts`, kept equal by a test), because the 3D loader reaches 62–74 % on mixed
+ * e-commerce cartons (bench:plan, 2026-12-07); a quote at 0.85 priced containers fuller than any plan
+ * loads them.
  */
-export const DEFAULT_CONSOLIDATION_FILL = 0.85;
+export const DEFAULT_CONSOLIDATION_FILL = 0.65;
 
 const roundMinor = (x: number) => Math.round(x + 1e-9);
 

@@ -9,6 +9,7 @@ import {
   type Service,
 } from '../domain/index.ts';
 import { expandDepartures } from '../network/index.ts';
+import { DEFAULT_PLAN_SETTINGS } from '../plan/index.ts';
 import { prepareQuoteIndex, quoteItineraries } from './index.ts';
 import { paretoIndices } from './pareto.ts';
 import {
@@ -357,5 +358,12 @@ describe('quote rules', () => {
     const answer = quoteItineraries(index, request, { fx: identity });
     if (answer.ok) throw new Error('expected a failure without a USD→EUR rate');
     expect(answer.code === 'no-exchange-rate' || answer.code === 'no-itinerary').toBe(true);
+  });
+});
+
+describe('consolidated container shares', () => {
+  it('are priced at the fill the planner plans containers to', () => {
+    // A quote that assumed fuller containers than any plan loads would promise prices no plan keeps.
+    expect(DEFAULT_CONSOLIDATION_FILL).toBe(DEFAULT_PLAN_SETTINGS.containerFill);
   });
 });

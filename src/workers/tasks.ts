@@ -5,6 +5,7 @@
 import { Hub } from '../api/hub.ts';
 import { loadAnswerJson } from '../api/load-plans.routes.ts';
 import { type PlanRead, readPlan } from '../api/plans.routes.ts';
+import { type CompressedPlan, withPlanJson } from '../api/stats.routes.ts';
 import { answerQuote, quoteAnswerJson } from '../api/quotes.routes.ts';
 import { LandbridgeError } from '../domain/index.ts';
 import { fxConverter } from '../files/index.ts';
@@ -42,11 +43,16 @@ const encoder = new TextEncoder();
 const TASKS = {
   /** The dashboard's parcel figures from the rows the store gave (see `parcelStats`). */
   'parcel-stats': (
-    input: { readonly hubKey: string; readonly nowMs: number; readonly input: ParcelStatsInput },
+    input: {
+      readonly hubKey: string;
+      readonly nowMs: number;
+      readonly input: ParcelStatsInput;
+      readonly planGzip?: CompressedPlan;
+    },
     context: ContextReader,
   ) => {
     const hub = hubOf(input.hubKey, context, input.nowMs);
-    return parcelStats(input.input, hub.network, hub.fx);
+    return parcelStats(withPlanJson(input.input, input.planGzip), hub.network, hub.fx);
   },
   /** A stored plan read: its view or CSV as bytes, or one parcel's place (see `readPlan`). */
   'plan-read': (input: PlanRead) => readPlan(input),
