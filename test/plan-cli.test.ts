@@ -109,6 +109,18 @@ describe('landbridge plan (CLI)', () => {
     expect(doc.replan.costBasis).toBe('freight+ddp-import-charges');
     expect(doc.replan.costBeforeMinor).toBe(plan().summary.costMinor);
     expect(doc.replan.costAfterMinor).toBe(doc.summary.costMinor);
+    // The re-plan's containers are proven by the 3D loader like the plan's, and `plan verify` checks
+    // the proofs (every proven container carries exactly the parcels its proof loaded).
+    const containers = doc.departures.reduce(
+      (n: number, d: { containers: unknown[] }) => n + d.containers.length,
+      0,
+    );
+    expect(containers).toBeGreaterThan(0);
+    expect(doc.containerProof.containers).toBe(containers);
+    expect(doc.containerProof.byContainer).toHaveLength(containers);
+    expect(doc.summary.containersProven).toBe(doc.containerProof.proven);
+    const verified = run('plan', 'verify', 'replan.json');
+    expect(verified.status, verified.stdout + verified.stderr).toBe(0);
   });
 
   it('refuses a disruption that ends before it starts, or names no known node, with the field', () => {

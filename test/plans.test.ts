@@ -249,6 +249,13 @@ describe('plans as jobs', () => {
     expect(re.result.replan.movedCount).toBeGreaterThanOrEqual(re.result.replan.affected);
     expect(re.result.moved.length).toBeGreaterThan(0);
     expect(re.result.disruption).toBe('service suspended');
+    // proven by the 3D loader as a plan is
+    const containers = re.result.departures.reduce(
+      (n: number, d: { containers: unknown[] }) => n + d.containers.length,
+      0,
+    );
+    expect(re.result.containerProof.containers).toBe(containers);
+    expect(re.result.summary.containersProven).toBe(re.result.containerProof.proven);
     const stillOn = re.result.departures
       .filter(
         (d: { serviceId: string; departAt: string }) =>

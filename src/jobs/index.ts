@@ -33,10 +33,9 @@ export {
   PlanDisruptionSchema,
   type PlanParams,
   PlanParamsSchema,
-  type ReplanResult,
   runPlan,
-  runReplan,
 } from './plan-job.ts';
+export { type ReplanResult, runReplan } from './plan-replan.ts';
 export { defaultPlanSlots, fairClaim, PlanRunner, type PlanRunnerOptions } from './plan-runner.ts';
 export { closeSparePlanWorker, hasSparePlanWorker, keepSparePlanWorker } from './plan-worker-spare.ts';
 export {

@@ -5,15 +5,14 @@ import type { PlanDocument } from '../plan/index.ts';
 import { type PlanJob, type Store, withHub } from '../store/index.ts';
 import {
   loadPlanInputs,
-  loadReplanInputs,
   type PhaseListener,
   type PlanParams,
   PlanParamsSchema,
   planWindow,
   READ_BATCH,
   runPlan,
-  runReplan,
 } from './plan-job.ts';
+import { loadReplanInputs, runReplan } from './plan-replan.ts';
 import type { EndOfParcels, ParcelBatch, PlanTask, PlanTaskMessage } from './plan-worker.ts';
 import type { PlanWorkerData } from './plan-worker-read.ts';
 import { planWorkerEnded, takePlanWorker } from './plan-worker-spare.ts';

@@ -18,9 +18,6 @@ import {
   aggregate,
   containersToProve,
   evaluatePlan,
-  freightCostMinor,
-  type LandedRules,
-  type PlanCostBasis,
   type PlanDocument,
   type ProvenPlan,
   planConsolidation,
@@ -29,13 +26,11 @@ import {
   planParcels,
   preparePlanContext,
   proveAndMove,
-  replanConsolidation,
   withBaseline,
 } from '../plan/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import type { PlanningWindow, Store } from '../store/index.ts';
 import type { PlanningParcel } from '../store/planning-read.ts';
-import { withDdpCharges } from './plan-charges.ts';
 import { DdpCharges } from './plan-ddp.ts';
 import { defaultHelperCount, PlanHelpers, startProofs } from './plan-helpers.ts';
 
@@ -122,22 +117,8 @@ export const PlanParamsSchema = z.object({
 });
 export type PlanParams = z.output<typeof PlanParamsSchema>;
 
-/** What a re-plan adds to its plan document. */
-export interface ReplanResult {
-  readonly basePlanId: string;
-  readonly disruption: string;
-  readonly affected: number;
-  readonly movedCount: number;
-  /** The first 1,000 parcels moved, with their previous and new first departure. */
-  readonly moved: readonly { readonly parcelId: string; readonly from?: string; readonly to?: string }[];
-  /** What both figures include: the earlier plan and the re-plan are costed on one basis. */
-  readonly costBasis: PlanCostBasis;
-  readonly costBeforeMinor: number;
-  readonly costAfterMinor: number;
-}
-
 /** The network with a job's disruption in force, validated. */
-function withDisruption(network: Network, params: PlanParams): Network {
+export function withDisruption(network: Network, params: PlanParams): Network {
   if (!params.disruption) return network;
   const parsed = DisruptionSchema.safeParse({
     ...params.disruption,
@@ -168,7 +149,7 @@ export const READ_BATCH = 2_000;
  * The parcels of a planning window, read in small batches with a turn of the event loop after each:
  * the server keeps answering while a job loads 100,000 parcels.
  */
-async function readForPlanning(
+export async function readForPlanning(
   store: Store,
   window: Parameters<Store['parcels']['listForPlanning']>[0],
   /** Takes each batch instead of keeping it (the answer is then empty). */
@@ -181,120 +162,6 @@ async function readForPlanning(
     await new Promise((resolve) => setImmediate(resolve));
   }
   return all;
-}
-
-/** The parcels a re-plan weighs: the earlier plan's window, with the job's disruption in force. */
-export interface ReplanInputs {
-  readonly network: Network;
-  readonly stored: readonly Parcel[];
-}
-
-export async function loadReplanInputs(
-  store: Store,
-  network: Network,
-  params: PlanParams,
-  previous: PlanDocument,
-  options: { sellerId?: string },
-): Promise<ReplanInputs> {
-  const disrupted = withDisruption(network, params);
-  const fromMs = Date.parse(previous.horizon.from);
-  const stored = await readForPlanning(store, {
-    fromMs,
-    toMs: fromMs + previous.horizon.days * 86_400_000,
-    ...(options.sellerId ? { sellerId: options.sellerId } : {}),
-  });
-  return { network: disrupted, stored };
-}
-
-export type ReplanDocument = PlanDocument & {
-  replan: ReplanResult;
-  moved: ReplanResult['moved'];
-  disruption: string;
-};
-
-/**
- * Re-plans an earlier plan's parcels with the job's disruption in force: parcels keep their
- * itineraries unless the disruption breaks them or moving lowers the cost. No I/O: runs in a worker.
- */
-export async function computeReplan(
-  inputs: ReplanInputs,
-  fx: CurrencyConverter,
-  params: PlanParams,
-  previous: PlanDocument,
-  options: {
-    onProgress?: (fraction: number) => void;
-    /** Landed-cost rules: DDP parcels' import charges join the re-plan's cost, as they joined the plan's. */
-    landed?: LandedRules;
-    /** Helper threads for the charges (default: one fewer than the cores, 1 to 3). */
-    helpers?: number;
-  } = {},
-): Promise<ReplanDocument> {
-  const { network: disrupted, stored } = inputs;
-  const fromMs = Date.parse(previous.horizon.from);
-  options.onProgress?.(0.1);
-  const ctx = preparePlanContext(disrupted, fromMs, previous.horizon.days, fx, previous.settings);
-  const parcels = planParcels(disrupted, stored, stored.length);
-  const r = replanConsolidation(ctx, parcels, previous, await createHighsSolver(), undefined, {
-    maxRounds: params.maxRounds,
-    linking: params.linking,
-  });
-  options.onProgress?.(0.95);
-  // The earlier plan included import charges: so does the re-plan, and the two compare on that basis.
-  const landed = previous.summary.components.landedCostMinor !== undefined ? options.landed : undefined;
-  const helpers = new PlanHelpers(landed ? (options.helpers ?? defaultHelperCount()) : 0, landed);
-  const document = await withDdpCharges(
-    helpers,
-    r.document,
-    disrupted,
-    stored,
-    landed,
-    r.outcome,
-    parcels,
-  ).finally(() => void helpers.close());
-  const basis: PlanCostBasis =
-    document.summary.costBasis === 'freight+ddp-import-charges' &&
-    previous.summary.components.landedCostMinor !== undefined
-      ? 'freight+ddp-import-charges'
-      : 'freight';
-  const costOf = (d: PlanDocument) => (basis === 'freight' ? freightCostMinor(d) : d.summary.costMinor);
-  const firstBefore = new Map(previous.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
-  const firstAfter = new Map(document.parcels.map((p) => [p.id, p.rides[0]?.departureId]));
-  const moved = r.moved.slice(0, 1000).map((id) => {
-    const from = firstBefore.get(id);
-    const to = firstAfter.get(id);
-    return { parcelId: id, ...(from ? { from } : {}), ...(to ? { to } : {}) };
-  });
-  const reason = params.disruption?.reason ?? 'no disruption';
-  const replan: ReplanResult = {
-    basePlanId: params.basePlanId ?? '',
-    disruption: reason,
-    affected: r.affected.length,
-    movedCount: r.moved.length,
-    moved,
-    costBasis: basis,
-    costBeforeMinor: costOf(previous),
-    costAfterMinor: costOf(document),
-  };
-  return {
-    ...document,
-    ...(previous.scope ? { scope: previous.scope } : {}),
-    replan,
-    moved,
-    disruption: reason,
-  };
-}
-
-/** Loads and re-plans in this thread. */
-export async function runReplan(
-  store: Store,
-  network: Network,
-  fx: CurrencyConverter,
-  params: PlanParams,
-  previous: PlanDocument,
-  options: { sellerId?: string; onProgress?: (fraction: number) => void; landed?: LandedRules },
-): Promise<ReplanDocument> {
-  const inputs = await loadReplanInputs(store, network, params, previous, options);
-  return computeReplan(inputs, fx, params, previous, options);
 }
 
 /** The parcels a plan weighs: those ready in the job's window, and the network with its disruption. */

@@ -8,14 +8,8 @@ import type { Parcel } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
 import { fxConverter } from '../files/index.ts';
 import type { PlanDocument } from '../plan/index.ts';
-import {
-  computePlan,
-  computeReplan,
-  PlanComputation,
-  type PlanInputs,
-  type PlanParams,
-  type ReplanInputs,
-} from './plan-job.ts';
+import { computePlan, PlanComputation, type PlanInputs, type PlanParams } from './plan-job.ts';
+import { computeReplan, type ReplanInputs } from './plan-replan.ts';
 import { type StartRead, startRead, takeOwnRead } from './plan-worker-read.ts';
 
 /** What the main thread sends: everything the computation needs, as plain data. */

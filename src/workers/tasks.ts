@@ -5,8 +5,8 @@
 import { Hub } from '../api/hub.ts';
 import { loadAnswerJson } from '../api/load-plans.routes.ts';
 import { type PlanRead, readPlan } from '../api/plans.routes.ts';
-import { type CompressedPlan, withPlanJson } from '../api/stats.routes.ts';
 import { answerQuote, quoteAnswerJson } from '../api/quotes.routes.ts';
+import { type CompressedPlan, withPlanJson } from '../api/stats.routes.ts';
 import { LandbridgeError } from '../domain/index.ts';
 import { fxConverter } from '../files/index.ts';
 import { answerLoad, type LoadAsk } from '../load/index.ts';
