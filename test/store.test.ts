@@ -274,6 +274,15 @@ for (const dialect of DIALECTS) {
       });
       expect(await store.sellers.get('s-none')).toBeUndefined();
       expect((await store.sellers.list()).map((s) => s.id)).toContain('s-upsert');
+      // which of the named ids are sellers, past one query's list of ids
+      const asked = [
+        's-upsert',
+        's-none',
+        ...Array.from({ length: 1200 }, (_, i) => `s-absent-${i}`),
+        's-upsert',
+      ];
+      expect([...(await store.sellers.existing(asked))]).toEqual(['s-upsert']);
+      expect(await store.sellers.existing([])).toEqual(new Set());
     });
 
     it('creates an API key, stores only its SHA-256, authenticates it and stops after revocation', async () => {

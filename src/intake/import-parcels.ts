@@ -77,7 +77,15 @@ export async function importParcels(
   problems.push(...hsCheck.problems);
   const sellerField = options.sellerField ?? 'seller_id';
   const base: Where = options.file ? { file: options.file } : {};
-  const known = new Set((await store.sellers.list()).map((s) => s.id));
+  // The sellers this batch names (checked here, not every seller of the hub: thousands of them).
+  const named = new Set<string>();
+  if (options.actor.role === 'seller') named.add(options.actor.sellerId);
+  else
+    for (const record of batch.records) {
+      const id = record.sellerId ?? options.defaultSellerId;
+      if (id !== undefined) named.add(id);
+    }
+  const known = await store.sellers.existing([...named]);
   const bySeller = new Map<string, { rows: readonly number[]; parcel: SellerParcel }[]>();
   const seen = new Map<string, number>();
   const ordered: SellerParcel[] = [];

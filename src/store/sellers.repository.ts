@@ -19,7 +19,12 @@ export interface SellersRepository {
   get(id: string): Promise<SellerRecord | undefined>;
   /** All sellers, by id. */
   list(): Promise<SellerRecord[]>;
+  /** Which of these ids are sellers (an import checks the sellers it names, not every seller). */
+  existing(ids: readonly string[]): Promise<Set<string>>;
 }
+
+/** Ids per `in (...)` list: well under SQLite's and PostgreSQL's limits on bound parameters. */
+const IDS_PER_QUERY = 500;
 
 /** The sellers repository over `ctx`. */
 export function sellersRepository(ctx: StoreContext): SellersRepository {
@@ -55,6 +60,20 @@ export function sellersRepository(ctx: StoreContext): SellersRepository {
     async list() {
       const rows = await db.selectFrom('sellers').selectAll().orderBy('id').execute();
       return rows.map(toSeller);
+    },
+
+    async existing(ids) {
+      const found = new Set<string>();
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+        const rows = await db
+          .selectFrom('sellers')
+          .select('id')
+          .where('id', 'in', unique.slice(i, i + IDS_PER_QUERY))
+          .execute();
+        for (const r of rows) found.add(r.id);
+      }
+      return found;
     },
   };
 }
