@@ -158,6 +158,37 @@ export function startProofs(
 ): { finish(): Promise<ContainerProof[]> } {
   if (helpers.size === 0 || containers.length < 4)
     return { finish: async () => proveAll(containers, equipment, timeLimitMs) };
+  // The threads take the containers with the most parcels first (longest first): the biggest takes
+  // seconds where most take 0.1 s, and taken last it alone would run on after the others (at 100,000
+  // parcels, 4.4 s of a proof stage of 6.8 s).
+  const order = containers
+    .map((_, i) => i)
+    .sort((a, b) => containers[b]!.boxes.length - containers[a]!.boxes.length || a - b);
+  const started = startProofsInOrder(
+    helpers,
+    order.map((i) => containers[i]!),
+    equipment,
+    timeLimitMs,
+  );
+  return {
+    async finish() {
+      const proofs = await started.finish();
+      const back: ContainerProof[] = new Array(containers.length);
+      order.forEach((i, k) => {
+        back[i] = proofs[k]!;
+      });
+      return back;
+    },
+  };
+}
+
+/** {@link startProofs} over the containers in the order given. */
+function startProofsInOrder(
+  helpers: PlanHelpers,
+  containers: readonly ContainerToProve[],
+  equipment: readonly Equipment[],
+  timeLimitMs: number,
+): { finish(): Promise<ContainerProof[]> } {
   const next = new SharedArrayBuffer(4);
   const pending = Array.from({ length: helpers.size }, (_, i) =>
     helpers.ask(i, { kind: 'prove-shared', containers, equipment, timeLimitMs, next }),
