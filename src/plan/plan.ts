@@ -83,6 +83,13 @@ const SAMPLE_SIZE = 25_000;
 const TIMETABLE_SAMPLE_SIZE = 5_000;
 const TIMETABLE_SAMPLE_ROUNDS = 40;
 const TIMETABLE_SAMPLE_TOLERANCE = 1e-3;
+/**
+ * At scale the rounds stop with the master within 0.5 % of the candidates' bound: each round costs
+ * 5–8 s at 1M, and the last ones gained under 0.3 % each (measured 2026-12-07).
+ */
+const LARGE_TOLERANCE = 5e-3;
+/** At scale, most contested parcels the parcel-level LP settles (see `RelaxationOptions.settleUpTo`). */
+const LARGE_SETTLE_UP_TO = 5_000;
 
 /** What a parcel saves by keeping its previous itinerary in a re-plan: one minor unit. */
 export const STAY_BONUS_MINOR = 1;
@@ -158,7 +165,29 @@ export function planConsolidation(
   const timetableSearch = options.timetableSearch ?? (large ? 'after-rounds' : 'each-round');
   let startPrices: DeparturePrices | undefined;
   let searchFrom: RelaxationOptions['searchFrom'];
-  if (large) {
+  /** The aggregation the rounds route over: at scale, with the itineraries a sample's solution rides. */
+  let routed = aggregation;
+  if (large && timetable && timetableSearch === 'after-rounds') {
+    // A sample over the whole timetable, searched each round: its prices start the whole relaxation's
+    // rounds, the itineraries its solution rides join their candidates (so that the rounds route over
+    // the later runs a million parcels need), and the bound is searched after the rounds at its prices
+    // (see `searchFrom`).
+    const few = sampleAggregation(
+      aggregation,
+      parcels,
+      Math.max(1, Math.round(parcels.count / TIMETABLE_SAMPLE_SIZE)),
+    );
+    const s = solveRelaxation(ctx, parcels, few.aggregation, solver, settings, {
+      maxRounds: TIMETABLE_SAMPLE_ROUNDS,
+      tolerance: TIMETABLE_SAMPLE_TOLERANCE,
+      timetable: true,
+      capacityScale: few.share,
+    });
+    startPrices = departurePrices(s.table, s.masterPrices);
+    searchFrom = { prices: startPrices, candidates: s.aggregation.candidates };
+    routed = withRiddenItineraries(aggregation, s);
+    stage('timetable sample', 0.15);
+  } else if (large) {
     const every = Math.max(1, Math.round(parcels.count / SAMPLE_SIZE));
     const sample = sampleAggregation(aggregation, parcels, every);
     // Over the candidates: its prices warm-start the whole relaxation's rounds, which are over them too.
@@ -170,34 +199,19 @@ export function planConsolidation(
     });
     startPrices = departurePrices(r.table, r.masterPrices);
     stage('sample', 0.1);
-    if (timetable && timetableSearch === 'after-rounds') {
-      // A smaller sample over the whole timetable, searched each round: its prices and itineraries are
-      // where the whole relaxation's bound is searched after its rounds (see `searchFrom`).
-      const few = sampleAggregation(
-        aggregation,
-        parcels,
-        Math.max(1, Math.round(parcels.count / TIMETABLE_SAMPLE_SIZE)),
-      );
-      const s = solveRelaxation(ctx, parcels, few.aggregation, solver, settings, {
-        maxRounds: TIMETABLE_SAMPLE_ROUNDS,
-        tolerance: TIMETABLE_SAMPLE_TOLERANCE,
-        timetable: true,
-        capacityScale: few.share,
-      });
-      searchFrom = { prices: departurePrices(s.table, s.masterPrices), candidates: s.aggregation.candidates };
-      stage('timetable sample', 0.15);
-    }
   }
-  const relaxation = solveRelaxation(ctx, parcels, aggregation, solver, settings, {
+  const tolerance = options.tolerance ?? (large ? LARGE_TOLERANCE : undefined);
+  const relaxation = solveRelaxation(ctx, parcels, routed, solver, settings, {
     ...(startPrices ? { startPrices } : {}),
     maxRounds,
-    ...(options.tolerance !== undefined ? { tolerance: options.tolerance } : {}),
+    ...(tolerance !== undefined ? { tolerance } : {}),
     linking: options.linking ?? parcels.count <= LINKING_UP_TO,
     timetable,
     timetableSearch,
     ...(searchFrom ? { searchFrom } : {}),
-    // At scale each round over the grown table costs many seconds: one search, no rounds after it.
-    ...(large ? { finalSearches: 1 } : {}),
+    // At scale each round over the grown table costs many seconds: one search, no rounds after it;
+    // and the parcel-level LP that settles contested parcels grows past minutes (39,000 at 1M: 347 s).
+    ...(large ? { finalSearches: 1, settleUpTo: LARGE_SETTLE_UP_TO } : {}),
     linkAscent: options.linkAscent ?? !large,
     nowMs: now,
     onRound: (round) =>
@@ -223,4 +237,20 @@ export function planConsolidation(
     gapPercent: total > 0 ? ((total - lowerBoundMinor) / total) * 100 : 0,
     timingsMs: { ...timings, ...relaxation.timingsMs },
   };
+}
+
+/**
+ * The aggregation with, in each route class, the itineraries a sample's relaxation over the timetable
+ * found and its solution rides (after the class's own candidates, whose indices stay as they were).
+ */
+export function withRiddenItineraries(agg: Aggregation, sample: Relaxation): Aggregation {
+  const lists = agg.candidates.map((l) => [...l]);
+  sample.aggregation.commodities.forEach((c, ci) => {
+    const first = agg.candidates[c.routeClass]!.length;
+    const found = sample.table.commodities[ci]!.candidates;
+    const used = new Set<number>();
+    for (const m of sample.mixes[ci]!) for (const k of m.choice) if (k >= first) used.add(k);
+    for (const k of [...used].sort((a, b) => a - b)) lists[c.routeClass]!.push(found[k]!);
+  });
+  return { ...agg, candidates: lists };
 }

@@ -79,6 +79,12 @@ export interface RelaxationOptions {
    * (`linkAscent`), where the master has no linking rows. Default true.
    */
   readonly linkAscent?: boolean;
+  /**
+   * Most contested parcels settled by the parcel-level LP (`settleParcels`); above that the mixes'
+   * own split stands and the assignment places the split parcels (fractional-knapsack order).
+   * Default: no limit.
+   */
+  readonly settleUpTo?: number;
 }
 
 type Entering = { ci: number; choice: CommodityChoice };
@@ -401,7 +407,9 @@ export function solveRelaxation(
         if (finalSearches === 0 && options.searchFrom) {
           const from = options.searchFrom;
           agg.commodities.forEach((c, ci) => {
-            const more = from.candidates[c.routeClass]!.slice(agg.candidates[c.routeClass]!.length);
+            // Those the candidates lack (they may hold some of them already: the sample's ridden ones).
+            const have = new Set(table.commodities[ci]!.candidates);
+            const more = from.candidates[c.routeClass]!.filter((k) => !have.has(k));
             itinerariesPriced += more.length;
             addCandidates(ctx, table, ci, more);
           });
@@ -496,7 +504,16 @@ export function solveRelaxation(
   agg.commodities.forEach((c, ci) => {
     had[c.routeClass] = table.commodities[ci]!.candidates.slice(0, inMaster[ci]);
   });
-  const settled = settleParcels(ctx, parcels, { ...agg, candidates: had }, table, mixes, solver, settings);
+  const settled = settleParcels(
+    ctx,
+    parcels,
+    { ...agg, candidates: had },
+    table,
+    mixes,
+    solver,
+    settings,
+    options.settleUpTo,
+  );
   const settleMs = now() - t0;
   return {
     table,

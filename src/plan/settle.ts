@@ -69,9 +69,10 @@ export function settleParcels(
   mixes: readonly (readonly CommodityMix[])[],
   solver: MipSolver,
   settings: PricingSettings,
+  upTo = Number.POSITIVE_INFINITY,
 ): SettledParcels {
   const first = parcelsFromMixes(agg, mixes, parcels.count);
-  if (first.split.size === 0) return first;
+  if (first.split.size === 0 || first.split.size > upTo) return first;
   // What the settled parcels put on each departure (by key).
   const kg = new Map<number, number>();
   const m3 = new Map<number, number>();
