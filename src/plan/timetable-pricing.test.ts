@@ -3,6 +3,7 @@ import { PLAN_FROM, sampleFx, sampleNetwork } from '../../test/fixtures/plan-dat
 import type { Network } from '../domain/index.ts';
 import { generateParcels } from '../generate/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
+import { sampleAggregation } from './aggregate.ts';
 import {
   aggregate,
   type MipSolver,
@@ -14,7 +15,9 @@ import {
   solveRelaxation,
   verifyPlan,
 } from './index.ts';
+import { withRiddenItineraries } from './plan.ts';
 import { addCandidates } from './pricing.ts';
+import { parcelsFromMixes } from './settle.ts';
 import { capDayOf, searchCapMs, TimetablePrices, TimetableSearch } from './timetable-pricing.ts';
 
 const network = sampleNetwork;
@@ -91,8 +94,9 @@ describe('pricing itineraries over the whole timetable', () => {
   });
 
   it('at scale (samples, the search after the rounds), bounds plans over itineraries outside the candidates', () => {
-    // The path plans of 250,000 parcels or more take, forced on 3,000 (`sampleFrom: 0`): rounds over
-    // the candidates from a sample's prices, a sample searched over the timetable, one search after.
+    // The path plans of 250,000 parcels or more take, forced on 3,000 (`sampleFrom: 0`): a sample
+    // searched over the timetable first, the rounds from its prices over the candidates with the
+    // itineraries its solution rides, one search after.
     const list = inputs(3000);
     const byId = new Map(list.map((p) => [p.id, p]));
     const plan = (options: Parameters<typeof planConsolidation>[3]) => {
@@ -104,8 +108,8 @@ describe('pricing itineraries over the whole timetable', () => {
     };
     const steps: string[] = [];
     const scale = plan({ sampleFrom: 0, onProgress: (stage) => steps.push(stage) });
-    expect(steps).toContain('sample');
     expect(steps).toContain('timetable sample');
+    expect(steps).not.toContain('sample');
     const r = scale.outcome.relaxation;
     expect(r.covers).toBe('all-timetable-itineraries');
     expect(scale.doc.summary.boundCovers.itineraries).toBe('all-timetable-itineraries');
@@ -196,5 +200,57 @@ describe('pricing itineraries over the whole timetable', () => {
       const after = priceCommodity(table, r.aggregation, ci, parcels, SETTINGS, prices).pricedMinor;
       expect(after).toBeGreaterThanOrEqual(before - 1e-6 * Math.abs(before) - 1e-6);
     });
+  });
+
+  it('at scale, starts the rounds with the itineraries the timetable sample rides, after the first ones', () => {
+    const list = inputs(3000);
+    const ctx = preparePlanContext(tight, FROM, 2, fx);
+    const parcels = planParcels(tight, list, list.length);
+    const agg = aggregate(ctx, parcels);
+    const few = sampleAggregation(agg, parcels, 3);
+    const sample = solveRelaxation(ctx, parcels, few.aggregation, solver, SETTINGS, {
+      timetable: true,
+      capacityScale: few.share,
+    });
+    const routed = withRiddenItineraries(agg, sample);
+    let gained = 0;
+    agg.candidates.forEach((first, rc) => {
+      const now = routed.candidates[rc]!;
+      // The first candidates keep their places (a re-plan's kept itineraries index them).
+      expect(now.slice(0, first.length)).toEqual(first);
+      const added = now.slice(first.length);
+      expect(new Set(added).size).toBe(added.length);
+      gained += added.length;
+    });
+    expect(gained).toBeGreaterThan(0);
+    // Exactly the found itineraries the sample's solution puts parcels on.
+    sample.aggregation.commodities.forEach((c, ci) => {
+      const found = sample.table.commodities[ci]!.candidates;
+      const first = agg.candidates[c.routeClass]!.length;
+      const ridden = new Set<number>();
+      for (const m of sample.mixes[ci]!) for (const k of m.choice) if (k >= first) ridden.add(k);
+      expect(routed.candidates[c.routeClass]!.slice(first)).toEqual(
+        [...ridden].sort((a, b) => a - b).map((k) => found[k]),
+      );
+    });
+  });
+
+  it('leaves contested parcels to the assignment above the settling limit', () => {
+    const list = inputs(1500);
+    const ctx = preparePlanContext(tight, FROM, 2, fx);
+    const parcels = planParcels(tight, list, list.length);
+    const options = { timetable: false, maxRounds: 3 };
+    const settled = solveRelaxation(ctx, parcels, aggregate(ctx, parcels), solver, SETTINGS, options);
+    const left = solveRelaxation(ctx, parcels, aggregate(ctx, parcels), solver, SETTINGS, {
+      ...options,
+      settleUpTo: 0,
+    });
+    // Without the parcel-level LP the mixes' own split stands, parcel for parcel.
+    const mixes = parcelsFromMixes(left.aggregation, left.mixes, parcels.count);
+    expect(left.settled.split.size).toBe(mixes.split.size);
+    expect([...left.settled.choice]).toEqual([...mixes.choice]);
+    expect(left.settled.split.size).toBeGreaterThan(0);
+    // The LP settles nearly all of them.
+    expect(settled.settled.split.size).toBeLessThan(left.settled.split.size);
   });
 });
