@@ -126,18 +126,19 @@ export const STAY_BONUS_MINOR = 1;
  *
  * From 250,000 parcels (`sampleFrom`) the timetable is searched after the rounds, not in them: a 1M
  * run searching every round took over 10 min (each search found more runs at the master's swinging
- * prices, and the master LP, 15–30 s a round, grew with them). Instead: the rounds run over the
- * candidates from a 25,000-parcel sample's prices; a 5,000-parcel sample is solved over the whole
- * timetable (searched each round, to 0.1 %); after the rounds its itineraries join the candidates and
+ * prices, and the master LP, 15–30 s a round, grew with them). Instead: a 5,000-parcel sample is
+ * solved over the whole timetable (searched each round, to 0.1 %); the itineraries its solution rides
+ * join each route class's candidates (`withRiddenItineraries`) and its prices start the rounds, which
+ * run over those candidates (at most 5, to 0.5 %); after them the sample's other itineraries join and
  * the timetable is searched once at its prices, and at the master's and the best ones — each a
  * Lagrangian bound over every dated itinerary, valid at any prices; the best is the plan's bound.
  * The rounds' own prices are no use for it there: they price the congested candidates' runs high and
  * every run outside them as free of congestion, and at 1M the search at them gave a negative bound.
- * Measured 2026-12-07 at 1,000,000 parcels: 58 s (load 3; 66.6 s in `bench:plan` at load 6), bound
- * USD 22.66 M over every itinerary, where the candidates' bound had been USD 45.55 M: the plan over
- * the candidates (USD 45.6 M) cost twice the bound over what the timetable allows. With
- * the sample's itineraries the plan is USD 33.1 M; the gap, 31.6 %, is the plan's (it routes over the
- * rounds' candidates and places the rest on the sample's itineraries), not yet the bound's.
+ * Measured 2026-12-07 at 1,000,000 parcels (`bench:plan`, load 1.2–2.1): 59.6 s, plan USD 27.09 M,
+ * bound USD 22.75 M over every itinerary, gap 16.0 % (31.1 % when the rounds ran over the first
+ * candidates alone and the sample's itineraries served only the assignment's leftovers). The gap is
+ * the plan's: the sample's own LP scaled up is below the bound; the sample rides about 3,000 of the
+ * 11,479 route classes, and the others route over their first candidates.
  */
 export function planConsolidation(
   ctx: PlanContext,
