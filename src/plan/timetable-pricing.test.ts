@@ -7,6 +7,7 @@ import { sampleAggregation } from './aggregate.ts';
 import {
   aggregate,
   type MipSolver,
+  type PlanCandidate,
   planConsolidation,
   planDocument,
   planParcels,
@@ -233,6 +234,52 @@ describe('pricing itineraries over the whole timetable', () => {
         [...ridden].sort((a, b) => a - b).map((k) => found[k]),
       );
     });
+  });
+
+  it('gives route classes the sample missed the chains it rides from their ready bucket', () => {
+    const list = inputs(3000);
+    const ctx = preparePlanContext(tight, FROM, 2, fx);
+    const parcels = planParcels(tight, list, list.length);
+    const agg = aggregate(ctx, parcels);
+    const few = sampleAggregation(agg, parcels, 40);
+    const sample = solveRelaxation(ctx, parcels, few.aggregation, solver, SETTINGS, {
+      timetable: true,
+      capacityScale: few.share,
+    });
+    const alone = withRiddenItineraries(agg, sample);
+    const shared = withRiddenItineraries(agg, sample, { ctx, most: 2 });
+    const sampled = new Set(sample.aggregation.commodities.map((c) => c.routeClass));
+    const chain = (k: PlanCandidate) => `${k.pattern}|${k.rides.map((r) => r.run).join(',')}`;
+    // The chains the sample rides, by ready bucket.
+    const ridden = new Map<number, Set<string>>();
+    agg.routeClasses.forEach((rc, i) => {
+      if (!sampled.has(i)) return;
+      const set = ridden.get(rc.bucket) ?? new Set<string>();
+      for (const k of alone.candidates[i]!.slice(agg.candidates[i]!.length)) set.add(chain(k));
+      ridden.set(rc.bucket, set);
+    });
+    let gained = 0;
+    for (const c of agg.commodities) {
+      const rc = agg.routeClasses[c.routeClass]!;
+      const first = agg.candidates[c.routeClass]!;
+      const now = shared.candidates[c.routeClass]!;
+      expect(now.slice(0, first.length)).toEqual(first);
+      if (sampled.has(c.routeClass)) {
+        expect(now).toEqual(alone.candidates[c.routeClass]);
+        continue;
+      }
+      const added = now.slice(first.length);
+      expect(added.length).toBeLessThanOrEqual(2);
+      const keys = now.map(chain);
+      expect(new Set(keys).size).toBe(keys.length);
+      for (const k of added) {
+        // A chain the sample rides from the class's own bucket, costed and delivered for its zone.
+        expect(ridden.get(rc.bucket)?.has(chain(k))).toBe(true);
+        expect(ctx.network.lastMile[rc.zone]!.gateways).toContain(k.gateway);
+      }
+      gained += added.length;
+    }
+    expect(gained).toBeGreaterThan(0);
   });
 
   it('leaves contested parcels to the assignment above the settling limit', () => {
