@@ -141,11 +141,12 @@ export const STAY_BONUS_MINOR = 1;
  * Lagrangian bound over every dated itinerary, valid at any prices; the best is the plan's bound.
  * The rounds' own prices are no use for it there: they price the congested candidates' runs high and
  * every run outside them as free of congestion, and at 1M the search at them gave a negative bound.
- * Measured 2026-12-07 at 1,000,000 parcels (`bench:plan`, load 1.2–2.1): 59.6 s, plan USD 27.09 M,
- * bound USD 22.75 M over every itinerary, gap 16.0 % (31.1 % when the rounds ran over the first
- * candidates alone and the sample's itineraries served only the assignment's leftovers). The gap is
- * the plan's: the sample's own LP scaled up is below the bound; the sample rides about 3,000 of the
- * 11,479 route classes, and the others route over their first candidates.
+ * Measured 2026-12-07 at 1,000,000 parcels (`bench:plan`): USD 27.09 M, gap 16.0 % in 59.6 s (load
+ * 1.2–2.1); with the shared chains of `withRiddenItineraries` USD 26.68 M, gap 14.7 % (81.0 s at load
+ * 3–5); bound USD 22.75 M over every itinerary (31.1 % when the rounds ran over the first candidates
+ * alone and the sample's itineraries served only the assignment's leftovers). The gap is the plan's:
+ * the sample's own LP scaled up is below the bound; the sample has parcels in 2,216 of the 11,479
+ * route classes (71 % of the parcels).
  */
 export function planConsolidation(
   ctx: PlanContext,
@@ -257,7 +258,7 @@ export function planConsolidation(
  * found and its solution rides (after the class's own candidates, whose indices stay as they were).
  * With `shared`, each route class the sample has no parcels of takes up to `most` of the chains of runs
  * the sample's solution rides from the same ready bucket (most ridden first), on patterns that admit
- * it, costed for its own zone: a sample of 5,000 parcels has parcels in about 3,000 of the 11,479
+ * it, costed for its own zone: a sample of 5,000 parcels has parcels in 2,216 of the 11,479
  * route classes of 1M, and the others would otherwise route over their first candidates only.
  */
 export function withRiddenItineraries(
