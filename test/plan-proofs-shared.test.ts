@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Equipment } from '../src/domain/index.ts';
 import { PlanHelpers, startProofs } from '../src/jobs/plan-helpers.ts';
+import { CUBE_CONTAINER, cube } from './fixtures/cube-container.ts';
 
-const box = (i: number, side = 500) => ({
-  id: `b${i}`,
-  lengthMm: side,
-  widthMm: side,
-  heightMm: side,
-  weightG: 5_000,
-});
-const equipment = {
-  type: '22G1',
-  innerLengthMm: 2_000,
-  innerWidthMm: 1_000,
-  innerHeightMm: 1_000,
-  payloadG: 1_000_000,
-} as unknown as Equipment;
+const box = cube;
+const equipment = CUBE_CONTAINER;
 
 describe('container proofs shared by the plan job’s threads', () => {
   it('take the biggest containers first and answer each proof at its container’s place', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerType, Equipment } from '../domain/index.ts';
+import { CUBE_CONTAINER } from '../../test/fixtures/cube-container.ts';
+import type { ContainerType } from '../domain/index.ts';
 import type { Assignment } from './assign.ts';
 import type { PlanCandidate } from './candidates.ts';
 import { Loading } from './containers.ts';
@@ -13,13 +14,7 @@ import { type ContainerProof, proveContainer } from './prove.ts';
 // 1.1 × the inside volume) lets seventeen in: the loader leaves one out.
 const SIDE = 500;
 const CUBE = SIDE ** 3;
-const equipment = {
-  type: '22G1',
-  innerLengthMm: 2_000,
-  innerWidthMm: 1_000,
-  innerHeightMm: 1_000,
-  payloadG: 1_000_000,
-} as unknown as Equipment;
+const equipment = CUBE_CONTAINER;
 const HOLD = DEFAULT_PLAN_SETTINGS.holdPenaltyMinor;
 
 function departure(key: number, slots: number, costMinor = 100_000): PlanDeparture {

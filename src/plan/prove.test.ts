@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Equipment } from '../domain/index.ts';
+import { CUBE_CONTAINER, cube } from '../../test/fixtures/cube-container.ts';
 import { proveAll, proveContainer, summariseProofs } from './index.ts';
 
-const box = (i: number, side = 500) => ({
-  id: `b${i}`,
-  lengthMm: side,
-  widthMm: side,
-  heightMm: side,
-  weightG: 5_000,
-});
-const equipment = {
-  type: '22G1',
-  innerLengthMm: 2_000,
-  innerWidthMm: 1_000,
-  innerHeightMm: 1_000,
-  payloadG: 1_000_000,
-} as unknown as Equipment;
+const box = cube;
+const equipment = CUBE_CONTAINER;
 
 describe('3D proof of planned containers', () => {
   it('proves a container whose parcels all fit, with a load plan the checker accepts', () => {
