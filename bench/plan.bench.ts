@@ -1,5 +1,5 @@
 /**
- * `npm run bench:plan -- [--parcels 100000,1000000] [--parcel-level-seconds 60] [--seed 1]`
+ * `npm run bench:plan -- [--parcels 100000,1000000] [--parcel-level-seconds 60] [--seed 1] [--shared-chains 0]`
  *
  * For each N: N generated parcels ready over a 14-day horizon on the sample network. Prints wall time
  * and peak RSS of the planner (parcels handed to it as columns), cost, lower bound, gap, on-time rate,
@@ -45,6 +45,8 @@ const sizes = arg('--parcels', '100000,1000000').split(',').map(Number);
 const parcelLevelSeconds = Number(arg('--parcel-level-seconds', '60'));
 const seed = Number(arg('--seed', '1'));
 const jobParcels = Number(arg('--job-parcels', '100000'));
+/** From 250,000 parcels: chains of the timetable sample each route class it missed takes (`sharedChains`). */
+const sharedChains = Number(arg('--shared-chains', '0'));
 /** Loader effort per planned container for the 3D proof (0: no proof). */
 const proveMs = Number(arg('--prove-ms', '200'));
 const network = readNetworkFile(fileURLToPath(new URL('../data/network/chongqing.yaml', import.meta.url)));
@@ -77,7 +79,10 @@ for (const n of sizes) {
   const solver = await createHighsSolver();
 
   const t0 = performance.now();
-  const outcome = planConsolidation(ctx, parcels, solver, { nowMs: () => performance.now() });
+  const outcome = planConsolidation(ctx, parcels, solver, {
+    nowMs: () => performance.now(),
+    ...(sharedChains > 0 ? { sharedChains } : {}),
+  });
   const doc = planDocument(ctx, parcels, outcome);
   const wall = (performance.now() - t0) / 1000;
   const rss = mib();

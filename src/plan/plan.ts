@@ -42,6 +42,13 @@ export interface PlanRunOptions {
    * MB. Plans with linking rows (up to 25,000 parcels by default) do without it.
    */
   readonly linkAscent?: boolean;
+  /**
+   * From `sampleFrom` parcels: how many of the chains of runs the timetable sample rides from a ready
+   * bucket each route class it has no parcels of takes (see `withRiddenItineraries`). Default 0: at 1M,
+   * 2 took the plan from USD 27.09 M to 26.68 M (gap 16.0 % → 14.7 %) but the master LP from 16 s to
+   * about 20 s, past the 60 s the whole plan has (measured 2026-12-07).
+   */
+  readonly sharedChains?: number;
   /** The parcels' aggregation, when the caller has made it already. */
   readonly aggregation?: Aggregation;
   /** Re-plans: per parcel, the candidate it keeps (index in its commodity's list), −1 for none. */
@@ -94,12 +101,6 @@ const LARGE_TOLERANCE = 5e-3;
  * 1M, 7 s the sixth); rounds 6 and 7 took it from USD 27.18 M to 26.90 M for 13 s (measured 2026-12-07).
  */
 const LARGE_MAX_ROUNDS = 5;
-/**
- * At scale, how many of the chains the timetable sample rides from a ready bucket each route class
- * without sample parcels takes (most ridden first): at 1M, 2 gave USD 26.68 M and 4 USD 26.73 M
- * against 27.09 M with none, for 3–5 s more LP (measured 2026-12-07 under load).
- */
-const LARGE_SHARED_CHAINS = 2;
 /** At scale, most contested parcels the parcel-level LP settles (see `RelaxationOptions.settleUpTo`). */
 const LARGE_SETTLE_UP_TO = 5_000;
 
@@ -142,8 +143,8 @@ export const STAY_BONUS_MINOR = 1;
  * The rounds' own prices are no use for it there: they price the congested candidates' runs high and
  * every run outside them as free of congestion, and at 1M the search at them gave a negative bound.
  * Measured 2026-12-07 at 1,000,000 parcels (`bench:plan`): USD 27.09 M, gap 16.0 % in 59.6 s (load
- * 1.2–2.1); with the shared chains of `withRiddenItineraries` USD 26.68 M, gap 14.7 % (81.0 s at load
- * 3–5); bound USD 22.75 M over every itinerary (31.1 % when the rounds ran over the first candidates
+ * 1.2–2.1); with `sharedChains: 2` (off by default) USD 26.68 M, gap 14.7 % (74.2 s at load
+ * 0.4–3.6); bound USD 22.75 M over every itinerary (31.1 % when the rounds ran over the first candidates
  * alone and the sample's itineraries served only the assignment's leftovers). The gap is the plan's:
  * the sample's own LP scaled up is below the bound; the sample has parcels in 2,216 of the 11,479
  * route classes (71 % of the parcels).
@@ -199,7 +200,8 @@ export function planConsolidation(
     });
     startPrices = departurePrices(s.table, s.masterPrices);
     searchFrom = { prices: startPrices, candidates: s.aggregation.candidates };
-    routed = withRiddenItineraries(aggregation, s, { ctx, most: LARGE_SHARED_CHAINS });
+    const shared = options.sharedChains ?? 0;
+    routed = withRiddenItineraries(aggregation, s, shared > 0 ? { ctx, most: shared } : undefined);
     stage('timetable sample', 0.15);
   } else if (large) {
     const every = Math.max(1, Math.round(parcels.count / SAMPLE_SIZE));
