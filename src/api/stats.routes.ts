@@ -112,7 +112,9 @@ export function statsRoutes(
           ...(q.to !== undefined ? { toMs: zonedToUtcMs(q.to, '00:00', zone) + DAY_MS } : {}),
         };
         const offsetMs = zoneOffsetMinutes(zone, nowMs()) * 60_000;
-        const plan = await newestPlan(store, sellerId);
+        const newest = await store.plans.newestDone(sellerId);
+        const plan =
+          newest?.resultJson !== undefined || newest?.resultGzip !== undefined ? newest : undefined;
         const [byStatus, byLevel, byDay, parcels] = await Promise.all([
           groupedCounts(store, 'status', filter),
           groupedCounts(store, 'service_level', filter),
@@ -124,10 +126,10 @@ export function statsRoutes(
           byStatus,
           byLevel,
           byDay,
-          plan: plan?.json !== undefined ? { id: plan.id, json: plan.json } : null,
+          plan: plan?.resultJson !== undefined ? { id: plan.id, json: plan.resultJson } : null,
           parcels,
         };
-        const planGzip = plan?.gzip !== undefined ? { id: plan.id, gzip: plan.gzip } : undefined;
+        const planGzip = plan?.resultGzip !== undefined ? { id: plan.id, gzip: plan.resultGzip } : undefined;
         const landed = hub.landed;
         // the aggregation (and the plan's JSON, tens of MB) in a worker thread when the server can send
         // it the rates; else here
@@ -232,37 +234,10 @@ export interface CompressedPlan {
   readonly gzip: Uint8Array;
 }
 
-/** A plan as stored: its JSON, or a big one's gzip. */
-interface StoredPlan {
-  readonly id: string;
-  readonly json?: string;
-  readonly gzip?: Uint8Array;
-}
-
 /** The figures' input with the plan's JSON, gunzipped when it came compressed. */
 export function withPlanJson(input: ParcelStatsInput, plan: CompressedPlan | undefined): ParcelStatsInput {
   if (!plan) return input;
   return { ...input, plan: { id: plan.id, json: gunzipSync(plan.gzip).toString('utf8') } };
-}
-
-/**
- * The newest finished plan in scope (the operator's, or the seller's own), as stored: its JSON, or a big
- * plan's gzip (gunzipped where the figures are computed).
- */
-async function newestPlan(store: Store, sellerId: string | undefined): Promise<StoredPlan | null> {
-  const row = await store.db
-    .selectFrom('plans')
-    .select(['id', 'result', 'result_gz'])
-    .where('status', '=', 'done')
-    .where('hub_id', '=', currentHubId())
-    .where((eb) => (sellerId === undefined ? eb('seller_id', 'is', null) : eb('seller_id', '=', sellerId)))
-    .orderBy('updated_at_ms', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (row?.result != null) return { id: row.id, json: row.result };
-  if (row?.result_gz != null) return { id: row.id, gzip: Buffer.from(row.result_gz, 'base64') };
-  return null;
 }
 
 /** Every parcel in scope with its hub-local ready day, weight and declared value, for the planned flows. */

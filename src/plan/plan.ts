@@ -297,13 +297,19 @@ export function withRiddenItineraries(
     // ridden first, on the patterns that admit them, priced for their own zone.
     const { ctx, most } = shared;
     const sampled = new Set(sample.aggregation.commodities.map((c) => c.routeClass));
+    // Each bucket's chains ranked once, not once per route class that takes from them.
+    const rankedBy = new Map(
+      [...chains].map(([bucket, byChain]) => [
+        bucket,
+        [...byChain].sort((a, b) => b[1].riders - a[1].riders || (a[0] < b[0] ? -1 : 1)),
+      ]),
+    );
     for (const c of agg.commodities) {
       if (sampled.has(c.routeClass)) continue;
       const rc = agg.routeClasses[c.routeClass]!;
-      const byChain = chains.get(rc.bucket);
-      if (!byChain) continue;
+      const ranked = rankedBy.get(rc.bucket);
+      if (!ranked) continue;
       const have = new Set(lists[c.routeClass]!.map(chainKey));
-      const ranked = [...byChain].sort((a, b) => b[1].riders - a[1].riders || (a[0] < b[0] ? -1 : 1));
       let added = 0;
       for (const [key, { k }] of ranked) {
         if (added >= most) break;

@@ -203,16 +203,22 @@ describe('pricing itineraries over the whole timetable', () => {
     });
   });
 
-  it('at scale, starts the rounds with the itineraries the timetable sample rides, after the first ones', () => {
+  /** 3,000 parcels on the tight network and a one-in-`every` sample solved over the whole timetable. */
+  const sampledOverTimetable = (every: number) => {
     const list = inputs(3000);
     const ctx = preparePlanContext(tight, FROM, 2, fx);
     const parcels = planParcels(tight, list, list.length);
     const agg = aggregate(ctx, parcels);
-    const few = sampleAggregation(agg, parcels, 3);
+    const few = sampleAggregation(agg, parcels, every);
     const sample = solveRelaxation(ctx, parcels, few.aggregation, solver, SETTINGS, {
       timetable: true,
       capacityScale: few.share,
     });
+    return { ctx, agg, sample };
+  };
+
+  it('at scale, starts the rounds with the itineraries the timetable sample rides, after the first ones', () => {
+    const { agg, sample } = sampledOverTimetable(3);
     const routed = withRiddenItineraries(agg, sample);
     let gained = 0;
     agg.candidates.forEach((first, rc) => {
@@ -237,15 +243,7 @@ describe('pricing itineraries over the whole timetable', () => {
   });
 
   it('gives route classes the sample missed the chains it rides from their ready bucket', () => {
-    const list = inputs(3000);
-    const ctx = preparePlanContext(tight, FROM, 2, fx);
-    const parcels = planParcels(tight, list, list.length);
-    const agg = aggregate(ctx, parcels);
-    const few = sampleAggregation(agg, parcels, 40);
-    const sample = solveRelaxation(ctx, parcels, few.aggregation, solver, SETTINGS, {
-      timetable: true,
-      capacityScale: few.share,
-    });
+    const { ctx, agg, sample } = sampledOverTimetable(40);
     const alone = withRiddenItineraries(agg, sample);
     const shared = withRiddenItineraries(agg, sample, { ctx, most: 2 });
     const sampled = new Set(sample.aggregation.commodities.map((c) => c.routeClass));

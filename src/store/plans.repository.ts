@@ -94,6 +94,11 @@ export interface PlansRepository {
   /** The job with its plan as the stored JSON text, not parsed (for a reader in another thread). */
   getText(id: string): Promise<StoredPlanText | undefined>;
   /**
+   * The newest finished plan of the current hub in a scope (the operator's with no `sellerId`, else
+   * that seller's), with its plan as stored, not parsed.
+   */
+  newestDone(sellerId: string | undefined): Promise<StoredPlanText | undefined>;
+  /**
    * Moves the next queued job to `running` and returns it, atomically: two workers never get the same
    * job (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: a single writing statement). The operator's jobs
    * come first, then the oldest; `filter` narrows the choice (a runner's fairness rules). Undefined when
@@ -220,12 +225,23 @@ export function plansRepository(ctx: StoreContext): PlansRepository {
         .where('id', '=', id)
         .where('hub_id', '=', hubOf(ctx))
         .executeTakeFirst();
-      if (row === undefined) return undefined;
-      return {
-        ...toJob({ ...row, result: null, result_gz: null }),
-        ...(row.result === null ? {} : { resultJson: row.result }),
-        ...(row.result_gz === null ? {} : { resultGzip: Buffer.from(row.result_gz, 'base64') }),
-      };
+      return row === undefined ? undefined : toStoredText(row);
+    },
+
+    async newestDone(sellerId) {
+      const row = await db
+        .selectFrom('plans')
+        .selectAll()
+        .where('status', '=', 'done')
+        .where('hub_id', '=', hubOf(ctx))
+        .where((eb) =>
+          sellerId === undefined ? eb('seller_id', 'is', null) : eb('seller_id', '=', sellerId),
+        )
+        .orderBy('updated_at_ms', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toStoredText(row);
     },
 
     async claimNext(filter = {}) {
@@ -339,6 +355,15 @@ async function resultColumns(
   if (json === null || json.length < COMPRESS_FROM_CHARS) return { result: json, result_gz: null };
   const packed = await gzipAsync(json, { level: constants.Z_BEST_SPEED });
   return { result: null, result_gz: packed.toString('base64') };
+}
+
+/** A row as a job with its plan as stored (JSON text, or a big plan's gzip). */
+function toStoredText(row: Selectable<PlansTable>): StoredPlanText {
+  return {
+    ...toJob({ ...row, result: null, result_gz: null }),
+    ...(row.result === null ? {} : { resultJson: row.result }),
+    ...(row.result_gz === null ? {} : { resultGzip: Buffer.from(row.result_gz, 'base64') }),
+  };
 }
 
 function toJob(row: Selectable<PlansTable>): PlanJob {
