@@ -805,7 +805,17 @@ function cliCases(): CliCase[] {
 
 /** Row counts of every table a request could write (idempotency answers and API keys aside). */
 async function rowCounts(hub: ApiHub): Promise<Record<string, number>> {
-  const tables = (await hub.store.db.introspection.getTables()).map((t) => t.name);
+  // The tables of this store's own schema: Kysely's introspection reads every schema of the database,
+  // and another suite dropping its schema meanwhile failed it ("schema … does not exist").
+  const listed =
+    hub.store.dialect === 'postgres'
+      ? sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_type = 'BASE TABLE'`
+      : sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`;
+  const tables = (await listed.execute(hub.store.db)).rows.map((t) => t.name);
+  expect(tables).toContain('parcels');
   const out: Record<string, number> = {};
   for (const name of tables.sort()) {
     if (/^(kysely_|idempotency|api_keys)/.test(name)) continue;

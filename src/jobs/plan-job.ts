@@ -16,7 +16,6 @@ import type { DutyRules, FxTables } from '../duties/index.ts';
 import { localDate, zonedToUtcMs } from '../network/index.ts';
 import {
   aggregate,
-  containersToProve,
   evaluatePlan,
   type PlanDocument,
   type ProvenPlan,
@@ -25,14 +24,14 @@ import {
   planGreedy,
   planParcels,
   preparePlanContext,
-  proveAndMove,
   withBaseline,
 } from '../plan/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import type { PlanningWindow, Store } from '../store/index.ts';
 import type { PlanningParcel } from '../store/planning-read.ts';
 import { DdpCharges } from './plan-ddp.ts';
-import { defaultHelperCount, PlanHelpers, startProofs } from './plan-helpers.ts';
+import { defaultHelperCount, PlanHelpers } from './plan-helpers.ts';
+import { startDocumentProofs, withContainerProof } from './plan-proofs.ts';
 
 /** A disruption a plan job is asked to plan around, checked whole (window, target, delay). */
 export const PlanDisruptionSchema = z
@@ -351,9 +350,17 @@ export class PlanComputation {
       // prove the containers, while this thread makes the baseline; it joins both after.
       const bare = planDocument(ctx, parcels, outcome);
       this.#ddp?.startTrips(bare, network, parcels);
-      const inputs = params.proveContainers ? new Map(stored.map((p) => [p.id, p])) : undefined;
-      const proofs = inputs
-        ? startProofs(helpers, containersToProve(bare, inputs), network.equipment, params.proveMsPerContainer)
+      const proofs = params.proveContainers
+        ? startDocumentProofs(
+            helpers,
+            ctx,
+            parcels,
+            outcome,
+            bare,
+            new Map(stored.map((p) => [p.id, p])),
+            network.equipment,
+            params.proveMsPerContainer,
+          )
         : undefined;
       lap('document');
       const greedy = planGreedy(ctx, parcels, outcome.aggregation);
@@ -364,23 +371,8 @@ export class PlanComputation {
       // document follows them (costs, claims, totals; the DDP charges of the trips that changed).
       let proven: ProvenPlan | undefined;
       let planned = bare;
-      if (proofs && inputs) {
-        proven = proveAndMove(
-          ctx,
-          parcels,
-          outcome.aggregation,
-          outcome,
-          await proofs.finish(),
-          inputs,
-          network.equipment,
-          params.proveMsPerContainer,
-        );
-        if (proven.changed)
-          planned = planDocument(ctx, parcels, {
-            ...outcome,
-            assignment: proven.assignment,
-            stats: proven.stats,
-          });
+      if (proofs) {
+        ({ document: planned, proven } = await proofs.finish());
         lap('container-proofs');
       }
       const doc = withBaseline(planned, {
@@ -392,12 +384,7 @@ export class PlanComputation {
       const scoped = this.inputs.sellerId ? { ...doc, scope: { sellerId: this.inputs.sellerId } } : doc;
       const charged = this.#ddp ? await this.#ddp.apply(scoped, network, parcels) : scoped;
       lap('ddp-charges');
-      if (!proven) return charged;
-      return {
-        ...charged,
-        summary: { ...charged.summary, containersProven: proven.proof.proven },
-        containerProof: proven.proof,
-      };
+      return withContainerProof(charged, proven);
     } finally {
       void helpers.close();
     }

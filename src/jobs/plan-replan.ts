@@ -1,21 +1,19 @@
 import type { CurrencyConverter, Network, Parcel } from '../domain/index.ts';
 import {
-  containersToProve,
   freightCostMinor,
   type LandedRules,
   type PlanCostBasis,
   type PlanDocument,
-  planDocument,
   planParcels,
   preparePlanContext,
-  proveAndMove,
   replanConsolidation,
 } from '../plan/index.ts';
 import { createHighsSolver } from '../solver/index.ts';
 import type { Store } from '../store/index.ts';
 import { withDdpCharges } from './plan-charges.ts';
-import { defaultHelperCount, PlanHelpers, startProofs } from './plan-helpers.ts';
+import { defaultHelperCount, PlanHelpers } from './plan-helpers.ts';
 import { type PlanParams, readForPlanning, withDisruption } from './plan-job.ts';
+import { startDocumentProofs, withContainerProof } from './plan-proofs.ts';
 
 /**
  * Re-plans: an earlier plan's parcels planned again with a disruption in force, keeping their
@@ -98,51 +96,34 @@ export async function computeReplan(
     landed || params.proveContainers ? (options.helpers ?? defaultHelperCount()) : 0,
     landed,
   );
-  const proved = await (async () => {
-    // The re-plan's containers are proven by the 3D loader as a plan's are, and the parcels it cannot
-    // place move or are held the same way (`proveAndMove`).
-    if (!params.proveContainers) return { document: r.document, proven: undefined };
-    const inputs = new Map(stored.map((p) => [p.id, p]));
-    const first = await startProofs(
+  let document: PlanDocument;
+  try {
+    // The re-plan's containers are proven by the 3D loader as a plan's are.
+    const proved = params.proveContainers
+      ? await startDocumentProofs(
+          helpers,
+          ctx,
+          parcels,
+          r.outcome,
+          r.document,
+          new Map(stored.map((p) => [p.id, p])),
+          disrupted.equipment,
+          params.proveMsPerContainer,
+        ).finish()
+      : undefined;
+    const charged = await withDdpCharges(
       helpers,
-      containersToProve(r.document, inputs),
-      disrupted.equipment,
-      params.proveMsPerContainer,
-    ).finish();
-    const proven = proveAndMove(
-      ctx,
-      parcels,
-      r.outcome.aggregation,
+      proved?.document ?? r.document,
+      disrupted,
+      stored,
+      landed,
       r.outcome,
-      first,
-      inputs,
-      disrupted.equipment,
-      params.proveMsPerContainer,
+      parcels,
     );
-    const document = proven.changed
-      ? planDocument(ctx, parcels, { ...r.outcome, assignment: proven.assignment, stats: proven.stats })
-      : r.document;
-    return { document, proven };
-  })().catch((e: unknown) => {
+    document = withContainerProof(charged, proved?.proven);
+  } finally {
     void helpers.close();
-    throw e;
-  });
-  const charged = await withDdpCharges(
-    helpers,
-    proved.document,
-    disrupted,
-    stored,
-    landed,
-    r.outcome,
-    parcels,
-  ).finally(() => void helpers.close());
-  const document: PlanDocument = proved.proven
-    ? {
-        ...charged,
-        summary: { ...charged.summary, containersProven: proved.proven.proof.proven },
-        containerProof: proved.proven.proof,
-      }
-    : charged;
+  }
   const basis: PlanCostBasis =
     document.summary.costBasis === 'freight+ddp-import-charges' &&
     previous.summary.components.landedCostMinor !== undefined
