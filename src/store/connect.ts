@@ -4,7 +4,6 @@ import {
   type DatabaseConnection,
   type Driver,
   Kysely,
-  PostgresDialect,
   SqliteDialect,
   SqliteDriver,
   sql,
@@ -12,6 +11,7 @@ import {
 import pg from 'pg';
 import { LandbridgeError } from '../domain/errors.ts';
 import type { Database } from './database.ts';
+import { OwnSchemaPostgresDialect } from './pg-introspector.ts';
 import { storeTypes } from './pg-types.ts';
 import { keepingStatements } from './statement-cache.ts';
 
@@ -224,7 +224,7 @@ async function connectPostgres(connectionString: string): Promise<Connection> {
   // Nor one in use when the server goes away (a restart): its query fails with the reason, which the
   // API answers as 503; without a listener the client's 'error' event would end the process.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   let schema: string | null;
   try {
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
