@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PostgresIntrospector } from 'kysely';
+import { type Kysely, PostgresIntrospector } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/store/index.ts';
@@ -38,7 +38,8 @@ describe.skipIf(postgres.skipReason !== undefined)('a PostgreSQL store beside ot
   });
 
   it('introspects its own schema only, with each table once and its columns', async () => {
-    const introspector = new CurrentSchemaIntrospector(store.db);
+    const db = store.db as Kysely<unknown>;
+    const introspector = new CurrentSchemaIntrospector(db);
     const schemas = await introspector.getSchemas();
     expect(schemas).toHaveLength(1);
     const own = schemas[0]?.name;
@@ -50,7 +51,7 @@ describe.skipIf(postgres.skipReason !== undefined)('a PostgreSQL store beside ot
     const withoutInternal = await introspector.getTables();
     expect(withoutInternal.map((t) => t.name)).not.toContain('kysely_migration');
     // Kysely's own introspector sees the neighbour's tables: the reason for ours.
-    const everyTable = await new PostgresIntrospector(store.db).getTables();
+    const everyTable = await new PostgresIntrospector(db).getTables();
     expect(everyTable.some((t) => t.schema === neighbour && t.name === 'only_theirs')).toBe(true);
   });
 
