@@ -5,7 +5,8 @@
  * Without `--rate`, each route's connections send their next request as soon as the last is answered:
  * the API at saturation, its most req/s (and `/health` waits behind every request in flight). With
  * `--rate R`, the routes together send R requests a second (shared in proportion to their
- * connections): latency at a stated load, below saturation, as a service level is stated.
+ * connections), each connection on a fixed schedule, latencies counted from the scheduled time
+ * (`paced.ts`): latency at a stated load, below saturation, as a service level is stated.
  *
  * Prepares a fresh SQLite store with N generated parcels ready over the next 14 days, starts
  * `landbridge serve` as its own process (rate limits off), queues the plan job (`POST /v1/plans`,
@@ -29,6 +30,8 @@ import { parcelsFromJson } from '../src/domain/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
 import { importParcels } from '../src/intake/index.ts';
 import { openStore } from '../src/store/index.ts';
+import { backgroundNice, poolNice } from '../src/workers/index.ts';
+import { pacedRoute } from './paced.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -63,7 +66,8 @@ const load = () =>
 const dir = mkdtempSync(join(tmpdir(), 'lb-bench-api-'));
 const url = `sqlite:${join(dir, 'api.db')}`;
 console.log(
-  `bench:api — ${PARCELS.toLocaleString('en')} parcels, ${SECONDS} s of traffic, ${BOXES} boxes; load ${load()}`,
+  `bench:api — ${PARCELS.toLocaleString('en')} parcels, ${SECONDS} s of traffic, ${BOXES} boxes; load ${load()}; ` +
+    `server threads: API nice ${process.env.LANDBRIDGE_API_NICE ?? '0 (LANDBRIDGE_API_NICE unset)'}, pools nice ${poolNice()}, jobs nice ${backgroundNice()}`,
 );
 const t0 = performance.now();
 const { sellers, parcels } = generateParcels({ count: PARCELS, seed: 11, from: today, days: 14 });
@@ -87,6 +91,7 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 // BENCH_SERVER_NODE_ARGS: Node flags for the server process only (`--cpu-prof --cpu-prof-dir=DIR`)
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const serverStart = performance.now();
 const server = spawn(process.execPath, [...serverNodeArgs, BIN, 'serve', '--quiet'], {
   env: {
     ...process.env,
@@ -155,6 +160,7 @@ try {
   const prober = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
      const times = [];
+     const at = [];
      let errors = 0;
      let probing = true;
      parentPort.once('message', () => { probing = false; });
@@ -169,13 +175,14 @@ try {
            errors++;
          }
          times.push(performance.now() - t);
+         at.push(t + performance.timeOrigin);
          await new Promise((r) => setTimeout(r, 20));
        }
-       parentPort.postMessage({ times, errors });
+       parentPort.postMessage({ times, at, errors });
      })();`,
     { eval: true, workerData: base },
   );
-  const probed = new Promise<{ times: number[]; errors: number }>((resolve) =>
+  const probed = new Promise<{ times: number[]; at: number[]; errors: number }>((resolve) =>
     prober.once('message', resolve),
   );
 
@@ -283,22 +290,16 @@ try {
   const allConnections = routes.reduce((a, r) => a + r.connections, 0);
   const results = await Promise.all(
     routes.map((r) =>
-      autocannon({
-        url: base,
-        connections: r.connections,
-        duration: SECONDS,
-        requests: [r.request],
-        ...(RATE > 0
-          ? { overallRate: Math.max(1, Math.round((RATE * r.connections) / allConnections)) }
-          : {}),
-      }),
+      RATE > 0
+        ? pacedRoute(base, r.request, r.connections, (RATE * r.connections) / allConnections, SECONDS)
+        : autocannon({ url: base, connections: r.connections, duration: SECONDS, requests: [r.request] }),
     ),
   );
   const loadAfterTraffic = load();
   const loadPlan = await loadDone;
   const plan = await planDone;
   prober.postMessage('stop');
-  const { times: health, errors: healthErrors } = await probed;
+  const { times: health, at: healthAt, errors: healthErrors } = await probed;
   await prober.terminate();
 
   console.log(
@@ -315,8 +316,18 @@ try {
     );
   }
   console.log(`${'all routes'.padEnd(32)} ${total.toFixed(0).padStart(8)}`);
+  const late = results.reduce((a, r) => a + ('late' in r ? r.late : 0), 0);
+  if (RATE > 0)
+    console.log(`requests sent after their scheduled time (the previous answer came late): ${late}`);
   console.log(
     `/health: ${health.length} probes, p50 ${pct(health, 0.5).toFixed(1)} ms, p99 ${pct(health, 0.99).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms, errors ${healthErrors} (target p99 ≤ 50 ms, no errors)`,
+  );
+  const slowest = health
+    .map((ms, i) => ({ ms, s: (healthAt[i]! - performance.timeOrigin - planStart) / 1000 }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 8);
+  console.log(
+    `/health slowest probes (the plan was posted ${((planStart - serverStart) / 1000).toFixed(1)} s after the server started; ms at s after the plan's POST): ${slowest.map((p) => `${p.ms.toFixed(0)} at ${p.s.toFixed(1)}`).join(', ')}`,
   );
   console.log(
     `bench process's own event loop delay: p99 ${(benchLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${(benchLoop.max / 1e6).toFixed(1)} ms`,

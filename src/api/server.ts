@@ -16,7 +16,7 @@ import { readTrackingData, type TrackingData } from '../files/index.ts';
 import type { HsIndex } from '../hs/index.ts';
 import type { CustomsExchangeJob, JobQueue } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
-import { TaskPool } from '../workers/index.ts';
+import { poolNice, TaskPool } from '../workers/index.ts';
 import { enforceAccess } from './access.ts';
 import { authenticate, hasValidKey } from './auth.ts';
 import { customsRoutes } from './customs.routes.ts';
@@ -96,8 +96,9 @@ export interface ServerOptions {
   readonly pool?: TaskPool;
   /**
    * Worker threads for long requests (3D load plans), so that a 10-second load plan never holds a thread
-   * quotes need. At the API's priority: a person waits for the answer, and its time limit includes
-   * the check and the answer's JSON after the search (a lower priority starved those on a busy machine).
+   * quotes need. At the pools' priority (`LANDBRIDGE_POOL_NICE`, 4), a little below the API's thread
+   * and well above background jobs (10): a person waits for the answer, and its time limit includes
+   * the check and the answer's JSON after the search (at 10 those starved on a busy machine).
    */
   readonly longPool?: TaskPool;
   /** Rate limits per API key and per client address; by default from the environment (see rate-limit.ts). */
@@ -115,8 +116,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const nowMs = options.nowMs ?? Date.now;
   const hub = new Hub(options.network, options.fx, nowMs, options.landed);
   for (const [hubId, network] of options.hubNetworks ?? []) hub.setNetwork(network, hubId);
-  const pool = options.pool ?? new TaskPool();
-  const longPool = options.longPool ?? new TaskPool({ maxQueued: 32 });
+  const pool = options.pool ?? new TaskPool({ nice: poolNice() });
+  const longPool = options.longPool ?? new TaskPool({ maxQueued: 32, nice: poolNice() });
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,

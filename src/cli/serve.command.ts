@@ -15,7 +15,7 @@ import {
 } from '../jobs/index.ts';
 import { fileSamplePlan, prepareSampleHub, prepareSampleMonth } from '../sample/index.ts';
 import { DEFAULT_HUB_ID } from '../store/index.ts';
-import { TaskPool } from '../workers/index.ts';
+import { apiNice, poolNice, setThreadPriority, TaskPool } from '../workers/index.ts';
 import { commandDescription } from './commands.ts';
 import { activeNetwork, DUTIES_DIR, fxFromStore, SAMPLE_NETWORK_FILE, storeFromEnv } from './context.ts';
 import { customsServiceFor } from './customs.command.ts';
@@ -55,6 +55,13 @@ export function serveCommand(program: Command): void {
     .action(
       action(async (opts: { sample?: boolean; quiet?: boolean; worker?: boolean }) => {
         const started = performance.now();
+        // LANDBRIDGE_API_NICE=-5: the API's thread ahead of everything else on the machine (needs the
+        // privilege); the pools and jobs it starts set their own values from there
+        const askedNice = apiNice();
+        if (askedNice !== undefined && !setThreadPriority(askedNice))
+          console.error(
+            `landbridge: LANDBRIDGE_API_NICE=${askedNice} refused (needs CAP_SYS_NICE); running at the usual priority`,
+          );
         // LANDBRIDGE_LOOP_LOG_MS=20: log every event-loop callback of 20 ms or more, with its route or job
         const loopLogMs = Number(process.env.LANDBRIDGE_LOOP_LOG_MS);
         const loopMonitor = loopLogMs > 0 ? startLoopMonitor(loopLogMs) : undefined;
@@ -132,10 +139,10 @@ export function serveCommand(program: Command): void {
             opts.worker === true || opts.sample === true,
           );
         // worker threads for heavy requests, loaded now so that the first load plan does not wait for them
-        const pool = new TaskPool();
+        const pool = new TaskPool({ nice: poolNice() });
         pool.warm();
         // long requests (3D load plans) on threads of their own, so they never hold the quotes' threads
-        const longPool = new TaskPool({ maxQueued: 32 });
+        const longPool = new TaskPool({ maxQueued: 32, nice: poolNice() });
         longPool.warm(1);
         const app = await buildServer({
           store,

@@ -7,4 +7,12 @@ export {
   TaskTimeoutError,
 } from './task-pool.ts';
 export type { TaskInput, TaskName, TaskOutput } from './tasks.ts';
-export { BACKGROUND_NICE, backgroundNice, lowerThreadPriority } from './thread-priority.ts';
+export {
+  apiNice,
+  BACKGROUND_NICE,
+  backgroundNice,
+  lowerThreadPriority,
+  POOL_NICE,
+  poolNice,
+  setThreadPriority,
+} from './thread-priority.ts';

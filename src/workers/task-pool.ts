@@ -53,6 +53,8 @@ export interface TaskPoolOptions {
   readonly size?: number;
   /** Tasks waiting beyond these are refused at once with 503 (default 256). */
   readonly maxQueued?: number;
+  /** The nice value each worker thread gives itself as it starts (default 0: the creating thread's). */
+  readonly nice?: number;
 }
 
 interface Pending {
@@ -102,6 +104,7 @@ export function defaultPoolSize(): number {
 export class TaskPool {
   readonly size: number;
   readonly #maxQueued: number;
+  readonly #nice: number;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
   #nextId = 1;
@@ -111,6 +114,7 @@ export class TaskPool {
   constructor(options: TaskPoolOptions = {}) {
     this.size = options.size ?? defaultPoolSize();
     this.#maxQueued = options.maxQueued ?? 256;
+    this.#nice = options.nice ?? 0;
   }
 
   /** Runs task `name` on `input` in a worker; resolves with its output, rejects with its error. */
@@ -167,7 +171,7 @@ export class TaskPool {
 
   #spawn(): Slot {
     // The entry registers tsx, then loads the TypeScript of the tasks.
-    const worker = new Worker(new URL('./worker.mjs', import.meta.url));
+    const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { nice: this.#nice } });
     worker.unref();
     const slot: Slot = { worker, ready: false, contexts: new Set(), job: undefined, timer: undefined };
     worker.on('message', (m: TaskReply | { readonly ready: true }) => {

@@ -21,6 +21,48 @@ export function backgroundNice(env: NodeJS.ProcessEnv = process.env): number {
   return v !== undefined && /^\d{1,2}$/.test(v) && Number(v) <= 19 ? Number(v) : BACKGROUND_NICE;
 }
 
+/**
+ * The nice value of the task pools' threads (quotes, batches, statistics, load plans): between the API's
+ * thread (0) and background jobs. A person waits for their answers, so they keep most of a core; but
+ * on a machine with as many busy threads as cores the API's thread, which every request passes
+ * through twice, must win the CPU first. `LANDBRIDGE_POOL_NICE` (0–19) says otherwise (0 = off).
+ */
+export const POOL_NICE = 4;
+
+/** `LANDBRIDGE_POOL_NICE` (0–19) or {@link POOL_NICE}. */
+export function poolNice(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.LANDBRIDGE_POOL_NICE;
+  return v !== undefined && /^\d{1,2}$/.test(v) && Number(v) <= 19 ? Number(v) : POOL_NICE;
+}
+
+/**
+ * `LANDBRIDGE_API_NICE` (-20–19), the nice value the API's thread asks for at start; undefined when
+ * unset or malformed. A negative value needs the privilege to raise a priority (root, or
+ * CAP_SYS_NICE, as systemd's `Nice=` or `AmbientCapabilities=CAP_SYS_NICE` grant).
+ */
+export function apiNice(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env.LANDBRIDGE_API_NICE;
+  return v !== undefined && /^-?\d{1,2}$/.test(v) && Number(v) >= -20 && Number(v) <= 19
+    ? Number(v)
+    : undefined;
+}
+
+/**
+ * Gives the calling thread the nice value `nice` (-20–19), raising or lowering it. True when it was
+ * set; false where threads have no priority of their own or the system refused (a negative value
+ * without the privilege). Threads this thread starts afterwards begin at the same value.
+ */
+export function setThreadPriority(nice: number): boolean {
+  const tid = threadId();
+  if (tid === undefined) return false;
+  try {
+    setPriority(tid, Math.max(-20, Math.min(19, Math.round(nice))));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** This thread's id on Linux, else undefined. */
 export function threadId(): number | undefined {
   if (process.platform !== 'linux') return undefined;

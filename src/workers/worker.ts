@@ -1,8 +1,11 @@
 /** A task pool worker: runs the tasks of `tasks.ts` one at a time, keeping the contexts it was sent. */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { LandbridgeError } from '../domain/index.ts';
 import { type TaskReply, WORKER_CONTEXTS } from './task-pool.ts';
 import { runTask, type TaskName } from './tasks.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
+
+lowerThreadPriority((workerData as { nice?: number } | null)?.nice ?? 0);
 
 const contexts = new Map<string, unknown>();
 
