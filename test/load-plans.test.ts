@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/api/index.ts';
-import { LoadPlanAnswerView, loadAnswerJson } from '../src/api/load-plans.routes.ts';
+import { LoadPlanAnswerView, LoadPlanRequestSchema, loadAnswerJson } from '../src/api/load-plans.routes.ts';
 import { fxConverter, readFxFile, readNetworkFile } from '../src/files/index.ts';
 import { generateParcels } from '../src/generate/index.ts';
 import { answerLoad } from '../src/load/index.ts';
@@ -105,4 +105,44 @@ describe('load plans over HTTP', () => {
     expect(res.statusCode).toBe(422);
     expect(res.json().problems[0].where.field).toBe('containerType');
   });
+
+  it('checks 5,000 boxes a slice at a time with the problems the whole schema names', async () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => ({ ...boxes[i % boxes.length]!, id: `m${i}` }));
+    const post = (payload: object) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/load-plans',
+        headers: { authorization: `Bearer ${key}` },
+        payload,
+      });
+    const problemsOf = (res: { json(): { problems: { where: unknown; why: string }[] } }) =>
+      res.json().problems;
+    // the last box broken: its row and field, as the schema in one call names them
+    const bad = many.map((b, i) => (i === 4_999 ? { ...b, widthMm: -1 } : b));
+    const sliced = await post({ containerType: '45G1', boxes: bad, options: { timeLimitMs: 50 } });
+    expect(sliced.statusCode).toBe(422);
+    const whole = LoadPlanRequestSchema.safeParse({ containerType: '45G1', boxes: bad });
+    expect(whole.success).toBe(false);
+    expect(problemsOf(sliced)).toHaveLength(whole.error!.issues.length);
+    expect(JSON.stringify(problemsOf(sliced))).toContain('4999');
+    expect(JSON.stringify(problemsOf(sliced))).toContain('widthMm');
+    // the envelope broken as well: the whole schema's problems, the envelope's and the box's
+    const both = await post({ boxes: bad, options: { timeLimitMs: 50 } });
+    expect(both.statusCode).toBe(422);
+    const named = JSON.stringify(problemsOf(both));
+    expect(named).toContain('containerType');
+    expect(named).toContain('widthMm');
+    // the envelope's defaults filled in as the schema fills them: a plan under its time limit
+    const good = await post({
+      containerType: '45G1',
+      boxes: many.slice(0, 400),
+      options: { timeLimitMs: 200 },
+    });
+    expect(good.statusCode).toBe(200);
+    expect(good.json().check.valid).toBe(true);
+    // more boxes than the schema allows: refused by the schema as a whole
+    const tooMany = await post({ containerType: '45G1', boxes: [...many, many[0]] });
+    expect(tooMany.statusCode).toBe(422);
+    expect(JSON.stringify(problemsOf(tooMany))).toContain('boxes');
+  }, 60_000);
 });

@@ -15,14 +15,16 @@ import { Turns } from '../store/index.ts';
 const ZOD_VALIDATION = Symbol.for('ZodFastifySchemaValidationError');
 
 /**
- * A body validator for `{ [field]: [...] }` of `min`–`max` elements: anything else goes to the route's
- * schema as a whole (its issues as before); a body of that shape passes with its elements unchecked,
- * for {@link checkSliced} in the handler.
+ * A body validator for `{ [field]: [...] }` of `min`–`max` elements (and, with `envelope`, the body's
+ * other fields, which that schema checks and fills in as the route's own schema would): anything else
+ * goes to the route's schema as a whole (its issues as before); a body of that shape passes with its
+ * elements unchecked, for {@link checkSliced} in the handler.
  */
 export function batchValidator(
   field: string,
   min: number,
   max: number,
+  envelope?: z.ZodType,
   // biome-ignore lint/suspicious/noExplicitAny: Fastify types a route's compiler by the route's own schema
 ): FastifySchemaCompiler<any> {
   return (route) => {
@@ -31,7 +33,10 @@ export function batchValidator(
     return (data: unknown) => {
       const items = (data as Record<string, unknown> | null)?.[field];
       if (!Array.isArray(items) || items.length < min || items.length > max) return bySchema(data);
-      return { value: { [field]: items } };
+      if (!envelope) return { value: { [field]: items } };
+      const { [field]: _items, ...rest } = data as Record<string, unknown>;
+      const outer = envelope.safeParse(rest);
+      return outer.success ? { value: { ...(outer.data as object), [field]: items } } : bySchema(data);
     };
   };
 }
