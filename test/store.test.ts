@@ -283,6 +283,11 @@ for (const dialect of DIALECTS) {
       ];
       expect([...(await store.sellers.existing(asked))]).toEqual(['s-upsert']);
       expect(await store.sellers.existing([])).toEqual(new Set());
+      // the records of the named ids, past one query's list of ids
+      const many = await store.sellers.getMany(asked);
+      expect([...many.keys()]).toEqual(['s-upsert']);
+      expect(many.get('s-upsert')).toEqual(await store.sellers.get('s-upsert'));
+      expect(await store.sellers.getMany([])).toEqual(new Map());
     });
 
     it('creates an API key, stores only its SHA-256, authenticates it and stops after revocation', async () => {

@@ -153,7 +153,7 @@ async function declarationsFor(
   const parcels = await store.customs.getParcels(parcelIds);
   const sellerIds = [...new Set(parcels.map((p) => p.sellerId))];
   const profiles = await store.customs.getSellerProfiles(f.hubId, sellerIds);
-  const sellerRecords = new Map((await store.sellers.list()).map((s) => [s.id, s]));
+  const sellerRecords = await store.sellers.getMany(sellerIds);
   const refs = await store.customs.getReferences(f.hubId, parcelIds);
   const container = new Map(planned.parcels.map((p) => [p.id, p.containerId]));
   const sellers = new Map<string, SellerCustomsProfile>();

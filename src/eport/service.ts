@@ -139,7 +139,7 @@ export class CustomsService {
   ): Promise<Map<string, SellerCustomsProfile>> {
     const ids = [...new Set(parcels.map((p) => p.sellerId))];
     const saved = await this.store.customs.getSellerProfiles(this.hubId, ids);
-    const records = new Map((await this.store.sellers.list()).map((s) => [s.id, s]));
+    const records = await this.store.sellers.getMany(ids);
     const out = new Map<string, SellerCustomsProfile>();
     for (const p of parcels) {
       if (out.has(p.sellerId)) continue;

@@ -21,6 +21,8 @@ export interface SellersRepository {
   list(): Promise<SellerRecord[]>;
   /** Which of these ids are sellers (an import checks the sellers it names, not every seller). */
   existing(ids: readonly string[]): Promise<Set<string>>;
+  /** The sellers of these ids, by id (a departure's filing reads the sellers it declares, not every seller). */
+  getMany(ids: readonly string[]): Promise<Map<string, SellerRecord>>;
 }
 
 /** Ids per `in (...)` list: well under SQLite's and PostgreSQL's limits on bound parameters. */
@@ -72,6 +74,20 @@ export function sellersRepository(ctx: StoreContext): SellersRepository {
           .where('id', 'in', unique.slice(i, i + IDS_PER_QUERY))
           .execute();
         for (const r of rows) found.add(r.id);
+      }
+      return found;
+    },
+
+    async getMany(ids) {
+      const found = new Map<string, SellerRecord>();
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+        const rows = await db
+          .selectFrom('sellers')
+          .selectAll()
+          .where('id', 'in', unique.slice(i, i + IDS_PER_QUERY))
+          .execute();
+        for (const r of rows) found.set(r.id, toSeller(r));
       }
       return found;
     },
