@@ -16,7 +16,6 @@ import {
   importChargeRequest,
   importDateClasses,
   type LandedRules,
-  proveAll,
   proveContainer,
 } from '../plan/index.ts';
 
@@ -87,12 +86,6 @@ export type PlanHelperRequest = { readonly id?: number } & (
     }
   | ({ readonly kind: 'floors'; readonly tasks: readonly FloorTask[] } & SharedWork)
   | ({ readonly kind: 'trip-charges'; readonly tasks: readonly TripChargeTask[] } & SharedWork)
-  | {
-      readonly kind: 'prove';
-      readonly containers: readonly ContainerToProve[];
-      readonly equipment: readonly Equipment[];
-      readonly timeLimitMs: number;
-    }
 );
 
 /**
@@ -110,7 +103,6 @@ export interface SharedWork {
 export type PlanHelperAnswer = { readonly id?: number } & (
   | { readonly kind: 'ready' }
   | { readonly kind: 'floors' | 'trip-charges'; readonly chunks: number }
-  | { readonly kind: 'prove'; readonly proofs: readonly ContainerProof[] }
   | { readonly kind: 'held' }
   | { readonly kind: 'ddp-early'; readonly start: number; readonly values: Float64Array }
   | {
@@ -310,8 +302,6 @@ function answer(m: PlanHelperRequest, landed: LandedRules | undefined): PlanHelp
     case 'trip-charges':
       if (!landed) throw new Error('the plan helper was not sent the landed-cost rules');
       return { ...id, kind: m.kind, chunks: takeShare(m.tasks, m, tripChargeOf, landed) };
-    case 'prove':
-      return { ...id, kind: 'prove', proofs: proveAll(m.containers, m.equipment, m.timeLimitMs) };
     case 'ddp-parcels': {
       kept.add(m.start, m.parcels, m.readyDays);
       if (!m.early) return { ...id, kind: 'held' };
