@@ -35,6 +35,13 @@ export interface PlanJobFigures {
   readonly phases: readonly { readonly phase: string; readonly ms: number }[];
   /** Whether the job found a plan worker loaded ahead (a server's spare). */
   readonly spare: boolean;
+  /** The containers' 3D proofs: how many, proven at first and after the moves, parcels moved. */
+  readonly proofs?: {
+    readonly containers: number;
+    readonly proven: number;
+    readonly provenFirst: number;
+    readonly moves: number;
+  };
 }
 
 const url = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
@@ -117,7 +124,11 @@ export async function planJobEndToEnd(n: number, seed = 1): Promise<PlanJobFigur
       url: `/v1/plans/${id}`,
       headers: { authorization: `Bearer ${operator}` },
     });
-    const s = res.json().result.summary;
+    const result = res.json().result;
+    const s = result.summary;
+    const proof = result.containerProof as
+      | { containers: number; proven: number; provenFirst?: number; moves?: unknown[] }
+      | undefined;
     const stored = (await store.plans.get(id))!;
     await app.close();
     health.sort((a, b) => a - b);
@@ -133,6 +144,16 @@ export async function planJobEndToEnd(n: number, seed = 1): Promise<PlanJobFigur
       cpuMs: (cpu.user + cpu.system) / 1000,
       phases,
       spare,
+      ...(proof
+        ? {
+            proofs: {
+              containers: proof.containers,
+              proven: proof.proven,
+              provenFirst: proof.provenFirst ?? proof.proven,
+              moves: proof.moves?.length ?? 0,
+            },
+          }
+        : {}),
     };
   } finally {
     await closeSparePlanWorker();
@@ -160,4 +181,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     `  stages (${f.spare ? 'a spare plan worker loaded ahead' : 'a fresh plan worker'}): ${phaseLine(f.phases)}`,
   );
   console.log(`  CPU time of the process (all its threads) during the job: ${(f.cpuMs / 1000).toFixed(1)} s`);
+  if (f.proofs)
+    console.log(
+      `  containers proven by the 3D loader: ${f.proofs.provenFirst} of ${f.proofs.containers} at first, ${f.proofs.proven} after ${f.proofs.moves} moves`,
+    );
 }

@@ -95,6 +95,7 @@ export {
   containersToProve,
   type PlanContainerProof,
   parcelsDigest,
+  proofHardLimitMs,
   proveAll,
   proveContainer,
   summariseProofs,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CUBE_CONTAINER, cube } from '../../test/fixtures/cube-container.ts';
-import { proveAll, proveContainer, summariseProofs } from './index.ts';
+import { proofHardLimitMs, proveAll, proveContainer, summariseProofs } from './index.ts';
 
 const box = cube;
 const equipment = CUBE_CONTAINER;
@@ -30,5 +30,36 @@ describe('3D proof of planned containers', () => {
       ['d#2', 1],
       ['d#3', 1],
     ]);
+  });
+
+  it('lets a big container’s first load run to its end: 10 times the limit, and at least 1 ms a box', () => {
+    expect(proofHardLimitMs(200, 100)).toBe(2_000);
+    expect(proofHardLimitMs(200, 4_367)).toBe(4_367);
+    // 600 cartons of 455 sizes on a clock that moves 10 ms at each reading: the first load takes
+    // about 300 ms of it, past 10 × 10 ms (where it used to stop, 524 left out) but within 600 ms
+    const boxes = Array.from({ length: 600 }, (_, i) => ({
+      id: `b${i}`,
+      lengthMm: 100 + (i % 13) * 7,
+      widthMm: 90 + (i % 7) * 9,
+      heightMm: 80 + (i % 5) * 11,
+      weightG: 500,
+    }));
+    let t = 0;
+    const proof = proveContainer({ id: 'd#5', type: '22G1', boxes }, equipment, {
+      timeLimitMs: 10,
+      maxRounds: 1,
+      clock: () => (t += 10),
+    });
+    expect(proof).toMatchObject({ proven: true, unplaced: [] });
+    expect(t).toBeGreaterThan(100);
+    // and a load that cannot end within the box allowance is stopped there, its boxes left out
+    t = 0;
+    const slow = proveContainer({ id: 'd#6', type: '22G1', boxes }, equipment, {
+      timeLimitMs: 10,
+      maxRounds: 1,
+      clock: () => (t += 100),
+    });
+    expect(slow.proven).toBe(false);
+    expect(slow.ranOutOfTime).toBe(true);
   });
 });
