@@ -20,7 +20,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -31,6 +30,7 @@ import { generateParcels } from '../src/generate/index.ts';
 import { importParcels } from '../src/intake/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { backgroundNice, poolNice } from '../src/workers/index.ts';
+import { freePort } from '../test/fixtures/free-port.ts';
 import { pacedRoute } from './paced.ts';
 
 const args = process.argv.slice(2);
@@ -45,15 +45,6 @@ const RATE = arg('rate', 0);
 const BIN = new URL('../bin/landbridge.js', import.meta.url).pathname;
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10); // the hub's day (UTC+8)
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? Number.NaN;

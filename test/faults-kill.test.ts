@@ -6,25 +6,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/index.ts';
+import { freePort } from './fixtures/free-port.ts';
 import { parcelInput } from './fixtures/parcel-input.ts';
 
 const BIN = new URL('../bin/landbridge.js', import.meta.url).pathname;
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('faults: kill -9 of the server and of the CLI', () => {
   let dir: string;
