@@ -28,6 +28,14 @@ export interface SellersRepository {
 /** Ids per `in (...)` list: well under SQLite's and PostgreSQL's limits on bound parameters. */
 const IDS_PER_QUERY = 500;
 
+/** The distinct ids in lists of at most {@link IDS_PER_QUERY}. */
+function idChunks(ids: readonly string[]): string[][] {
+  const unique = [...new Set(ids)];
+  const chunks: string[][] = [];
+  for (let i = 0; i < unique.length; i += IDS_PER_QUERY) chunks.push(unique.slice(i, i + IDS_PER_QUERY));
+  return chunks;
+}
+
 /** The sellers repository over `ctx`. */
 export function sellersRepository(ctx: StoreContext): SellersRepository {
   const { db } = ctx;
@@ -66,29 +74,17 @@ export function sellersRepository(ctx: StoreContext): SellersRepository {
 
     async existing(ids) {
       const found = new Set<string>();
-      const unique = [...new Set(ids)];
-      for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
-        const rows = await db
-          .selectFrom('sellers')
-          .select('id')
-          .where('id', 'in', unique.slice(i, i + IDS_PER_QUERY))
-          .execute();
-        for (const r of rows) found.add(r.id);
-      }
+      for (const chunk of idChunks(ids))
+        for (const r of await db.selectFrom('sellers').select('id').where('id', 'in', chunk).execute())
+          found.add(r.id);
       return found;
     },
 
     async getMany(ids) {
       const found = new Map<string, SellerRecord>();
-      const unique = [...new Set(ids)];
-      for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
-        const rows = await db
-          .selectFrom('sellers')
-          .selectAll()
-          .where('id', 'in', unique.slice(i, i + IDS_PER_QUERY))
-          .execute();
-        for (const r of rows) found.set(r.id, toSeller(r));
-      }
+      for (const chunk of idChunks(ids))
+        for (const r of await db.selectFrom('sellers').selectAll().where('id', 'in', chunk).execute())
+          found.set(r.id, toSeller(r));
       return found;
     },
   };

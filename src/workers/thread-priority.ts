@@ -15,10 +15,17 @@ import { setPriority } from 'node:os';
 /** The nice value of background threads unless `LANDBRIDGE_BACKGROUND_NICE` says otherwise (0 = off). */
 export const BACKGROUND_NICE = 10;
 
+/** The nice value a variable of `env` names, whole and within `least`–19; undefined otherwise. */
+function niceOf(env: NodeJS.ProcessEnv, name: string, least: number): number | undefined {
+  const v = env[name];
+  if (v === undefined || !/^-?\d{1,2}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= least && n <= 19 ? n : undefined;
+}
+
 /** `LANDBRIDGE_BACKGROUND_NICE` (0–19) or {@link BACKGROUND_NICE}. */
 export function backgroundNice(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.LANDBRIDGE_BACKGROUND_NICE;
-  return v !== undefined && /^\d{1,2}$/.test(v) && Number(v) <= 19 ? Number(v) : BACKGROUND_NICE;
+  return niceOf(env, 'LANDBRIDGE_BACKGROUND_NICE', 0) ?? BACKGROUND_NICE;
 }
 
 /**
@@ -31,8 +38,7 @@ export const POOL_NICE = 4;
 
 /** `LANDBRIDGE_POOL_NICE` (0–19) or {@link POOL_NICE}. */
 export function poolNice(env: NodeJS.ProcessEnv = process.env): number {
-  const v = env.LANDBRIDGE_POOL_NICE;
-  return v !== undefined && /^\d{1,2}$/.test(v) && Number(v) <= 19 ? Number(v) : POOL_NICE;
+  return niceOf(env, 'LANDBRIDGE_POOL_NICE', 0) ?? POOL_NICE;
 }
 
 /**
@@ -41,10 +47,7 @@ export function poolNice(env: NodeJS.ProcessEnv = process.env): number {
  * CAP_SYS_NICE, as systemd's `Nice=` or `AmbientCapabilities=CAP_SYS_NICE` grant).
  */
 export function apiNice(env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const v = env.LANDBRIDGE_API_NICE;
-  return v !== undefined && /^-?\d{1,2}$/.test(v) && Number(v) >= -20 && Number(v) <= 19
-    ? Number(v)
-    : undefined;
+  return niceOf(env, 'LANDBRIDGE_API_NICE', -20);
 }
 
 /**
@@ -79,13 +82,5 @@ export function threadId(): number | undefined {
  * false where threads have no priority of their own or the system refused.
  */
 export function lowerThreadPriority(nice: number): boolean {
-  if (!(nice > 0)) return false;
-  const tid = threadId();
-  if (tid === undefined) return false;
-  try {
-    setPriority(tid, Math.min(19, Math.round(nice)));
-    return true;
-  } catch {
-    return false;
-  }
+  return nice > 0 && setThreadPriority(nice);
 }
