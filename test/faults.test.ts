@@ -104,6 +104,39 @@ describe('faults: SQLite write lock held by another process', () => {
     expect(after.statusCode).toBe(201);
     expect(await store.parcels.count({})).toBe(2);
   }, 120_000);
+
+  it('answers reads — a parcel, its journey, the seller’s list — at once while another process holds the write lock', async () => {
+    const imported = await app.inject({
+      method: 'POST',
+      url: '/v1/parcels',
+      headers: { authorization: `Bearer ${key}` },
+      payload: { parcels: [parcelInput('R-1')] },
+    });
+    expect(imported.statusCode).toBe(201);
+    const id = imported.json().parcels[0].id as string;
+    const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    // the first journey read makes the parcel's journey row (a write); later reads write nothing
+    expect((await get(`/v1/parcels/${id}/journey`)).statusCode).toBe(200);
+    const other = new SqliteDatabase(file);
+    other.exec('begin immediate');
+    try {
+      const started = performance.now();
+      const [parcel, journey, list] = await Promise.all([
+        get(`/v1/parcels/${id}`),
+        get(`/v1/parcels/${id}/journey`),
+        get('/v1/parcels?limit=50'),
+      ]);
+      expect(performance.now() - started).toBeLessThan(1_000); // was 5 s then 503 for the journey
+      expect(parcel.statusCode).toBe(200);
+      expect(journey.statusCode).toBe(200);
+      expect(journey.json()).toMatchObject({ parcelId: id, externalOrderId: 'R-1' });
+      expect(list.statusCode).toBe(200);
+      expect(list.json().items.map((p: { externalOrderId: string }) => p.externalOrderId)).toContain('R-1');
+    } finally {
+      other.exec('rollback');
+      other.close();
+    }
+  }, 60_000);
 });
 
 /** Mounts a small tmpfs at `at`; false when this machine does not allow it (then the test is skipped). */

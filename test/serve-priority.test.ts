@@ -2,7 +2,7 @@
  * `landbridge serve` sets its threads' priorities: the API's thread at `LANDBRIDGE_API_NICE`, the task
  * pools' threads at `LANDBRIDGE_POOL_NICE`, so that on a busy machine the thread every request passes
  * through wins the CPU first (bench:api: /health p99 at saturation 64 ms with every thread at 0,
- * 45 ms with the API at -10 and the pools at 4).
+ * 51–61 ms with the pools at 4, 44–47 ms at 10).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

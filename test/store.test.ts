@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LandbridgeError } from '../src/domain/errors.ts';
@@ -446,6 +446,26 @@ for (const dialect of DIALECTS) {
         expect(times).toEqual([...times].sort((a, b) => a - b));
         if (dialect.name === 'sqlite') expect(ids).toEqual([...parcels].sort(byCreation).map((p) => p.id));
       });
+
+      it.runIf(dialect.name === 'sqlite')(
+        'reads a seller’s page from the (hub, seller, creation) index, not by walking the hub’s parcels',
+        async () => {
+          const query = store.db
+            .selectFrom('parcels')
+            .selectAll()
+            .where((eb) => eb.and([eb('hub_id', '=', 'xiyong-hub'), eb('seller_id', '=', sellerId)]))
+            .orderBy('created_at_ms', 'asc')
+            .orderBy('id', 'asc')
+            .limit(51)
+            .compile();
+          const plan = await store.db.executeQuery<{ detail: string }>(
+            CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
+          );
+          expect(plan.rows.map((r) => r.detail).join('; ')).toMatch(
+            /USING INDEX parcels_hub_seller_created_idx \(hub_id=\? AND seller_id=\?\)/,
+          );
+        },
+      );
 
       it('filters by country, service level, status and ready window, and counts the same', async () => {
         const filter = {

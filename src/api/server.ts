@@ -96,9 +96,9 @@ export interface ServerOptions {
   readonly pool?: TaskPool;
   /**
    * Worker threads for long requests (3D load plans), so that a 10-second load plan never holds a thread
-   * quotes need. At the pools' priority (`LANDBRIDGE_POOL_NICE`, 4), a little below the API's thread
-   * and well above background jobs (10): a person waits for the answer, and its time limit includes
-   * the check and the answer's JSON after the search (at 10 those starved on a busy machine).
+   * quotes need. At the pools' priority (`LANDBRIDGE_POOL_NICE`, 10), below the API's thread and above
+   * background jobs (15): a person waits for the answer, and its time limit includes the check and the
+   * answer's JSON after the search (at the jobs' priority those starved on a busy machine).
    */
   readonly longPool?: TaskPool;
   /** Rate limits per API key and per client address; by default from the environment (see rate-limit.ts). */

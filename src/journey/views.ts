@@ -139,8 +139,12 @@ export async function parcelJourney(
   const facts = (await store.journeys.parcelFacts([parcelId])).get(parcelId);
   if (!facts || (options.sellerId !== undefined && facts.seller_id !== options.sellerId))
     throw new LandbridgeError('not-found', `no parcel ${parcelId}`);
-  await store.journeys.ensure(hubId, [parcelId]);
-  const j = (await store.journeys.get(hubId, parcelId))!;
+  // A parcel's journey row is made on first need; a read of one that exists writes nothing.
+  let j = await store.journeys.get(hubId, parcelId);
+  if (j === undefined) {
+    await store.journeys.ensure(hubId, [parcelId]);
+    j = (await store.journeys.get(hubId, parcelId))!;
+  }
   const events = await parcelTimeline(store, hubId, parcelId);
   const route = j.route === null ? null : parseRoute(j.route);
   return {

@@ -8,7 +8,7 @@ import {
   journeyWritesMigration,
 } from './journey.migration.ts';
 import { planGzipMigration, runtimeMigration } from './runtime.migration.ts';
-import { hubsMigration, jobsMigration } from './scale.migration.ts';
+import { hubsMigration, jobsMigration, sellerListsMigration } from './scale.migration.ts';
 
 /**
  * The store's migrations, in order of their names. One set for both dialects: DDL goes through Kysely's
@@ -177,6 +177,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-07-hubs': hubsMigration,
   '2026-12-07-runtime': runtimeMigration,
   '2026-12-07-runtime-plan-gz': planGzipMigration,
+  '2026-12-08-seller-lists': sellerListsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

@@ -54,3 +54,21 @@ export const hubsMigration: Migration = {
       .execute();
   },
 };
+
+/**
+ * A seller's parcel list within its hub (migration `2026-12-08-seller-lists`): the list filters on hub
+ * and seller and pages by creation time. With only (hub, created) and (seller, created) to choose from,
+ * SQLite walked the hub's parcels in creation order and skipped the other sellers' — 0.8 ms for a
+ * seller with a tenth of 100,000 parcels, and in proportion to the hub's size for a small seller. The
+ * (seller, created) index it replaces served no query that does not also name the hub.
+ */
+export const sellerListsMigration: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createIndex('parcels_hub_seller_created_idx')
+      .on('parcels')
+      .columns(['hub_id', 'seller_id', 'created_at_ms', 'id'])
+      .execute();
+    await db.schema.dropIndex('parcels_seller_created_idx').ifExists().execute();
+  },
+};

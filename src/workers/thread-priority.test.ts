@@ -6,6 +6,7 @@ import {
   apiNice,
   backgroundNice,
   lowerThreadPriority,
+  BACKGROUND_NICE,
   POOL_NICE,
   poolNice,
   setThreadPriority,
@@ -30,12 +31,14 @@ function threadNices(): Map<number, number> {
 const linux = process.platform === 'linux';
 
 describe('thread priority', () => {
-  it('reads the nice value from the environment, 0–19, else 10', () => {
-    expect(backgroundNice({})).toBe(10);
+  it('reads the nice value from the environment, 0–19, else the default', () => {
+    expect(backgroundNice({})).toBe(BACKGROUND_NICE);
+    expect(BACKGROUND_NICE).toBe(15);
+    expect(POOL_NICE).toBe(10);
     expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '0' })).toBe(0);
     expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '19' })).toBe(19);
-    expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '20' })).toBe(10);
-    expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '-5' })).toBe(10);
+    expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '20' })).toBe(BACKGROUND_NICE);
+    expect(backgroundNice({ LANDBRIDGE_BACKGROUND_NICE: '-5' })).toBe(BACKGROUND_NICE);
     expect(lowerThreadPriority(0)).toBe(false);
     expect(poolNice({})).toBe(POOL_NICE);
     expect(POOL_NICE).toBeLessThan(backgroundNice({}));

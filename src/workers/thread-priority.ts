@@ -13,7 +13,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /** The nice value of background threads unless `LANDBRIDGE_BACKGROUND_NICE` says otherwise (0 = off). */
-export const BACKGROUND_NICE = 10;
+export const BACKGROUND_NICE = 15;
 
 /** The nice value a variable of `env` names, whole and within `least`–19; undefined otherwise. */
 function niceOf(env: NodeJS.ProcessEnv, name: string, least: number): number | undefined {
@@ -30,11 +30,14 @@ export function backgroundNice(env: NodeJS.ProcessEnv = process.env): number {
 
 /**
  * The nice value of the task pools' threads (quotes, batches, statistics, load plans): between the API's
- * thread (0) and background jobs. A person waits for their answers, so they keep most of a core; but
- * on a machine with as many busy threads as cores the API's thread, which every request passes
- * through twice, must win the CPU first. `LANDBRIDGE_POOL_NICE` (0–19) says otherwise (0 = off).
+ * thread (0) and background jobs (15). A person waits for their answers, but the API's thread, which
+ * every request passes through twice, must win the CPU first: on two cores at saturation with a plan job
+ * and a load plan running, `/health` p99 was 51–61 ms with the pools at 4 and 44–47 ms at 10
+ * (`bench:api`, 2026-12-08). Against jobs at 15 a pool thread still has three times their share, so a
+ * load plan's check and answer after its search do not starve. `LANDBRIDGE_POOL_NICE` (0–19) says
+ * otherwise (0 = off).
  */
-export const POOL_NICE = 4;
+export const POOL_NICE = 10;
 
 /** `LANDBRIDGE_POOL_NICE` (0–19) or {@link POOL_NICE}. */
 export function poolNice(env: NodeJS.ProcessEnv = process.env): number {
