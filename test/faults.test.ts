@@ -114,7 +114,8 @@ describe('faults: SQLite write lock held by another process', () => {
     });
     expect(imported.statusCode).toBe(201);
     const id = imported.json().parcels[0].id as string;
-    const get = (url: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    const get = (url: string) =>
+      app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
     // the first journey read makes the parcel's journey row (a write); later reads write nothing
     expect((await get(`/v1/parcels/${id}/journey`)).statusCode).toBe(200);
     const other = new SqliteDatabase(file);

@@ -4,9 +4,9 @@ import { closeSparePlanWorker, keepSparePlanWorker } from '../jobs/plan-worker-s
 import { TaskPool } from './task-pool.ts';
 import {
   apiNice,
+  BACKGROUND_NICE,
   backgroundNice,
   lowerThreadPriority,
-  BACKGROUND_NICE,
   POOL_NICE,
   poolNice,
   setThreadPriority,
