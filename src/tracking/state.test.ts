@@ -6,10 +6,15 @@ import { type HistoryEvent, replayParcel } from './journey.ts';
 import {
   ANNOUNCED,
   applyParcelEvent,
+  compareStages,
+  containerFollowMoves,
   followContainerEvent,
   type JourneyState,
+  PARCEL_STAGES,
   type ParcelStage,
+  stateOfStatus,
   statusOf,
+  TERMINAL_STAGES,
 } from './state.ts';
 
 const at = (stage: ParcelStage, over: Partial<JourneyState> = {}): JourneyState => ({
@@ -256,5 +261,77 @@ describe('replay', () => {
       }),
       { seed: 12, numRuns: 300 },
     );
+  });
+});
+
+/**
+ * The whole transition table, every stage × hold × in a container or not × event code, written out
+ * as text and compared with `state-transitions.txt` (reviewed by hand; `vitest -u` rewrites it when
+ * a rule changes on purpose). Any rule broken — a move, a hold, a jump abroad, who leaves a container —
+ * changes a line, so no rule of the machine can change unseen.
+ */
+describe('parcel state machine, the whole table', () => {
+  const HOLDS_AND_NONE = [null, 'export', 'import'] as const;
+  const show = (s: JourneyState) => `${s.stage} ${s.hold ?? '-'} ${s.containerId ?? '-'}`;
+
+  it('answers every event in every state as state-transitions.txt says', async () => {
+    const lines: string[] = [];
+    for (const stage of PARCEL_STAGES)
+      for (const hold of HOLDS_AND_NONE)
+        for (const box of [null, 'c1'] as const) {
+          const state: JourneyState = { stage, hold, containerId: box };
+          for (const code of EVENT_CODES) {
+            const t = applyParcelEvent(state, { code, containerId: 'c2' }, (id) => id !== 'closed');
+            const outcome = !t.ok
+              ? 'refused'
+              : `${show(t.state)}${t.leftContainer ? ` left ${t.leftContainer}` : ''}${t.exception ? ' (jump)' : ''}`;
+            lines.push(`${show(state)} ${code} → ${outcome}`);
+          }
+        }
+    await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./state-transitions.txt');
+  });
+
+  it('makes parcels follow every container event in every state as container-follow.txt says', async () => {
+    const lines: string[] = [];
+    for (const stage of PARCEL_STAGES)
+      for (const hold of HOLDS_AND_NONE)
+        for (const code of EVENT_CODES) {
+          const state: JourneyState = { stage, hold, containerId: 'c1' };
+          lines.push(`${show(state)} ${code} → ${show(followContainerEvent(state, code))}`);
+        }
+    await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./container-follow.txt');
+  });
+
+  it('moves parcels in the store by the same table as followContainerEvent', () => {
+    for (const code of EVENT_CODES) {
+      const moves = containerFollowMoves(code);
+      for (const stage of PARCEL_STAGES) {
+        const followed = followContainerEvent({ stage, hold: null, containerId: 'c1' }, code).stage;
+        if (code === 'DEPARTED' || code === 'ARRIVED')
+          expect(moves[stage] ?? stage, `${code} at ${stage}`).toBe(followed);
+        else expect(moves[stage], `${code} at ${stage}`).toBeUndefined();
+      }
+    }
+  });
+
+  it('orders the stages along the journey, the two ends of delivery level', () => {
+    const ranked = PARCEL_STAGES.filter((s) => s !== 'delivery_failed' && s !== 'cancelled');
+    for (let i = 1; i < ranked.length; i++) expect(compareStages(ranked[i - 1]!, ranked[i]!)).toBeLessThan(0);
+    expect(compareStages('delivery_failed', 'out_for_delivery')).toBe(0);
+    expect(compareStages('cancelled', 'returned')).toBe(0);
+    expect(compareStages('delivered', 'delivery_failed')).toBeGreaterThan(0);
+    expect(compareStages('announced', 'announced')).toBe(0);
+  });
+
+  it('reads a stored status back as the state it stands for, and shows it again as that status', () => {
+    expect(stateOfStatus('held')).toEqual({ stage: 'received', hold: 'export', containerId: null });
+    expect(stateOfStatus('import_held')).toEqual({ stage: 'arrived', hold: 'import', containerId: null });
+    for (const stage of PARCEL_STAGES) {
+      expect(stateOfStatus(stage)).toEqual({ stage, hold: null, containerId: null });
+      expect(statusOf(stateOfStatus(stage))).toBe(stage);
+    }
+    expect(statusOf(stateOfStatus('held'))).toBe('held');
+    expect(statusOf(stateOfStatus('import_held'))).toBe('import_held');
+    expect(TERMINAL_STAGES).toEqual(new Set(['returned', 'cancelled']));
   });
 });
