@@ -1,10 +1,9 @@
+import { DAY_MS } from '../domain/days.ts';
 import type { CurrencyConverter, Network } from '../domain/index.ts';
 import { LandbridgeError } from '../domain/index.ts';
 import type { DutyRules, FxTables } from '../duties/index.ts';
 import { prepareQuoteIndex, type QuoteIndex } from '../quote/index.ts';
 import { currentHubId, DEFAULT_HUB_ID } from '../store/index.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Days of ready times a quote index covers; rebuilt when the clock leaves its first day. */
 export const QUOTE_HORIZON_DAYS = 90;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DAY_MS } from '../domain/days.ts';
 import {
   CORRIDORS,
   isBoundedInstant,
@@ -13,7 +14,6 @@ import { type Departure, expandDepartures, toLocalIso } from '../network/index.t
 import type { Hub } from './hub.ts';
 
 const MAX_HORIZON_DAYS = 400;
-const DAY_MS = 86_400_000;
 
 const InstantOrDate = z
   .string()

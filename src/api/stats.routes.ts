@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
+import { DAY_MS } from '../domain/days.ts';
 import { CORRIDORS, CurrencySchema, DateSchema, IdSchema, LandbridgeError } from '../domain/index.ts';
 import { zonedToUtcMs, zoneOffsetMinutes } from '../network/index.ts';
 import {
@@ -16,8 +17,6 @@ import { hubContextKey } from '../workers/hub-context.ts';
 import type { TaskPool } from '../workers/index.ts';
 import { principalOf } from './auth.ts';
 import type { Hub } from './hub.ts';
-
-const DAY_MS = 86_400_000;
 
 const Scope = z.object({
   role: z.enum(['operator', 'seller']),

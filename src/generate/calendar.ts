@@ -1,5 +1,6 @@
-/** Milliseconds in a day. */
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../domain/days.ts';
+
+export { DAY_MS };
 
 /**
  * Days since 1970-01-01 of a proleptic Gregorian date, by H. Hinnant's `days_from_civil`

@@ -4,6 +4,8 @@
  * charges on its planned trip (its freight as shipping), and the floor, the least charges at no
  * freight over every trip it could take (per channel and class of import date), capped by the former.
  */
+
+import { isoDay } from '../domain/days.ts';
 import type { Currency, Network, Parcel } from '../domain/index.ts';
 import {
   type Aggregation,
@@ -20,8 +22,6 @@ import { chargeFor, type FloorTask, type TripChargeTask } from './plan-helper-wo
 import { type PlanHelpers, SharedFigures } from './plan-helpers.ts';
 
 export type Trip = { readonly channel: 'express' | 'postal'; readonly date: string };
-
-const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 /** What import charges read of a parcel: only this travels to the helper threads. */
 export function chargeParcel(p: PlanningParcel): ImportChargeParcel {

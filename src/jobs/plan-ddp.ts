@@ -6,6 +6,8 @@
  * known. The figures are those of `plan-charges.ts` (one landed-cost computation per parcel, channel
  * where it matters and class of import date): only when and where they are computed changes.
  */
+
+import { DAY_MS } from '../domain/days.ts';
 import type { Currency, Network } from '../domain/index.ts';
 import type {
   Aggregation,
@@ -31,7 +33,6 @@ import {
 } from './plan-helper-worker.ts';
 import type { PlanHelpers } from './plan-helpers.ts';
 
-const DAY_MS = 86_400_000;
 type Trip = FloorTask['alternatives'][number];
 type Distributed<T> = T extends unknown ? Omit<T, 'id'> : never;
 

@@ -5,6 +5,7 @@
  * their `id`; the landed-cost rules come once, with `init`.
  */
 import { parentPort } from 'node:worker_threads';
+import { DAY_MS, isoDay } from '../domain/days.ts';
 import type { Currency, Equipment } from '../domain/index.ts';
 import { sellerLandedCharges } from '../duties/index.ts';
 import {
@@ -434,9 +435,6 @@ export class KeptDdpParcels {
 
 /** The DDP parcels of the job this helper serves. */
 const kept = new KeptDdpParcels();
-
-const DAY_MS = 86_400_000;
-const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** The planned trip of task `i` of a `ddp-trips` request. */
 export function tripAt(

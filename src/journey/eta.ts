@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import type { Network } from '../domain/index.ts';
 import type { EtaWindowRow, Store } from '../store/index.ts';
 import {
@@ -10,8 +11,6 @@ import {
   type RunObservation,
 } from '../tracking/index.ts';
 import { EtaRoutes, parseRoute } from './route-key.ts';
-
-const DAY_MS = 86_400_000;
 
 /** A P50 that moves by more than this is told to sellers again (facts §6.2 step 5: hysteresis). */
 export const ETA_NOTIFY_THRESHOLD_MS = 12 * 3_600_000;

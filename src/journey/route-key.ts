@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import type { Network } from '../domain/index.ts';
 import { expandDepartures } from '../network/index.ts';
 import type { DepartureRow } from '../store/index.ts';
@@ -30,8 +31,6 @@ export function parseRoute(key: string): PlannedRoute {
   }
   return { rides, gateway, zoneId };
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Turns planned routes into what the ETA needs, against the network and the departures as operated

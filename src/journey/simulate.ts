@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import { LandbridgeError, type Network } from '../domain/index.ts';
 import type { PlanDocument } from '../plan/index.ts';
 import { chunksOf } from '../store/context.ts';
@@ -15,8 +16,6 @@ import { loadDurationModel, recomputeEta } from './eta.ts';
 import { calibrationReport } from './exceptions.ts';
 import { MAX_EVENT_BATCH, recordEvents } from './intake.ts';
 import { EtaRoutes } from './route-key.ts';
-
-const DAY_MS = 86_400_000;
 
 /** What a simulation wrote. */
 export interface SimulationResult {

@@ -1,3 +1,5 @@
+import { DAY_MS } from '../domain/days.ts';
+
 /**
  * Wall-clock time in IANA zones without a date library: offsets come from Intl, cached per zone and
  * UTC hour, so expanding a year of departures costs a few thousand Intl calls at most.
@@ -26,7 +28,6 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
 /** Offset of `zone` from UTC at instant `atMs`, in minutes (Warsaw in winter: +60). */
 export function zoneOffsetMinutes(zone: string, atMs: number): number {

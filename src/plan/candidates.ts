@@ -1,8 +1,8 @@
+import { DAY_MS } from '../domain/days.ts';
 import { earliestRun, type Load, lineHaulMinor, lowerBound, shareChargeMinor } from '../quote/index.ts';
 import { departureKey, type PlanContext, planDeparture } from './context.ts';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** One ride of an itinerary: run `run` of service `service`, alighting after leg `alight`. */
 export interface PlanRide {

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import type { ContainerType, Currency, CurrencyConverter, Equipment, Network } from '../domain/index.ts';
 import { localDate } from '../network/index.ts';
 import {
@@ -9,7 +10,6 @@ import {
 } from '../quote/index.ts';
 import { DG_BITS, epochDay } from './parcels.ts';
 
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** Money and policy the planner weighs, all in the plan's currency. */

@@ -1,3 +1,4 @@
+import { DAY_MS, isoDay } from '../domain/days.ts';
 import { toLocalIso } from '../network/index.ts';
 import { MAX_RIDES } from './assign.ts';
 import type { PlanCandidate } from './candidates.ts';
@@ -6,8 +7,6 @@ import type { PlanStats } from './evaluate.ts';
 import type { PlanParcels } from './parcels.ts';
 import type { PlanOutcome } from './plan.ts';
 import type { PlanContainerProof } from './prove.ts';
-
-const DAY_MS = 86_400_000;
 
 /** One parcel's place in a plan: its rides (departure and where it alights), containers, dates, cost. */
 export interface PlannedParcel {
@@ -182,8 +181,6 @@ export function containerNames(
   }
   return names;
 }
-
-const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** Summary figures of a plan. */
 export function planSummary(

@@ -1,7 +1,6 @@
+import { DAY_MS } from '../domain/days.ts';
 import type { Dimensions, LastMileZone, Network } from '../domain/index.ts';
 import { zoneFor } from '../quote/index.ts';
-
-const DAY_MS = 86_400_000;
 
 /** What the planner needs of a parcel; a stored `Parcel` or a generated one both fit. */
 export interface PlanParcelInput {

@@ -1,3 +1,4 @@
+import { isoDay } from '../domain/days.ts';
 import { aggregate } from './aggregate.ts';
 import { candidateKey } from './assign.ts';
 import {
@@ -31,8 +32,6 @@ export interface Replan {
 export function freightCostMinor(doc: PlanDocument): number {
   return doc.summary.costMinor - (doc.summary.components.landedCostMinor ?? 0);
 }
-
-const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 const keyOf = (rides: PlanDocument['parcels'][number]['rides'], gateway: string) =>
   `${rides.map((r) => `${r.departureId}>${r.to}`).join('|')}@${gateway}`;

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import { lowerBound } from '../quote/index.ts';
 import {
   candidateOn,
@@ -10,7 +11,6 @@ import {
 import { departureKey, type PlanContext, planDeparture } from './context.ts';
 import type { CapacityPrices, PricingTable } from './pricing.ts';
 
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 /** Shrinks lifted prices a hair below a container's rate, so that rounding never opens a slot. */
 const LIFT_MARGIN = 1 - 1e-9;

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import type { Currency, Equipment, LastMileZone, Network, NetworkNode, Service } from '../domain/index.ts';
 import { type Departure, localDate } from '../network/index.ts';
 import {
@@ -12,8 +13,6 @@ import {
 import type { PlannedParcel } from './document.ts';
 import type { PlanParcelInput } from './parcels.ts';
 import type { PlanViolation } from './verify.ts';
-
-const DAY_MS = 86_400_000;
 
 /** What the check needs of the network, looked up once. */
 export interface VerifyLookups {

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import type { ContainerType, Currency, CurrencyConverter, Network, Service } from '../domain/index.ts';
 import { type Departure, expandDepartures } from '../network/index.ts';
 import { lastMileRefusal } from '../quote/index.ts';
@@ -11,8 +12,6 @@ import {
   walkParcel,
   zoneOfParcel,
 } from './verify-route.ts';
-
-const DAY_MS = 86_400_000;
 
 /**
  * The rules `verifyPlan` enforces, one code each (every violation names its rule):

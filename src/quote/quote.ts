@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import type {
   ContainerType,
   Corridor,
@@ -23,7 +24,6 @@ import { type Load, loadOf, type QuoteRequest } from './request.ts';
 import { earliestRun, patternsFrom, type QuoteIndex } from './timetable.ts';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 export type CostKind = 'handling' | 'transfer' | 'line-haul' | 'last-mile' | 'landed-cost';
 

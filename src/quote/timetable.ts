@@ -1,8 +1,8 @@
+import { DAY_MS } from '../domain/days.ts';
 import type { Disruption, Network } from '../domain/index.ts';
 import { type Departure, expandDepartures } from '../network/index.ts';
 import { enumeratePatterns, type PatternLimits, type RoutePattern } from './patterns.ts';
 
-const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
 /** The running departures of one service over the horizon, as columns sorted by cut-off. */

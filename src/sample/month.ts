@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/days.ts';
 import { type CurrencyConverter, type Network, parcelsFromJson } from '../domain/index.ts';
 import { generateParcels } from '../generate/index.ts';
 import { importParcels } from '../intake/index.ts';
@@ -7,7 +8,6 @@ import { prepareQuoteIndex, QuoteRequestSchema, quoteItineraries } from '../quot
 import type { Store } from '../store/index.ts';
 import type { DurationDefaults } from '../tracking/index.ts';
 
-const DAY_MS = 86_400_000;
 /** Parcels in a simulated container (the sample's consolidation, not the planner's). */
 const PER_CONTAINER = 300;
 

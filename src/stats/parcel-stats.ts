@@ -1,6 +1,5 @@
+import { DAY_MS, isoDay } from '../domain/days.ts';
 import type { Corridor, Currency, CurrencyConverter, Network } from '../domain/index.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Most parcels of a plan read one by one for the corridor figures; a larger plan gives departures only. */
 const MAX_PLAN_PARCELS = 300_000;
@@ -60,8 +59,6 @@ export interface ParcelStats {
   readonly byCorridorDay: readonly (Valued & { date: string; corridor: Corridor })[];
   readonly planId: string | null;
 }
-
-const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * The parcel figures of the dashboard from plain rows: counts by status and level, declared values by
