@@ -407,3 +407,258 @@ describe('plan verify: every rule it enforces, broken once', () => {
     ).toContain('container-proof');
   });
 });
+
+/**
+ * Each rule broken alone: the check names that violation and no other, so that no rule is covered by
+ * another's report (`npm run mutate` found rules whose breaking still failed the plan, but for another
+ * reason).
+ */
+describe('plan verify: each rule broken alone, named exactly', () => {
+  beforeAll(async () => {
+    if (doc) return;
+    const ctx = preparePlanContext(network, FROM, 7, fx);
+    const parcels = planParcels(network, list, list.length);
+    const outcome = planConsolidation(ctx, parcels, await createHighsSolver());
+    doc = planDocument(ctx, parcels, outcome);
+    made = { ctx, parcels, outcome };
+  });
+  const violations = (
+    d: PlanDocument,
+    net: Network = network,
+    parcels: ReadonlyMap<string, PlanParcelInput> = inputs,
+  ) => verifyPlan(net, parcels, d, fx).violations;
+
+  it('a planned parcel that is not in the input', () => {
+    const p = doc.parcels[6]!;
+    const found = violations({ ...doc, parcels: [...doc.parcels, { ...p, id: 'ghost' }] });
+    expect(found).toContainEqual(expect.objectContaining({ rule: 'unknown-parcel', parcelId: 'ghost' }));
+    // the count of planned parcels no longer matches either; nothing else is wrong
+    expect(new Set(found.map((v) => v.rule))).toEqual(new Set(['unknown-parcel', 'summary']));
+  });
+
+  it('a departure listed twice, and one that does not run', () => {
+    const empty = doc.departures.find((d) => d.containers.length === 0) ?? doc.departures[0]!;
+    const twice = violations({ ...doc, departures: [...doc.departures, { ...empty, containers: [] }] });
+    expect(twice).toContainEqual(
+      expect.objectContaining({
+        rule: 'container-count',
+        departureId: empty.id,
+        why: 'the departure is listed twice',
+      }),
+    );
+    expect(
+      twice.filter((v) => v.rule !== 'container-count' && v.rule !== 'summary' && v.rule !== 'total-cost'),
+    ).toEqual([]);
+    const ghost = { ...empty, id: `${empty.serviceId}@2020-01-01T00:00`, containers: [] };
+    expect(violations({ ...doc, departures: [...doc.departures, ghost] })).toContainEqual(
+      expect.objectContaining({ rule: 'departure-runs', departureId: ghost.id }),
+    );
+    const wrongService = {
+      ...empty,
+      serviceId: doc.departures.find((d) => d.serviceId !== empty.serviceId)!.serviceId,
+      containers: [],
+    };
+    expect(
+      violations({ ...doc, departures: [...doc.departures.filter((d) => d.id !== empty.id), wrongService] }),
+    ).toContainEqual(expect.objectContaining({ rule: 'departure-runs', departureId: empty.id }));
+  });
+
+  it('a container listed twice on its departure', () => {
+    const d = doc.departures.find((x) => x.containers.length > 0)!;
+    const c = d.containers[0]!;
+    const found = violations({
+      ...doc,
+      departures: doc.departures.map((x) => (x === d ? { ...x, containers: [...x.containers, c] } : x)),
+    });
+    expect(found).toContainEqual(
+      expect.objectContaining({
+        rule: 'container-count',
+        containerId: c.id,
+        why: 'the container is listed twice',
+      }),
+    );
+  });
+
+  it('a container whose parcels ride another departure than the one that lists it', () => {
+    // Another departure that takes the container's type (so that only where it is listed is wrong).
+    const takes = (x: PlanDocument['departures'][number], type: string) => {
+      const service = services.get(x.serviceId)!;
+      return (
+        service.capacity.containers.some((k) => k.type === type) &&
+        service.tariff.perContainerMinor?.[type as keyof typeof service.tariff.perContainerMinor] !==
+          undefined
+      );
+    };
+    const d = doc.departures.find(
+      (x) =>
+        x.containers.length > 0 && doc.departures.some((y) => y !== x && takes(y, x.containers[0]!.type)),
+    )!;
+    const c = d.containers[0]!;
+    const other = doc.departures.find((x) => x !== d && takes(x, c.type))!;
+    const moved = {
+      ...doc,
+      departures: doc.departures.map((x) =>
+        x === d
+          ? { ...x, containers: x.containers.filter((k) => k !== c) }
+          : x === other
+            ? { ...x, containers: [...x.containers, c] }
+            : x,
+      ),
+    };
+    expect(violations(moved)).toContainEqual(
+      expect.objectContaining({ rule: 'container-departure', departureId: other.id, containerId: c.id }),
+    );
+  });
+
+  it('a parcel held as ready after the horizon: refused when ready within it, accepted when ready at its end', () => {
+    const p = doc.parcels[8]!;
+    const without = { ...doc, parcels: doc.parcels.filter((x) => x.id !== p.id) };
+    const held = { ...without, held: [...doc.held, { id: p.id, reason: 'ready-after-horizon' as const }] };
+    const end = FROM + doc.horizon.days * 86_400_000;
+    const at = (readyAtMs: number) => new Map(inputs).set(p.id, { ...inputs.get(p.id)!, readyAtMs });
+    const hold = (ms: number) => violations(held, network, at(ms)).filter((v) => v.rule === 'hold-reason');
+    expect(hold(end - 1)).toEqual([expect.objectContaining({ parcelId: p.id })]);
+    expect(hold(end)).toEqual([]);
+  });
+
+  it('piece limits: longest side and shortest side, each at its limit and a millimetre over', () => {
+    const p = doc.parcels[2]!;
+    const input = inputs.get(p.id)!;
+    const sides = [input.dimensions.lengthMm, input.dimensions.widthMm, input.dimensions.heightMm].sort(
+      (a, b) => a - b,
+    );
+    const sid = serviceOf(p.rides[0]!.departureId).id;
+    const restrict = (r: Partial<Network['services'][number]['restrictions']>) =>
+      withService(sid, (s) => ({ ...s, restrictions: { ...s.restrictions, ...r } }));
+    const pieces = (net: Network) =>
+      violations(doc, net).filter((v) => v.rule === 'piece-limits' && v.parcelId === p.id);
+    expect(pieces(restrict({ maxPieceLengthMm: sides[2]! }))).toEqual([]);
+    expect(pieces(restrict({ maxPieceLengthMm: sides[2]! - 1 })).length).toBeGreaterThan(0);
+    expect(pieces(restrict({ maxPieceHeightMm: sides[0]! }))).toEqual([]);
+    expect(pieces(restrict({ maxPieceHeightMm: sides[0]! - 1 })).length).toBeGreaterThan(0);
+    expect(pieces(restrict({ maxPieceWeightG: input.grossWeightG }))).toEqual([]);
+    expect(pieces(restrict({ maxPieceWeightG: input.grossWeightG - 1 })).length).toBeGreaterThan(0);
+  });
+
+  it('a parcel to a country no last-mile zone serves, and one planned with no ride', () => {
+    const p = doc.parcels[9]!;
+    const nowhere = new Map(inputs).set(p.id, {
+      ...inputs.get(p.id)!,
+      consignee: { ...inputs.get(p.id)!.consignee, country: 'AQ' },
+    });
+    expect(violations(doc, network, nowhere).filter((v) => v.parcelId === p.id)).toEqual([
+      expect.objectContaining({ rule: 'last-mile', why: 'no last-mile zone for AQ' }),
+    ]);
+    expect(violations(withParcel(doc, p.id, (x) => ({ ...x, rides: [] })))).toContainEqual(
+      expect.objectContaining({ rule: 'calls-at', parcelId: p.id, why: 'planned with no ride' }),
+    );
+  });
+
+  it('a promised date that is not the parcel’s', () => {
+    const p = doc.parcels[10]!;
+    expect(violations(withParcel(doc, p.id, (x) => ({ ...x, promisedDate: '2027-01-31' })))).toEqual([
+      expect.objectContaining({
+        rule: 'delivery-date',
+        parcelId: p.id,
+        why: expect.stringMatching(/^was promised for/),
+      }),
+    ]);
+  });
+
+  it('a plan costed with a carbon price: accepted as made, its parcels’ carbon recomputed', async () => {
+    const ctx = preparePlanContext(network, FROM, 7, fx, { carbonPriceMinorPerTonne: 250_000 });
+    const parcels = planParcels(network, list, list.length);
+    const priced = planDocument(ctx, parcels, planConsolidation(ctx, parcels, await createHighsSolver()));
+    expect(priced.settings.carbonPriceMinorPerTonne).toBe(250_000);
+    expect(verifyPlan(network, inputs, priced, fx).violations).toEqual([]);
+    // the same claims checked at no carbon price: the parcels' costs carry carbon the tariffs do not
+    const atZero = { ...priced, settings: { ...priced.settings, carbonPriceMinorPerTonne: 0 } };
+    expect(violations(atZero).filter((v) => v.rule === 'parcel-cost').length).toBeGreaterThan(100);
+  });
+
+  describe('container proofs', () => {
+    let withProof: PlanDocument;
+    let proof: NonNullable<PlanDocument['containerProof']>;
+    beforeAll(() => {
+      const { ctx, parcels, outcome } = made;
+      const first = proveAll(containersToProve(doc, inputs), network.equipment, 200);
+      const proven = proveAndMove(
+        ctx,
+        parcels,
+        outcome.aggregation,
+        outcome,
+        first,
+        inputs,
+        network.equipment,
+        200,
+      );
+      const planned = proven.changed
+        ? planDocument(ctx, parcels, { ...outcome, assignment: proven.assignment, stats: proven.stats })
+        : doc;
+      proof = proven.proof;
+      withProof = {
+        ...planned,
+        summary: { ...planned.summary, containersProven: proof.proven },
+        containerProof: proof,
+      };
+    });
+    const withEntries = (
+      byContainer: NonNullable<typeof proof.byContainer>,
+      proven = byContainer.filter((e) => e.proven).length,
+    ): PlanDocument => ({
+      ...withProof,
+      summary: { ...withProof.summary, containersProven: proven },
+      containerProof: { ...proof, proven, byContainer },
+    });
+
+    it('accepts the proven plan as made', () => {
+      expect(violations(withProof)).toEqual([]);
+      expect(proof.byContainer!.length).toBeGreaterThan(1);
+    });
+
+    it('a summary that counts proven containers when the plan has no proof', () => {
+      expect(violations({ ...doc, summary: { ...doc.summary, containersProven: 2 } })).toEqual([
+        expect.objectContaining({ rule: 'container-proof', why: expect.stringMatching(/no 3D proof/) }),
+      ]);
+    });
+
+    it('an entry for a container the plan does not list', () => {
+      const ghost = { ...proof.byContainer![0]!, id: 'ghost#1', proven: false };
+      expect(violations(withEntries([...proof.byContainer!, ghost]))).toEqual([
+        expect.objectContaining({ rule: 'container-proof', containerId: 'ghost#1' }),
+      ]);
+    });
+
+    it('a container with no entry, the counts matching the entries left', () => {
+      const [gone, ...left] = proof.byContainer!;
+      expect(violations(withEntries(left))).toEqual([
+        expect.objectContaining({
+          rule: 'container-proof',
+          containerId: gone!.id,
+          why: 'the 3D proof has no entry for it',
+        }),
+      ]);
+    });
+
+    it('entries that prove fewer containers than the proof and the summary say', () => {
+      const flipped = proof.byContainer!.map((e, i) => (i === 0 ? { ...e, proven: false } : e));
+      const found = violations(withEntries(flipped, proof.proven));
+      expect(found).toEqual([
+        expect.objectContaining({ rule: 'container-proof', why: expect.stringMatching(/its entries prove/) }),
+      ]);
+    });
+
+    it('an unproven entry is not held to the parcels riding it', () => {
+      const flipped = proof.byContainer!.map((e, i) =>
+        i === 0 ? { ...e, proven: false, parcels: e.parcels + 5, parcelsDigest: '0000000000000000' } : e,
+      );
+      expect(violations(withEntries(flipped))).toEqual([]);
+      const proven = proof.byContainer!.map((e, i) =>
+        i === 0 ? { ...e, parcelsDigest: '0000000000000000' } : e,
+      );
+      expect(violations(withEntries(proven))).toEqual([
+        expect.objectContaining({ rule: 'container-proof', containerId: proof.byContainer![0]!.id }),
+      ]);
+    });
+  });
+});
