@@ -5,7 +5,7 @@
  * their `id`; the landed-cost rules come once, with `init`.
  */
 import { parentPort } from 'node:worker_threads';
-import { DAY_MS, isoDay } from '../domain/days.ts';
+import { isoDay } from '../domain/days.ts';
 import type { Currency, Equipment } from '../domain/index.ts';
 import { sellerLandedCharges } from '../duties/index.ts';
 import {

@@ -1,4 +1,4 @@
-import { DAY_MS, isoDay } from '../domain/days.ts';
+import { isoDay } from '../domain/days.ts';
 import type { Corridor, Currency, CurrencyConverter, Network } from '../domain/index.ts';
 
 /** Most parcels of a plan read one by one for the corridor figures; a larger plan gives departures only. */
