@@ -63,6 +63,33 @@ const withService = (
   services: network.services.map((s) => (s.id === id ? change(s) : s)),
 });
 
+/** The plan `doc` with its containers proven by the 3D loader (the parcels it could not place moved). */
+function provenPlan(): { withProof: PlanDocument; proven: ReturnType<typeof proveAndMove> } {
+  const { ctx, parcels, outcome } = made;
+  const first = proveAll(containersToProve(doc, inputs), network.equipment, 200);
+  const proven = proveAndMove(
+    ctx,
+    parcels,
+    outcome.aggregation,
+    outcome,
+    first,
+    inputs,
+    network.equipment,
+    200,
+  );
+  const planned = proven.changed
+    ? planDocument(ctx, parcels, { ...outcome, assignment: proven.assignment, stats: proven.stats })
+    : doc;
+  return {
+    withProof: {
+      ...planned,
+      summary: { ...planned.summary, containersProven: proven.proof.proven },
+      containerProof: proven.proof,
+    },
+    proven,
+  };
+}
+
 describe('plan verify: every rule it enforces, broken once', () => {
   beforeAll(async () => {
     const ctx = preparePlanContext(network, FROM, 7, fx);
@@ -332,26 +359,7 @@ describe('plan verify: every rule it enforces, broken once', () => {
   });
 
   it('container-proof: a container the proof calls proven carries exactly the parcels it loaded', () => {
-    const { ctx, parcels, outcome } = made;
-    const first = proveAll(containersToProve(doc, inputs), network.equipment, 200);
-    const proven = proveAndMove(
-      ctx,
-      parcels,
-      outcome.aggregation,
-      outcome,
-      first,
-      inputs,
-      network.equipment,
-      200,
-    );
-    const planned = proven.changed
-      ? planDocument(ctx, parcels, { ...outcome, assignment: proven.assignment, stats: proven.stats })
-      : doc;
-    const withProof: PlanDocument = {
-      ...planned,
-      summary: { ...planned.summary, containersProven: proven.proof.proven },
-      containerProof: proven.proof,
-    };
+    const { withProof, proven } = provenPlan();
     expect(verifyPlan(network, inputs, withProof, fx).violations).toEqual([]);
     const entries = proven.proof.byContainer!;
     const entry = entries.find((e) => e.proven && e.parcels > 1)!;
@@ -580,27 +588,8 @@ describe('plan verify: each rule broken alone, named exactly', () => {
     let withProof: PlanDocument;
     let proof: NonNullable<PlanDocument['containerProof']>;
     beforeAll(() => {
-      const { ctx, parcels, outcome } = made;
-      const first = proveAll(containersToProve(doc, inputs), network.equipment, 200);
-      const proven = proveAndMove(
-        ctx,
-        parcels,
-        outcome.aggregation,
-        outcome,
-        first,
-        inputs,
-        network.equipment,
-        200,
-      );
-      const planned = proven.changed
-        ? planDocument(ctx, parcels, { ...outcome, assignment: proven.assignment, stats: proven.stats })
-        : doc;
-      proof = proven.proof;
-      withProof = {
-        ...planned,
-        summary: { ...planned.summary, containersProven: proof.proven },
-        containerProof: proof,
-      };
+      ({ withProof } = provenPlan());
+      proof = withProof.containerProof!;
     });
     const withEntries = (
       byContainer: NonNullable<typeof proof.byContainer>,
