@@ -159,7 +159,6 @@ export class PackState {
     }
   }
 
-  /** Smallest extent along each axis of the boxes left (spaces smaller than this are useless). */
   /** Whether an allowed orientation of type `i` is as short as the least extent left along an axis. */
   holdsMinDim(i: number): boolean {
     const t = this.e.types;
@@ -176,6 +175,7 @@ export class PackState {
     return false;
   }
 
+  /** Smallest extent along each axis of the boxes left (spaces smaller than this are useless). */
   updateMinDims(): void {
     const t = this.e.types;
     let mL = 0x7fffffff;

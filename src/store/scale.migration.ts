@@ -58,8 +58,8 @@ export const hubsMigration: Migration = {
 /**
  * A seller's parcel list within its hub (migration `2026-12-08-seller-lists`): the list filters on hub
  * and seller and pages by creation time. With only (hub, created) and (seller, created) to choose from,
- * SQLite walked the hub's parcels in creation order and skipped the other sellers' — 0.8 ms for a
- * seller with a tenth of 100,000 parcels, and in proportion to the hub's size for a small seller. The
+ * SQLite walked the hub's parcels in creation order and skipped the other sellers': at 100,000
+ * parcels a page for a seller of 18 took 29 ms (0.25 ms with this index). The
  * (seller, created) index it replaces served no query that does not also name the hub.
  */
 export const sellerListsMigration: Migration = {
